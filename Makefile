@@ -1,0 +1,43 @@
+# kshm top-level build. Each layer adds its rules in its own fragment
+# (<dir>/build.mk); everything built goes under $(BUILD).
+#
+#   make            libkshm, the kshm tool, the Linux module
+#   make check      unit tests + VM suite; last line "N passed, N failed"
+#   make demo       install missing Debian packages, build, boot the VM, run kshm demo
+#   make install    libkshm, headers, kshm.pc, the tool (PREFIX, DESTDIR)
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+VERSION  := 0.1.0
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+KSHM_CFLAGS = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS)
+
+CORE_SRCS := core/checksum.c core/region.c core/span.c core/validate.c
+
+.PHONY: all check demo install clean
+all:
+
+include lib/build.mk
+include tools/build.mk
+include linux/build.mk
+include tests/unit/build.mk
+include tests/vm/build.mk
+
+check: unit-check vm-check
+	@scripts/summary.sh $(BUILD)/results
+
+demo: deps
+	$(MAKE) all
+	tests/vm/run.sh --demo
+
+.PHONY: deps
+deps:
+	scripts/install-deps.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include "validate.h"
+#include "span.h"
+
+void kshm_limits_clamp(struct kshm_limits *limits)
+{
+	uint64_t page_mask = (1ULL << limits->page_shift) - 1;
+
+	if (limits->max_region_bytes > KSHM_REGION_MAX_BYTES)
+		limits->max_region_bytes = KSHM_REGION_MAX_BYTES;
+	/* A region is whole pages: a limit between two page multiples means the lower. */
+	limits->max_region_bytes &= ~page_mask;
+	if (limits->max_regions_per_file > KSHM_MAX_REGION_ID)
+		limits->max_regions_per_file = KSHM_MAX_REGION_ID;
+}
+
+enum kshm_status kshm_check_request_size(uint32_t claimed, uint64_t passed, uint32_t v1_size)
+{
+	if (passed < v1_size || claimed != passed)
+		return KSHM_ERR_INVAL;
+	return KSHM_OK;
+}
+
+/* Common to every request that names a region. */
+static enum kshm_status check_region_id(uint32_t id)
+{
+	return (id == 0 || id > KSHM_MAX_REGION_ID) ? KSHM_ERR_NOENT : KSHM_OK;
+}
+
+static enum kshm_status check_length_limit(uint64_t len, const struct kshm_limits *limits)
+{
+	if (len == 0)
+		return KSHM_ERR_INVAL;
+	if (len > limits->max_region_bytes)
+		return KSHM_ERR_TOO_BIG;
+	return KSHM_OK;
+}
+
+enum kshm_status kshm_validate_region_create(const struct kshm_region_create *req,
+					     const struct kshm_limits *limits,
+					     uint64_t *alloc_bytes)
+{
+	enum kshm_status st;
+
+	if ((req->flags & ~KSHM_REGION_CREATE_FLAGS) || req->reserved)
+		return KSHM_ERR_INVAL;
+	st = check_length_limit(req->length, limits);
+	if (st)
+		return st;
+	/* max_region_bytes is page-aligned (kshm_limits_clamp), so this cannot exceed it. */
+	*alloc_bytes = kshm_pages_for_bytes(req->length, limits->page_shift) << limits->page_shift;
+	return KSHM_OK;
+}
+
+enum kshm_status kshm_validate_buffer_attach(const struct kshm_buffer_attach *req,
+					     const struct kshm_limits *limits,
+					     struct kshm_layout *layout)
+{
+	enum kshm_status st;
+
+	if ((req->flags & ~KSHM_ATTACH_FLAGS) || req->reserved)
+		return KSHM_ERR_INVAL;
+	st = check_length_limit(req->length, limits);
+	if (st)
+		return st;
+	return kshm_span_compute(req->user_addr, req->length, limits->page_shift, layout);
+}
+
+enum kshm_status kshm_validate_region_info(const struct kshm_region_info *req)
+{
+	if (req->pfn_capacity && !req->pfn_array)
+		return KSHM_ERR_INVAL;
+	return check_region_id(req->id);
+}
+
+enum kshm_status kshm_validate_region_destroy(const struct kshm_region_destroy *req)
+{
+	return check_region_id(req->id);
+}
+
+enum kshm_status kshm_validate_range_op(const struct kshm_range_op *req, uint64_t region_bytes)
+{
+	enum kshm_status st = check_region_id(req->id);
+
+	if (st)
+		return st;
+	return kshm_range_check(region_bytes, req->offset, req->length);
+}
+
+enum kshm_status kshm_validate_transfer(const struct kshm_transfer *req,
+					const struct kshm_limits *limits, uint32_t methods,
+					struct kshm_layout *layout)
+{
+	enum kshm_status st;
+
+	if (req->reserved || req->method >= 32 || !(methods & (1U << req->method)))
+		return KSHM_ERR_INVAL;
+	if (req->direction != KSHM_DIR_TO_KERNEL && req->direction != KSHM_DIR_FROM_KERNEL)
+		return KSHM_ERR_INVAL;
+	st = check_length_limit(req->length, limits);
+	if (st)
+		return st;
+	return kshm_span_compute(req->user_addr, req->length, limits->page_shift, layout);
+}
