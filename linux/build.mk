@@ -1,0 +1,22 @@
+# The Linux module. Kbuild wants every object under one directory, so the
+# module's sources, core/ and the ABI header are staged into $(BUILD)/module
+# (the same tree `make dkms-install` puts in /usr/src).
+KVER       ?= $(shell scripts/kernel-version.sh)
+KDIR       ?= /lib/modules/$(KVER)/build
+MODULE_DIR := $(BUILD)/module
+MODULE_SRCS := $(wildcard linux/*.c linux/*.h) linux/Kbuild $(wildcard core/*.c core/*.h) include/kshm/abi.h
+
+.PHONY: module module-stage
+all: module
+module: $(MODULE_DIR)/kshm.ko
+
+module-stage:
+	@mkdir -p $(MODULE_DIR)/core $(MODULE_DIR)/include/kshm
+	@cp -u linux/*.c linux/*.h linux/Kbuild $(MODULE_DIR)/
+	@cp -u core/*.c core/*.h $(MODULE_DIR)/core/
+	@cp -u include/kshm/abi.h $(MODULE_DIR)/include/kshm/
+
+$(MODULE_DIR)/kshm.ko: $(MODULE_SRCS)
+	@test -d $(KDIR) || { echo "kernel build tree $(KDIR) missing: apt-get install linux-headers-amd64"; exit 1; }
+	$(MAKE) module-stage
+	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_DIR)) modules

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of the kshm Linux module.
+ *
+ * Lifetime in one picture: an open file owns an xarray of regions, each
+ * entry holding one reference; every VMA mapping a region holds another (and
+ * the VMA holds the file). Destroy or close drops the xarray's reference; the
+ * memory goes with the last reference, so a process can keep using a mapping
+ * after either.
+ *
+ * Locking: the xarray's own spinlock is the only per-file lock. Nothing holds
+ * it while touching user memory, sleeping or freeing, so there is no ordering
+ * against mmap_lock (mmap runs under it; pinning and copy_*_user take it).
+ */
+#ifndef KSHM_DEV_H
+#define KSHM_DEV_H
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/mm_types.h>
+#include <linux/xarray.h>
+
+#include "core/limits.h"
+#include "core/status.h"
+
+struct kshm_file {
+	struct xarray regions;		/* id -> struct kshm_region *, one ref each */
+	u32 next_id;			/* cursor for cyclic ids, under the xa_lock */
+	atomic_t nr_regions;		/* counted against max_regions_per_file */
+};
+
+struct kshm_region {
+	struct kref ref;
+	u32 id;
+	u32 kind;			/* KSHM_KIND_* */
+	u32 flags;			/* KSHM_REGION_* or KSHM_ATTACH_* */
+	u64 byte_count;			/* bytes fill/checksum may touch */
+	unsigned long nr_pages;		/* pages behind kva */
+	void *kva;			/* vmalloc_user area, or vmap of the pinned pages */
+	/* KSHM_KIND_USER_BUFFER only */
+	struct kshm_layout layout;	/* the buffer as the caller passed it */
+	struct page **pages;		/* pinned with FOLL_LONGTERM */
+	struct mm_struct *owner_mm;	/* charged in pinned_vm; mmgrab'ed */
+};
+
+/* Driver-wide counters, reported by KSHM_IOC_VERSION and sysfs. */
+struct kshm_counters {
+	atomic64_t regions_live;
+	atomic64_t bytes_allocated;
+	atomic64_t bytes_pinned;
+};
+extern struct kshm_counters kshm_counters;
+
+/* kshm_main.c */
+void kshm_current_limits(struct kshm_limits *limits);
+int kshm_status_to_errno(enum kshm_status status);
+int kshm_quota_charge(atomic64_t *used, u64 amount, u64 limit);
+
+/* kshm_region.c */
+struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32 flags,
+					    const struct kshm_limits *limits);
+struct kshm_region *kshm_region_attach_user(const struct kshm_layout *layout, u32 flags,
+					    const struct kshm_limits *limits);
+void kshm_region_get(struct kshm_region *region);
+void kshm_region_put(struct kshm_region *region);
+void *kshm_region_data(const struct kshm_region *region);
+unsigned long kshm_region_pfn(const struct kshm_region *region, unsigned long page_index);
+
+/* kshm_file.c */
+void kshm_file_init(struct kshm_file *kf);
+void kshm_file_release_all(struct kshm_file *kf);
+int kshm_file_insert(struct kshm_file *kf, struct kshm_region *region,
+		     const struct kshm_limits *limits);
+struct kshm_region *kshm_file_get_region(struct kshm_file *kf, u32 id);
+int kshm_file_remove(struct kshm_file *kf, u32 id);
+
+/* kshm_pin.c: locked user pages, shared by attach and the direct method */
+int kshm_pin_user_range(const struct kshm_layout *layout, bool writable, bool longterm,
+			struct page ***pages_out);
+void kshm_unpin_user_range(struct page **pages, unsigned long nr_pages, bool dirty);
+
+/* kshm_work.c: the fill / checksum work on kernel-visible bytes */
+int kshm_work_fill(void *dst, u64 len, u64 seed, u64 pos);
+int kshm_work_checksum(const void *src, u64 len, u64 *checksum);
+
+/* kshm_mmap.c */
+int kshm_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* kshm_ioctl.c */
+long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* kshm_transfer.c */
+long kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout);
+
+#endif /* KSHM_DEV_H */

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The regions of one open file. */
+#include <linux/xarray.h>
+
+#include "kshm_dev.h"
+
+void kshm_file_init(struct kshm_file *kf)
+{
+	xa_init_flags(&kf->regions, XA_FLAGS_ALLOC1);
+	kf->next_id = 1;
+	atomic_set(&kf->nr_regions, 0);
+}
+
+/* Runs at the last close, after every mapping is gone (each VMA holds the file). */
+void kshm_file_release_all(struct kshm_file *kf)
+{
+	struct kshm_region *region;
+	unsigned long id;
+
+	xa_for_each(&kf->regions, id, region) {
+		xa_erase(&kf->regions, id);
+		kshm_region_put(region);
+	}
+	xa_destroy(&kf->regions);
+}
+
+/*
+ * Give the region an id and the file's reference. Ids are cyclic so that a
+ * stale id keeps failing with ENOENT for a long time instead of naming a new
+ * region.
+ */
+int kshm_file_insert(struct kshm_file *kf, struct kshm_region *region,
+		     const struct kshm_limits *limits)
+{
+	int ret;
+
+	if (atomic_inc_return(&kf->nr_regions) > limits->max_regions_per_file) {
+		atomic_dec(&kf->nr_regions);
+		return -ENOSPC;
+	}
+	ret = xa_alloc_cyclic(&kf->regions, &region->id, region,
+			      XA_LIMIT(1, KSHM_MAX_REGION_ID), &kf->next_id, GFP_KERNEL);
+	if (ret < 0) {
+		atomic_dec(&kf->nr_regions);
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	return 0;
+}
+
+/* A counted reference to region `id`, or NULL; release with kshm_region_put(). */
+struct kshm_region *kshm_file_get_region(struct kshm_file *kf, u32 id)
+{
+	struct kshm_region *region;
+
+	xa_lock(&kf->regions);
+	region = xa_load(&kf->regions, id);
+	if (region)
+		kshm_region_get(region);
+	xa_unlock(&kf->regions);
+	return region;
+}
+
+int kshm_file_remove(struct kshm_file *kf, u32 id)
+{
+	struct kshm_region *region = xa_erase(&kf->regions, id);
+
+	if (!region)
+		return -ENOENT;
+	atomic_dec(&kf->nr_regions);
+	kshm_region_put(region);
+	return 0;
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Region objects: kernel pages for a process, or a process's locked buffer. */
+#include <linux/mm.h>
+#include <linux/capability.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "kshm_dev.h"
+
+static struct kshm_region *region_new(u32 kind, u32 flags)
+{
+	struct kshm_region *region = kzalloc(sizeof(*region), GFP_KERNEL_ACCOUNT);
+
+	if (!region)
+		return NULL;
+	kref_init(&region->ref);
+	region->kind = kind;
+	region->flags = flags;
+	return region;
+}
+
+/*
+ * Kernel pages for a process: vmalloc_user() gives zeroed whole pages marked
+ * VM_USERMAP, so nothing the kernel held before reaches user space and only
+ * these pages can ever be mapped.
+ */
+struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32 flags,
+					    const struct kshm_limits *limits)
+{
+	struct kshm_region *region;
+	int err;
+
+	err = kshm_quota_charge(&kshm_counters.bytes_allocated, alloc_bytes,
+				limits->max_allocated_bytes);
+	if (err)
+		return ERR_PTR(err);
+
+	region = region_new(KSHM_KIND_KERNEL_PAGES, flags);
+	if (!region) {
+		err = -ENOMEM;
+		goto uncharge;
+	}
+	region->kva = vmalloc_user(alloc_bytes);
+	if (!region->kva) {
+		err = -ENOMEM;
+		goto free_region;
+	}
+	region->byte_count = byte_count;
+	region->nr_pages = alloc_bytes >> PAGE_SHIFT;
+	atomic64_inc(&kshm_counters.regions_live);
+	return region;
+
+free_region:
+	kfree(region);
+uncharge:
+	atomic64_sub(alloc_bytes, &kshm_counters.bytes_allocated);
+	return ERR_PTR(err);
+}
+
+/*
+ * Long-term pins count against RLIMIT_MEMLOCK in mm->pinned_vm, as RDMA and
+ * VFIO do, unless the caller may lock memory at will (CAP_IPC_LOCK).
+ */
+static int charge_memlock(struct mm_struct *mm, unsigned long nr_pages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 pinned = atomic64_add_return(nr_pages, &mm->pinned_vm);
+
+	if (pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(nr_pages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+struct kshm_region *kshm_region_attach_user(const struct kshm_layout *layout, u32 flags,
+					    const struct kshm_limits *limits)
+{
+	bool kernel_writes = flags & KSHM_ATTACH_KERNEL_WRITE;
+	unsigned long nr_pages = layout->span_pages;
+	u64 pinned_bytes = (u64)nr_pages << PAGE_SHIFT;
+	struct mm_struct *mm = current->mm;
+	struct kshm_region *region;
+	int err;
+
+	err = kshm_quota_charge(&kshm_counters.bytes_pinned, pinned_bytes,
+				limits->max_pinned_bytes);
+	if (err)
+		return ERR_PTR(err);
+	err = charge_memlock(mm, nr_pages);
+	if (err)
+		goto uncharge_global;
+
+	region = region_new(KSHM_KIND_USER_BUFFER, flags);
+	if (!region) {
+		err = -ENOMEM;
+		goto uncharge_memlock;
+	}
+	err = kshm_pin_user_range(layout, kernel_writes, true, &region->pages);
+	if (err)
+		goto free_region;
+
+	/* A read-only attach gets a read-only kernel mapping: no fill can write through it. */
+	region->kva = vmap(region->pages, nr_pages, VM_MAP,
+			   kernel_writes ? PAGE_KERNEL : PAGE_KERNEL_RO);
+	if (!region->kva) {
+		err = -ENOMEM;
+		goto unpin;
+	}
+	region->layout = *layout;
+	region->byte_count = layout->byte_count;
+	region->nr_pages = nr_pages;
+	mmgrab(mm);
+	region->owner_mm = mm;
+	atomic64_inc(&kshm_counters.regions_live);
+	return region;
+
+unpin:
+	kshm_unpin_user_range(region->pages, nr_pages, false);
+free_region:
+	kfree(region);
+uncharge_memlock:
+	atomic64_sub(nr_pages, &mm->pinned_vm);
+uncharge_global:
+	atomic64_sub(pinned_bytes, &kshm_counters.bytes_pinned);
+	return ERR_PTR(err);
+}
+
+static void region_release(struct kref *ref)
+{
+	struct kshm_region *region = container_of(ref, struct kshm_region, ref);
+	u64 bytes = (u64)region->nr_pages << PAGE_SHIFT;
+
+	if (region->kind == KSHM_KIND_KERNEL_PAGES) {
+		vfree(region->kva);
+		atomic64_sub(bytes, &kshm_counters.bytes_allocated);
+	} else {
+		vunmap(region->kva);
+		kshm_unpin_user_range(region->pages, region->nr_pages,
+				      region->flags & KSHM_ATTACH_KERNEL_WRITE);
+		/* The mm may have exited already: mmgrab keeps the struct, which is all we touch. */
+		atomic64_sub(region->nr_pages, &region->owner_mm->pinned_vm);
+		mmdrop(region->owner_mm);
+		atomic64_sub(bytes, &kshm_counters.bytes_pinned);
+	}
+	atomic64_dec(&kshm_counters.regions_live);
+	kfree(region);
+}
+
+void kshm_region_get(struct kshm_region *region)
+{
+	kref_get(&region->ref);
+}
+
+/* May sleep (vfree, vunmap, unpin): never call under a spinlock. */
+void kshm_region_put(struct kshm_region *region)
+{
+	might_sleep();
+	kref_put(&region->ref, region_release);
+}
+
+/* First byte fill and checksum offsets count from. */
+void *kshm_region_data(const struct kshm_region *region)
+{
+	if (region->kind == KSHM_KIND_USER_BUFFER)
+		return region->kva + region->layout.byte_offset;
+	return region->kva;
+}
+
+unsigned long kshm_region_pfn(const struct kshm_region *region, unsigned long page_index)
+{
+	if (region->kind == KSHM_KIND_USER_BUFFER)
+		return page_to_pfn(region->pages[page_index]);
+	return vmalloc_to_pfn(region->kva + (page_index << PAGE_SHIFT));
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The classic ways to move bytes between a process and a driver, doing the
+ * same work as FILL / CHECKSUM on regions so that their costs compare:
+ *  - buffered: copy_{from,to}_user through a kernel bounce buffer (Windows'
+ *    METHOD_BUFFERED, minus its second copy);
+ *  - direct: pin the caller's pages and map them for this one call (Windows'
+ *    METHOD_IN/OUT_DIRECT), paying the lock/unlock every time.
+ */
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "kshm_dev.h"
+#include "core/checksum.h"
+
+#define KSHM_BOUNCE_BYTES (64U << 10)
+
+static long transfer_buffered(struct kshm_transfer *req)
+{
+	void __user *ubuf = u64_to_user_ptr(req->user_addr);
+	size_t bounce_bytes = min_t(u64, req->length, KSHM_BOUNCE_BYTES);
+	struct kshm_csum csum;
+	u64 pos = 0;
+	void *bounce;
+	long ret = 0;
+
+	bounce = kmalloc(bounce_bytes, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	kshm_csum_init(&csum);
+	while (pos < req->length) {
+		size_t chunk = min_t(u64, req->length - pos, bounce_bytes);
+
+		if (req->direction == KSHM_DIR_TO_KERNEL) {
+			if (copy_from_user(bounce, ubuf + pos, chunk)) {
+				ret = -EFAULT;
+				break;
+			}
+			kshm_csum_update(&csum, bounce, chunk);
+		} else {
+			kshm_pattern_fill(bounce, chunk, req->seed, pos);
+			if (copy_to_user(ubuf + pos, bounce, chunk)) {
+				ret = -EFAULT;
+				break;
+			}
+		}
+		pos += chunk;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	if (!ret && req->direction == KSHM_DIR_TO_KERNEL)
+		req->checksum = kshm_csum_final(&csum);
+	kfree(bounce);
+	return ret;
+}
+
+static long transfer_direct(struct kshm_transfer *req, const struct kshm_layout *layout)
+{
+	bool kernel_writes = req->direction == KSHM_DIR_FROM_KERNEL;
+	u64 pinned_bytes = (u64)layout->span_pages << PAGE_SHIFT;
+	struct kshm_limits limits;
+	struct page **pages;
+	void *kva;
+	long ret;
+
+	kshm_current_limits(&limits);
+	ret = kshm_quota_charge(&kshm_counters.bytes_pinned, pinned_bytes,
+				limits.max_pinned_bytes);
+	if (ret)
+		return ret;
+	ret = kshm_pin_user_range(layout, kernel_writes, false, &pages);
+	if (ret)
+		goto uncharge;
+	kva = vmap(pages, layout->span_pages, VM_MAP, kernel_writes ? PAGE_KERNEL : PAGE_KERNEL_RO);
+	if (!kva) {
+		ret = -ENOMEM;
+		goto unpin;
+	}
+	if (kernel_writes)
+		ret = kshm_work_fill(kva + layout->byte_offset, req->length, req->seed, 0);
+	else
+		ret = kshm_work_checksum(kva + layout->byte_offset, req->length, &req->checksum);
+	vunmap(kva);
+unpin:
+	kshm_unpin_user_range(pages, layout->span_pages, kernel_writes);
+uncharge:
+	atomic64_sub(pinned_bytes, &kshm_counters.bytes_pinned);
+	return ret;
+}
+
+long kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout)
+{
+	if (req->method == KSHM_METHOD_BUFFERED)
+		return transfer_buffered(req);
+	return transfer_direct(req, layout);
+}
