@@ -20,3 +20,14 @@ $(MODULE_DIR)/kshm.ko: $(MODULE_SRCS)
 	@test -d $(KDIR) || { echo "kernel build tree $(KDIR) missing: apt-get install linux-headers-amd64"; exit 1; }
 	$(MAKE) module-stage
 	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_DIR)) modules
+
+# DKMS: stage the module tree into /usr/src/kshm-$(VERSION) and let dkms build it
+# for every installed kernel.
+DKMS_SRC := $(DESTDIR)/usr/src/kshm-$(VERSION)
+.PHONY: dkms-install
+dkms-install: module-stage
+	mkdir -p $(DKMS_SRC)
+	cp -r $(MODULE_DIR)/Kbuild $(MODULE_DIR)/*.c $(MODULE_DIR)/*.h $(MODULE_DIR)/core $(MODULE_DIR)/include $(DKMS_SRC)/
+	rm -f $(DKMS_SRC)/*.mod.c $(DKMS_SRC)/core/*.o
+	sed 's/@VERSION@/$(VERSION)/' linux/dkms.conf > $(DKMS_SRC)/dkms.conf
+	@echo "now: dkms install kshm/$(VERSION)"
