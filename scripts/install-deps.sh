@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian packages kshm builds and tests with, if any is missing.
+# Used by `make demo` and by CI (.ci/run), so there is one list.
+set -eu
+
+PACKAGES="make gcc libc6-dev pkg-config libcmocka-dev kmod \
+linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
+
+missing=""
+for pkg in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	case "$status" in
+	*" installed") ;;
+	*) missing="$missing $pkg" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "kshm: installing missing Debian packages:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || { echo "kshm: run as root or install sudo" >&2; exit 1; }
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+# shellcheck disable=SC2086
+$SUDO apt-get install -y --no-install-recommends $missing
