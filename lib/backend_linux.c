@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/* libkshm on Linux: /dev/kshm, ioctl and mmap. */
+
+/* Region mmap offsets are id << 32: a 32-bit build needs a 64-bit off_t to reach any. */
+#define _FILE_OFFSET_BITS 64
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+#define KSHM_DEFAULT_PATH "/dev/" KSHM_DEVICE_NAME
+
+/* errno as libkshm returns it; never 0, so a failure cannot pass for success. */
+static int negative_errno(void)
+{
+	return errno ? -errno : -EIO;
+}
+
+int kshm_backend_open(const char *path, kshm_backend_handle *handle)
+{
+	int fd = open(path ? path : KSHM_DEFAULT_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return negative_errno();
+	*handle = fd;
+	return 0;
+}
+
+void kshm_backend_close(kshm_backend_handle handle)
+{
+	close((int)handle);
+}
+
+int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void *arg,
+			 size_t size)
+{
+	(void)size;	/* the ioctl number carries the struct size */
+	if (ioctl((int)handle, request, arg) < 0)
+		return negative_errno();
+	return 0;
+}
+
+int kshm_backend_map(kshm_backend_handle handle, const struct kshm_region_create *create,
+		     uint32_t flags, void **data)
+{
+	int prot = PROT_READ;
+	void *addr;
+
+	/* The driver refuses PROT_WRITE on a read-only region (EACCES). */
+	if (!(flags & KSHM_REGION_USER_READONLY))
+		prot |= PROT_WRITE;
+	if (create->mapped_length > SIZE_MAX || create->mmap_offset > (uint64_t)INT64_MAX)
+		return -EOVERFLOW;	/* a 32-bit process cannot map it */
+	addr = mmap(NULL, (size_t)create->mapped_length, prot, MAP_SHARED, (int)handle,
+		    (off_t)create->mmap_offset);
+	if (addr == MAP_FAILED)
+		return negative_errno();
+	*data = addr;
+	return 0;
+}
+
+int kshm_backend_unmap(kshm_backend_handle handle, void *data, uint64_t mapped_length)
+{
+	(void)handle;
+	if (munmap(data, (size_t)mapped_length) < 0)
+		return negative_errno();
+	return 0;
+}

@@ -1,0 +1,25 @@
+# The kshm tool: $(BUILD)/kshm, linked against the static libkshm. core/span.c
+# is compiled in for the layout it computes beside the driver's.
+
+TOOL_SRCS    := tools/kshm.c core/span.c
+TOOL_OBJ_DIR := $(BUILD)/tools
+TOOL_OBJS    := $(patsubst %.c,$(TOOL_OBJ_DIR)/%.o,$(TOOL_SRCS))
+TOOL_BIN     := $(BUILD)/kshm
+
+.PHONY: tool install-tool
+all: tool
+tool: $(TOOL_BIN)
+
+$(TOOL_OBJ_DIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KSHM_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(TOOL_BIN): $(TOOL_OBJS) $(LIB_STATIC)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB_STATIC)
+
+install: install-tool
+install-tool: $(TOOL_BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/kshm
+
+-include $(TOOL_OBJS:.o=.d)

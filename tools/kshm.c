@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kshm: look at the kshm driver and watch memory being shared both ways.
+ * Everything goes through libkshm; the local page-span math is core's, the
+ * same code the drivers use.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <kshm.h>
+#include "../core/span.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define EXIT_USAGE 2
+
+static const char *device_path = "/dev/" KSHM_DEVICE_NAME;
+
+/* ---- text ---- */
+
+struct size_text {
+	char text[24];
+};
+
+/* "64 KiB", "1.5 GiB", "100 B". */
+static struct size_text human_size(uint64_t bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	struct size_text out;
+	unsigned int unit = 0;
+	unsigned int shift;
+
+	while (unit + 1 < ARRAY_SIZE(units) && bytes >> (10 * (unit + 1)))
+		unit++;
+	shift = 10 * unit;
+	if (bytes & ((1ULL << shift) - 1))
+		snprintf(out.text, sizeof(out.text), "%.1f %s",
+			 (double)bytes / (double)(1ULL << shift), units[unit]);
+	else
+		snprintf(out.text, sizeof(out.text), "%" PRIu64 " %s", bytes >> shift, units[unit]);
+	return out;
+}
+
+/* Decimal or 0x hex, with an optional K, M or G (KiB, MiB, GiB) suffix. */
+static int parse_size(const char *text, uint64_t *bytes)
+{
+	bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+	unsigned long long value;
+	unsigned int shift = 0;
+	char *end;
+
+	/* strtoull would quietly accept "-1" and leading blanks. */
+	if (text[0] < '0' || text[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(text, &end, hex ? 16 : 10);
+	if (errno)
+		return -errno;
+	switch (*end) {
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	}
+	if (shift) {
+		end++;
+		if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
+			end += strlen(end);
+	}
+	if (*end)
+		return -EINVAL;
+	if (value > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*bytes = (uint64_t)value << shift;
+	return 0;
+}
+
+static void format_hex(const uint8_t *bytes, size_t count, char *out, size_t size)
+{
+	size_t used = 0;
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < count && used + 3 < size; i++)
+		used += (size_t)snprintf(out + used, size - used, i ? " %02x" : "%02x", bytes[i]);
+}
+
+static void print_counters(const struct kshm_version *version, const char *separator,
+			   const char *end)
+{
+	printf("regions_live %" PRIu64 "%sbytes_allocated %" PRIu64 "%sbytes_pinned %" PRIu64 "%s",
+	       (uint64_t)version->regions_live, separator,
+	       (uint64_t)version->bytes_allocated, separator,
+	       (uint64_t)version->bytes_pinned, end);
+}
+
+static bool counters_equal(const struct kshm_version *a, const struct kshm_version *b)
+{
+	return a->regions_live == b->regions_live &&
+	       a->bytes_allocated == b->bytes_allocated &&
+	       a->bytes_pinned == b->bytes_pinned;
+}
+
+/* ---- page layout ---- */
+
+/* The layout computed here with core's span math, to set beside the driver's. */
+static bool local_layout(uint64_t addr, uint64_t length, uint32_t page_size,
+			 struct kshm_layout *layout)
+{
+	if (!page_size || (page_size & (page_size - 1)))
+		return false;
+	return kshm_span_compute(addr, length, (unsigned int)__builtin_ctz(page_size),
+				 layout) == KSHM_OK;
+}
+
+/* Whole pages the driver charges to a quota for [addr, +length). */
+static uint64_t charged_bytes(uint64_t addr, uint64_t length, uint32_t page_size)
+{
+	struct kshm_layout layout;
+
+	if (!local_layout(addr, length, page_size, &layout))
+		return length;
+	return (uint64_t)layout.span_pages * page_size;
+}
+
+static bool layouts_equal(const struct kshm_layout *a, const struct kshm_layout *b)
+{
+	return a->start_va == b->start_va && a->byte_offset == b->byte_offset &&
+	       a->byte_count == b->byte_count && a->span_pages == b->span_pages &&
+	       a->page_size == b->page_size;
+}
+
+/* ---- errors ---- */
+
+enum request_kind {
+	REQ_OPEN,
+	REQ_CREATE,	/* charges max_allocated_bytes */
+	REQ_ATTACH,	/* charges max_pinned_bytes and RLIMIT_MEMLOCK */
+	REQ_OTHER,
+};
+
+static void describe_memlock(char *why, size_t size)
+{
+	struct rlimit memlock;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &memlock) == 0 && memlock.rlim_cur != RLIM_INFINITY)
+		snprintf(why, size, "limit hit: RLIMIT_MEMLOCK is %s (ulimit -l); attached pages count against it",
+			 human_size(memlock.rlim_cur).text);
+	else
+		snprintf(why, size, "out of kernel memory");
+}
+
+/*
+ * ENOSPC is either the per-handle region count or the driver-wide byte quota
+ * of the request's kind; the live counters tell which.
+ */
+static void describe_quota(char *why, size_t size, const struct kshm_version *version,
+			   enum request_kind kind, uint64_t charged)
+{
+	bool attach = kind == REQ_ATTACH;
+	const char *name = attach ? "max_pinned_bytes" : "max_allocated_bytes";
+	uint64_t limit = attach ? version->max_pinned_bytes : version->max_allocated_bytes;
+	uint64_t used = attach ? version->bytes_pinned : version->bytes_allocated;
+
+	if (charged > limit || used > limit - charged)
+		snprintf(why, size, "limit hit: %s is %s (%s in use driver-wide, this needs %s)",
+			 name, human_size(limit).text, human_size(used).text,
+			 human_size(charged).text);
+	else
+		snprintf(why, size, "limit hit: max_regions_per_file is %u",
+			 version->max_regions_per_file);
+}
+
+/* Name the limit behind EFBIG, ENOSPC or ENOMEM; false if err is not a limit. */
+static bool describe_limit(char *why, size_t size, struct kshm *kshm, enum request_kind kind,
+			   uint64_t charged, int err)
+{
+	struct kshm_version version;
+	bool known = kshm && kshm_query_version(kshm, &version) == 0;
+
+	if (err == -ENOMEM && kind == REQ_ATTACH) {
+		describe_memlock(why, size);
+		return true;
+	}
+	if (err == -EFBIG) {
+		if (known)
+			snprintf(why, size, "limit hit: max_region_bytes is %s",
+				 human_size(version.max_region_bytes).text);
+		else
+			snprintf(why, size, "limit hit: max_region_bytes");
+		return true;
+	}
+	if (err == -ENOSPC && (kind == REQ_CREATE || kind == REQ_ATTACH)) {
+		if (known)
+			describe_quota(why, size, &version, kind, charged);
+		else
+			snprintf(why, size, "limit hit: max_regions_per_file or %s",
+				 kind == REQ_ATTACH ? "max_pinned_bytes" : "max_allocated_bytes");
+		return true;
+	}
+	return false;
+}
+
+static void describe_errno(char *why, size_t size, enum request_kind kind, int err)
+{
+	if (kind == REQ_OPEN && (err == -EACCES || err == -EPERM))
+		snprintf(why, size, "permission denied: the device is 0600 root by default, see docs/install.md");
+	else if (kind == REQ_OPEN && (err == -ENXIO || err == -ENODEV))
+		snprintf(why, size, "no driver behind it: is the kshm module loaded? (modprobe kshm)");
+	else if (kind == REQ_OPEN && err == -ENOTTY)
+		snprintf(why, size, "not a kshm device");
+	else if (err == -EPROTO)
+		snprintf(why, size, "the driver speaks another kshm ABI version than this tool (%d): install matching versions",
+			 KSHM_ABI_VERSION);
+	else
+		snprintf(why, size, "%s", strerror(-err));
+}
+
+/*
+ * One line: what failed and why, naming the limit hit when there is one.
+ * charged: the whole-page bytes a create or attach asked the quotas for.
+ */
+static void describe_failure(char *buf, size_t size, struct kshm *kshm, enum request_kind kind,
+			     uint64_t charged, const char *what, int err)
+{
+	char why[192];
+
+	if (kind == REQ_OPEN && err == -ENOENT) {
+		snprintf(buf, size, "%s not found: is the kshm module loaded? (modprobe kshm)", what);
+		return;
+	}
+	if (!describe_limit(why, sizeof(why), kshm, kind, charged, err))
+		describe_errno(why, sizeof(why), kind, err);
+	snprintf(buf, size, "%s: %s", what, why);
+}
+
+static void print_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void print_error(const char *fmt, ...)
+{
+	va_list args;
+
+	fflush(stdout);	/* keep the error after what led to it when both go to one place */
+	fputs("kshm: ", stderr);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+static int report(struct kshm *kshm, enum request_kind kind, uint64_t charged, const char *what,
+		  int err)
+{
+	char message[320];
+
+	describe_failure(message, sizeof(message), kshm, kind, charged, what, err);
+	print_error("%s", message);
+	return EXIT_FAILURE;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list args;
+
+	fputs("kshm: ", stderr);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputs("\nTry 'kshm --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Open the device and read its version; returns an exit status. */
+static int open_device(struct kshm **kshm, struct kshm_version *version)
+{
+	int err;
+
+	err = kshm_open(device_path, kshm);
+	if (err)
+		return report(NULL, REQ_OPEN, 0, device_path, err);
+	err = kshm_query_version(*kshm, version);
+	if (err) {
+		report(*kshm, REQ_OTHER, 0, "query the driver version", err);
+		kshm_close(*kshm);
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* ---- kshm info, kshm stat ---- */
+
+static void print_bytes(const char *label, uint64_t bytes)
+{
+	printf("%-24s%" PRIu64 " (%s)\n", label, bytes, human_size(bytes).text);
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	struct kshm_version version;
+	struct kshm *kshm;
+	int status;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_error("info takes no arguments");
+	status = open_device(&kshm, &version);
+	if (status)
+		return status;
+	kshm_close(kshm);
+
+	printf("%-24s%s\n", "device", device_path);
+	printf("%-24s%u (this tool: %u)\n", "abi version", version.abi_version, KSHM_ABI_VERSION);
+	print_bytes("page size", version.page_size);
+	printf("limits\n");
+	print_bytes("  max_region_bytes", version.max_region_bytes);
+	printf("%-24s%u\n", "  max_regions_per_file", version.max_regions_per_file);
+	print_bytes("  max_allocated_bytes", version.max_allocated_bytes);
+	print_bytes("  max_pinned_bytes", version.max_pinned_bytes);
+	printf("counters (driver-wide)\n");
+	printf("%-24s%" PRIu64 "\n", "  regions_live", (uint64_t)version.regions_live);
+	print_bytes("  bytes_allocated", version.bytes_allocated);
+	print_bytes("  bytes_pinned", version.bytes_pinned);
+	return 0;
+}
+
+static int cmd_stat(int argc, char **argv)
+{
+	struct kshm_version version;
+	struct kshm *kshm;
+	int status;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_error("stat takes no arguments");
+	status = open_device(&kshm, &version);
+	if (status)
+		return status;
+	kshm_close(kshm);
+	print_counters(&version, "\n", "\n");
+	return 0;
+}
+
+/* ---- kshm demo ---- */
+
+#define DEMO_REGION_BYTES	(64 * 1024)
+#define DEMO_BUFFER_OFFSET	0x10
+#define DEMO_BUFFER_EXTRA	100	/* bytes past 3 whole pages: the last page is partial */
+#define DEMO_USER_SEED		0x75736572ULL	/* "user" */
+#define DEMO_KERNEL_SEED	0x6b65726eULL	/* "kern" */
+#define DEMO_HEX_BYTES		16
+
+struct demo {
+	struct kshm *kshm;
+	struct kshm_version start;	/* page size, limits and counters before the demo */
+	char failure[320];		/* the first step that went wrong */
+};
+
+/* Show a failed step; the first one is what the last line names. */
+static void demo_fail(struct demo *demo, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void demo_fail(struct demo *demo, const char *fmt, ...)
+{
+	char message[320];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(message, sizeof(message), fmt, args);
+	va_end(args);
+	print_error("demo: %s", message);
+	if (!demo->failure[0])
+		snprintf(demo->failure, sizeof(demo->failure), "%s", message);
+}
+
+static void demo_request_failed(struct demo *demo, enum request_kind kind, uint64_t charged,
+				const char *what, int err)
+{
+	char message[320];
+
+	describe_failure(message, sizeof(message), demo->kshm, kind, charged, what, err);
+	demo_fail(demo, "%s", message);
+}
+
+/* The driver's layout of a region, checked against the one computed here for addr. */
+static bool demo_show_layout(struct demo *demo, struct kshm_region *region, uint64_t addr,
+			     const char *label, struct kshm_layout *layout)
+{
+	struct kshm_layout expected;
+	char what[64];
+	int err;
+
+	snprintf(what, sizeof(what), "%s: region layout", label);
+	err = kshm_region_layout(region, layout);
+	if (err) {
+		demo_request_failed(demo, REQ_OTHER, 0, what, err);
+		return false;
+	}
+	printf("  layout       start_va 0x%" PRIx64 ", byte_offset 0x%x, byte_count %" PRIu64
+	       ", span_pages %u\n", (uint64_t)layout->start_va, layout->byte_offset,
+	       (uint64_t)layout->byte_count, layout->span_pages);
+	if (!local_layout(addr, kshm_region_length(region), demo->start.page_size, &expected) ||
+	    !layouts_equal(layout, &expected)) {
+		demo_fail(demo, "%s: the driver's layout differs from the one computed here", label);
+		return false;
+	}
+	return true;
+}
+
+/* Fresh kernel pages must not carry anything the kernel held before. */
+static void demo_check_zeroed(struct demo *demo, struct kshm_region *region)
+{
+	const uint8_t *data = kshm_region_data(region);
+	size_t length = (size_t)kshm_region_length(region);
+	size_t i;
+
+	for (i = 0; i < length && !data[i]; i++)
+		;
+	if (i < length) {
+		printf("  fresh pages  byte %zu is %#x: NOT ZEROED\n", i, data[i]);
+		demo_fail(demo, "A: fresh region not zeroed at byte %zu", i);
+		return;
+	}
+	printf("  fresh pages  all %zu bytes zero\n", length);
+}
+
+/* The process writes; the kernel's checksum must equal the process's own. */
+static void demo_user_writes(struct demo *demo, struct kshm_region *region, const char *label)
+{
+	uint8_t *data = kshm_region_data(region);
+	size_t length = (size_t)kshm_region_length(region);
+	uint64_t kernel_sum, user_sum;
+	char message[64], what[64];
+	size_t message_len;
+	int err;
+
+	message_len = (size_t)snprintf(message, sizeof(message), "hello from pid %d, direction %s",
+				       (int)getpid(), label);
+	memcpy(data, message, message_len);
+	kshm_pattern_fill(data + message_len, length - message_len, DEMO_USER_SEED, 0);
+	printf("  user wrote   \"%s\" + pattern of seed %#llx, %zu bytes in all\n",
+	       message, DEMO_USER_SEED, length);
+
+	snprintf(what, sizeof(what), "%s: kernel checksum", label);
+	err = kshm_region_checksum(region, 0, length, &kernel_sum);
+	if (err) {
+		demo_request_failed(demo, REQ_OTHER, 0, what, err);
+		return;
+	}
+	user_sum = kshm_checksum(data, length);
+	printf("  checksum     kernel %#018" PRIx64 ", user %#018" PRIx64 ": %s\n",
+	       kernel_sum, user_sum, kernel_sum == user_sum ? "match" : "MISMATCH");
+	if (kernel_sum != user_sum)
+		demo_fail(demo, "%s: the kernel's checksum differs from the process's", label);
+}
+
+/* The kernel fills; the process must see exactly the pattern of the kernel's seed. */
+static void demo_kernel_fills(struct demo *demo, struct kshm_region *region, const char *label)
+{
+	const uint8_t *data = kshm_region_data(region);
+	size_t length = (size_t)kshm_region_length(region);
+	char what[64], hex[DEMO_HEX_BYTES * 3 + 1];
+	size_t good;
+	int err;
+
+	snprintf(what, sizeof(what), "%s: kernel fill", label);
+	err = kshm_region_fill(region, 0, length, DEMO_KERNEL_SEED);
+	if (err) {
+		demo_request_failed(demo, REQ_OTHER, 0, what, err);
+		return;
+	}
+	good = kshm_pattern_check(data, length, DEMO_KERNEL_SEED, 0);
+	format_hex(data, length < DEMO_HEX_BYTES ? length : DEMO_HEX_BYTES, hex, sizeof(hex));
+	printf("  kernel fill  seed %#llx; user sees %s ...: ", DEMO_KERNEL_SEED, hex);
+	if (good == length) {
+		printf("verified (%zu bytes)\n", length);
+		return;
+	}
+	printf("MISMATCH at byte %zu\n", good);
+	demo_fail(demo, "%s: byte %zu is not what the kernel wrote", label, good);
+}
+
+/* Direction A: pages the kernel allocated, mapped into this process. */
+static struct kshm_region *demo_kernel_pages(struct demo *demo)
+{
+	uint32_t page_size = demo->start.page_size;
+	struct kshm_region *region;
+	struct kshm_layout layout;
+	int err;
+
+	printf("\nA: kernel pages mapped into this process\n");
+	err = kshm_region_create(demo->kshm, DEMO_REGION_BYTES, 0, &region);
+	if (err) {
+		demo_request_failed(demo, REQ_CREATE, charged_bytes(0, DEMO_REGION_BYTES, page_size),
+				    "A: create a 64 KiB region", err);
+		return NULL;
+	}
+	printf("  region       id %u, %s asked, mapped at %p\n", kshm_region_id(region),
+	       human_size(kshm_region_length(region)).text, kshm_region_data(region));
+	if (demo_show_layout(demo, region, 0, "A", &layout))
+		printf("  mapped       %s (%u whole pages)\n",
+		       human_size((uint64_t)layout.span_pages * layout.page_size).text,
+		       layout.span_pages);
+	demo_check_zeroed(demo, region);
+	demo_user_writes(demo, region, "A");
+	demo_kernel_fills(demo, region, "A");
+	return region;
+}
+
+/* Direction B: this process's unaligned buffer, locked and mapped by the kernel. */
+static struct kshm_region *demo_user_buffer(struct demo *demo, void **allocation)
+{
+	uint32_t page_size = demo->start.page_size;
+	uint64_t length = 3ULL * page_size + DEMO_BUFFER_EXTRA;
+	size_t alloc_bytes = (size_t)charged_bytes(0, DEMO_BUFFER_OFFSET + length, page_size);
+	struct kshm_region *region;
+	struct kshm_layout layout;
+	uint8_t *buf;
+	int err;
+
+	printf("\nB: process buffer attached into the kernel\n");
+	err = posix_memalign(allocation, page_size, alloc_bytes);
+	if (err) {
+		*allocation = NULL;
+		demo_fail(demo, "B: allocate %zu bytes: %s", alloc_bytes, strerror(err));
+		return NULL;
+	}
+	buf = (uint8_t *)*allocation + DEMO_BUFFER_OFFSET;
+	err = kshm_buffer_attach(demo->kshm, buf, length, KSHM_ATTACH_KERNEL_WRITE, &region);
+	if (err) {
+		demo_request_failed(demo, REQ_ATTACH,
+				    charged_bytes((uintptr_t)buf, length, page_size),
+				    "B: attach the buffer", err);
+		return NULL;
+	}
+	printf("  region       id %u, buffer %p (0x%x into a page), %" PRIu64
+	       " bytes = 3 pages + %d, kernel may write\n", kshm_region_id(region), (void *)buf,
+	       DEMO_BUFFER_OFFSET, length, DEMO_BUFFER_EXTRA);
+	demo_show_layout(demo, region, (uintptr_t)buf, "B", &layout);
+	demo_user_writes(demo, region, "B");
+	demo_kernel_fills(demo, region, "B");
+	return region;
+}
+
+static void demo_destroy(struct demo *demo, struct kshm_region *region, const char *label)
+{
+	char what[64];
+	int err;
+
+	if (!region)
+		return;
+	snprintf(what, sizeof(what), "%s: destroy region %u", label, kshm_region_id(region));
+	err = kshm_region_destroy(region);
+	if (err)
+		demo_request_failed(demo, REQ_OTHER, 0, what, err);
+}
+
+/* Counters are driver-wide: "back to zero" means back to what they were before. */
+static void demo_check_counters(struct demo *demo, const char *label, bool expect_start)
+{
+	struct kshm_version now;
+	int err;
+
+	err = kshm_query_version(demo->kshm, &now);
+	if (err) {
+		demo_request_failed(demo, REQ_OTHER, 0, "query counters", err);
+		return;
+	}
+	printf("%-26s", label);
+	print_counters(&now, ", ", "");
+	if (!expect_start) {
+		printf("\n");
+		return;
+	}
+	if (counters_equal(&now, &demo->start)) {
+		printf(": back to start\n");
+		return;
+	}
+	printf(": NOT back to start\n");
+	demo_fail(demo, "counters did not return to their values before the demo");
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	struct kshm_region *pages, *attached;
+	struct demo demo = { 0 };
+	void *allocation = NULL;
+	int status;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_error("demo takes no arguments");
+	status = open_device(&demo.kshm, &demo.start);
+	if (status) {
+		printf("demo: FAILED (cannot open %s)\n", device_path);
+		return status;
+	}
+	printf("kshm demo on %s: ABI %u, page size %u\n", device_path, demo.start.abi_version,
+	       demo.start.page_size);
+	printf("%-26s", "counters at start");
+	print_counters(&demo.start, ", ", "\n");
+
+	pages = demo_kernel_pages(&demo);
+	attached = demo_user_buffer(&demo, &allocation);
+
+	printf("\n");
+	demo_check_counters(&demo, "counters with regions", false);
+	demo_destroy(&demo, pages, "A");
+	/* The kernel must let go of the buffer before the process frees it. */
+	demo_destroy(&demo, attached, "B");
+	free(allocation);
+	demo_check_counters(&demo, "counters after destroy", true);
+	kshm_close(demo.kshm);
+
+	if (demo.failure[0]) {
+		printf("demo: FAILED (%s)\n", demo.failure);
+		return EXIT_FAILURE;
+	}
+	printf("demo: OK\n");
+	return 0;
+}
+
+/* ---- kshm layout ---- */
+
+static void print_layout_row(const char *field, const char *format, uint64_t kernel,
+			     uint64_t local)
+{
+	char kernel_text[32], local_text[32];
+
+	snprintf(kernel_text, sizeof(kernel_text), format, kernel);
+	snprintf(local_text, sizeof(local_text), format, local);
+	printf("%-12s%-22s%s\n", field, kernel_text, local_text);
+}
+
+static void print_layout_table(const struct kshm_layout *kernel, const struct kshm_layout *local)
+{
+	printf("%-12s%-22s%s\n", "", "kernel (MDL)", "computed here");
+	print_layout_row("StartVa", "0x%" PRIx64, kernel->start_va, local->start_va);
+	print_layout_row("ByteOffset", "0x%" PRIx64, kernel->byte_offset, local->byte_offset);
+	print_layout_row("ByteCount", "%" PRIu64, kernel->byte_count, local->byte_count);
+	print_layout_row("SpanPages", "%" PRIu64, kernel->span_pages, local->span_pages);
+	print_layout_row("PageSize", "%" PRIu64, kernel->page_size, local->page_size);
+}
+
+struct layout_args {
+	uint64_t size;
+	uint64_t offset;
+};
+
+static int parse_layout_args(int argc, char **argv, struct layout_args *args)
+{
+	static const struct option options[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool have_size = false;
+	int opt;
+
+	optind = 0;	/* glibc: start over on the command's own arguments */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			if (parse_size(optarg, &args->size))
+				return usage_error("layout: bad size '%s' (bytes, K, M or G)", optarg);
+			have_size = true;
+			break;
+		case 'o':
+			if (parse_size(optarg, &args->offset))
+				return usage_error("layout: bad offset '%s' (bytes, K, M or G)", optarg);
+			break;
+		case ':':
+			return usage_error("layout: %s needs a value", argv[optind - 1]);
+		default:
+			return usage_error("layout: bad option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("layout: unexpected '%s'", argv[optind]);
+	if (!have_size || !args->size)
+		return usage_error("layout: --size N (at least 1 byte) is required");
+	return 0;
+}
+
+/* Attach buf + offset of size bytes, show the driver's layout beside our own. */
+static int show_buffer_layout(struct kshm *kshm, const struct kshm_version *version,
+			      uint8_t *buf, const struct layout_args *args)
+{
+	struct kshm_layout kernel, local;
+	struct kshm_region *region;
+	bool same;
+	int err;
+
+	err = kshm_buffer_attach(kshm, buf + args->offset, args->size, 0, &region);
+	if (err)
+		return report(kshm, REQ_ATTACH,
+			      charged_bytes((uintptr_t)buf + args->offset, args->size,
+					    version->page_size),
+			      "attach the buffer", err);
+	err = kshm_region_layout(region, &kernel);
+	kshm_region_destroy(region);
+	if (err)
+		return report(kshm, REQ_OTHER, 0, "region layout", err);
+	if (!local_layout((uintptr_t)buf + args->offset, args->size, version->page_size, &local)) {
+		print_error("cannot compute the layout for page size %u", version->page_size);
+		return EXIT_FAILURE;
+	}
+
+	printf("buffer      %p + 0x%" PRIx64 " = %p, %" PRIu64 " bytes (%s)\n", (void *)buf,
+	       args->offset, (void *)(buf + args->offset), args->size,
+	       human_size(args->size).text);
+	print_layout_table(&kernel, &local);
+	same = layouts_equal(&kernel, &local);
+	printf("layout: %s\n", same ? "match" : "MISMATCH");
+	return same ? 0 : EXIT_FAILURE;
+}
+
+static int cmd_layout(int argc, char **argv)
+{
+	struct layout_args args = { 0 };
+	struct kshm_version version;
+	struct kshm *kshm;
+	uint64_t alloc_bytes;
+	void *buf;
+	int status;
+
+	status = parse_layout_args(argc, argv, &args);
+	if (status)
+		return status;
+	status = open_device(&kshm, &version);
+	if (status)
+		return status;
+	/* Refuse here what the driver would refuse, before allocating it. */
+	if (args.size > version.max_region_bytes) {
+		status = report(kshm, REQ_ATTACH, 0, "attach the buffer", -EFBIG);
+		goto out;
+	}
+	alloc_bytes = args.size <= SIZE_MAX && args.offset <= SIZE_MAX - args.size ?
+		      charged_bytes(0, args.offset + args.size, version.page_size) : 0;
+	if (!alloc_bytes || alloc_bytes > SIZE_MAX ||
+	    posix_memalign(&buf, version.page_size, (size_t)alloc_bytes)) {
+		print_error("cannot allocate %" PRIu64 " + %" PRIu64 " bytes", args.offset, args.size);
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	/* Write every page first: a read-only pin of never-written memory could take the zero page. */
+	memset(buf, 0, (size_t)alloc_bytes);
+	status = show_buffer_layout(kshm, &version, buf, &args);
+	free(buf);
+out:
+	kshm_close(kshm);
+	return status;
+}
+
+/* ---- main ---- */
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "info", cmd_info },
+	{ "stat", cmd_stat },
+	{ "demo", cmd_demo },
+	{ "layout", cmd_layout },
+	{ "help", cmd_help },
+};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: kshm [--device PATH] COMMAND [ARGS]\n"
+		"\n"
+		"Zero-copy memory shared between the kshm driver and a process.\n"
+		"\n"
+		"commands:\n"
+		"  info                         ABI version, page size, limits and live counters\n"
+		"  stat                         live counters only, one \"name value\" per line\n"
+		"  demo                         share memory both ways and check every byte;\n"
+		"                               last line \"demo: OK\" or \"demo: FAILED (...)\"\n"
+		"  layout --size N [--offset K] attach N bytes at offset K of a page-aligned\n"
+		"                               buffer and show its page layout as an MDL holds it\n"
+		"  help                         this text\n"
+		"\n"
+		"options:\n"
+		"  --device PATH   the kshm device (default %s)\n"
+		"  -h, --help      this text\n"
+		"\n"
+		"Sizes are bytes, decimal or 0x hex, with an optional K, M or G suffix\n"
+		"(KiB, MiB, GiB). Exit status: 0 success, 1 failure, 2 usage error.\n",
+		device_path);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	print_usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name;
+	size_t i;
+	int opt;
+
+	opterr = 0;
+	/* "+": stop at the command; its options are its own. */
+	while ((opt = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+		if (opt == 'd')
+			device_path = optarg;
+		else if (opt == 'h')
+			return cmd_help(0, NULL);
+		else if (opt == ':')
+			return usage_error("%s needs a value", argv[optind - 1]);
+		else
+			return usage_error("bad option '%s'", argv[optind - 1]);
+	}
+	if (optind == argc)
+		return usage_error("no command given");
+	name = argv[optind];
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!strcmp(commands[i].name, name))
+			return commands[i].run(argc - optind, argv + optind);
+	}
+	return usage_error("unknown command '%s'", name);
+}
