@@ -17,8 +17,12 @@ struct kshm_limits {
 #define KSHM_DEFAULT_MAX_ALLOCATED_BYTES	(1ULL << 30)
 #define KSHM_DEFAULT_MAX_PINNED_BYTES	(1ULL << 30)
 #define KSHM_DEFAULT_MAX_REGIONS_PER_FILE 64
-/* Ids live in [1, KSHM_MAX_REGION_ID]; the mmap window of an id must fit 64 bits. */
-#define KSHM_MAX_REGION_ID		0x00ffffffU
+/*
+ * Ids live in [1, KSHM_MAX_REGION_ID]. The bound keeps every mmap window
+ * reachable by 32-bit processes too: mmap2 takes a 32-bit offset in 4 KiB
+ * pages (2^44 bytes), and id 4095's window ends just below that.
+ */
+#define KSHM_MAX_REGION_ID		0x00000fffU
 
 /*
  * Bring configured limits (module parameters, registry values) inside what

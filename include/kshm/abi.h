@@ -196,7 +196,7 @@ struct kshm_transfer {
  * out so this header needs no Windows header. The classic-method requests use
  * their own transfer method; everything else is METHOD_BUFFERED.
  */
-#define KSHM_FILE_DEVICE	0x8B6u
+#define KSHM_FILE_DEVICE	0x8B6Bu	/* vendor device types are 0x8000 and up */
 #define KSHM_CTL(nr, method) \
 	((KSHM_FILE_DEVICE << 16) | (3u /* FILE_READ_DATA|FILE_WRITE_DATA */ << 14) | \
 	 ((0x800u + (nr)) << 2) | (method))

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/* The Windows branch of include/kshm/abi.h, seen from a Linux test (abi_windows.c). */
+#ifndef KSHM_TESTS_ABI_WINDOWS_H
+#define KSHM_TESTS_ABI_WINDOWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KSHM_ABI_WIN_NCODES 8
+
+/* KSHM_IOC_* in KSHM_NR_* order (VERSION .. TRANSFER). */
+void kshm_abi_windows_codes(uint32_t codes[KSHM_ABI_WIN_NCODES]);
+
+/* sizeof the ABI structs in abi.h order (layout .. transfer); 0 past the end. */
+size_t kshm_abi_windows_sizeof(int which);
+
+#endif

@@ -1,0 +1,41 @@
+# Native unit tests of core/ with cmocka, built once with ASan + UBSan.
+# One program per core concern, each compiled together with the core sources
+# it tests. `make unit-check` builds and runs them all and writes
+# "passed failed" to $(BUILD)/results/unit.counts; a program that fails to
+# build or crashes counts as failed (tests/unit/run.sh).
+
+UNIT_DIR      := $(BUILD)/unit
+UNIT_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_CFLAGS    = $(KSHM_CFLAGS) -iquote . $(UNIT_SANITIZE)
+UNIT_LDLIBS   := -lcmocka
+UNIT_HDRS     := $(wildcard core/*.h) include/kshm/abi.h tests/unit/unit.h
+
+# test name -> the sources linked into it
+UNIT_TESTS          := test_span test_validate test_region test_checksum test_abi
+unit_srcs_test_span     := core/span.c
+unit_srcs_test_validate := core/validate.c core/span.c
+unit_srcs_test_region   := core/region.c core/span.c
+unit_srcs_test_checksum := core/checksum.c
+unit_srcs_test_abi      := tests/unit/abi_windows.c
+UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
+
+.PHONY: unit-build unit-check
+
+unit-build: $(UNIT_BINS)
+
+# One explicit rule per program (no .SECONDEXPANSION: it would change how
+# every later fragment's prerequisites are read). rm first: a failed rebuild
+# must not leave an old binary behind to be run.
+define unit_program
+$(UNIT_DIR)/$(1): tests/unit/$(1).c $(unit_srcs_$(1)) $(UNIT_HDRS) tests/unit/abi_windows.h tests/unit/build.mk
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$$(CC) $$(UNIT_CFLAGS) -o $$@ tests/unit/$(1).c $(unit_srcs_$(1)) $$(UNIT_LDLIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_program,$(t))))
+
+# Build what builds (-k), then run everything; run.sh counts a missing binary
+# as a failed program, writes the counts and exits nonzero on any failure.
+unit-check:
+	@$(MAKE) --no-print-directory -k unit-build || echo "unit: some test programs failed to build"
+	@tests/unit/run.sh $(UNIT_DIR) $(BUILD)/results tests/unit $(UNIT_TESTS)
