@@ -33,7 +33,7 @@ check: unit-check vm-check
 
 demo: deps
 	$(MAKE) all
-	tests/vm/run.sh --demo
+	$(MAKE) vm-demo
 
 .PHONY: deps
 deps:

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+#include "guest_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int guest_open(void)
+{
+	int fd = open(KSHM_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		perror("open " KSHM_DEV);
+		abort();
+	}
+	return fd;
+}
+
+long guest_ioctl(int fd, unsigned long cmd, void *req)
+{
+	return ioctl(fd, cmd, req) ? -errno : 0;
+}
+
+static int64_t read_number(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long long value = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &value) != 1)
+		value = -1;
+	fclose(f);
+	return value;
+}
+
+int64_t guest_counter(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/class/misc/kshm/%s", name);
+	return read_number(path);
+}
+
+bool guest_counters_zero(void)
+{
+	return guest_counter("regions_live") == 0 && guest_counter("bytes_allocated") == 0 &&
+	       guest_counter("bytes_pinned") == 0;
+}
+
+uint64_t guest_param(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/kshm/parameters/%s", name);
+	return (uint64_t)read_number(path);
+}
+
+void guest_set_param(const char *name, uint64_t value)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/kshm/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%" PRIu64 "\n", value) < 0 || fclose(f)) {
+		perror(path);
+		abort();
+	}
+}
+
+size_t guest_page(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+void *guest_region_map(int fd, uint64_t length, uint32_t flags, struct kshm_region_create *out,
+		       long *err)
+{
+	struct kshm_region_create create = { .size = sizeof(create), .flags = flags, .length = length };
+	int prot = (flags & KSHM_REGION_USER_READONLY) ? PROT_READ : PROT_READ | PROT_WRITE;
+	void *p;
+
+	*err = guest_ioctl(fd, KSHM_IOC_REGION_CREATE, &create);
+	if (*err)
+		return NULL;
+	p = mmap(NULL, create.mapped_length, prot, MAP_SHARED, fd, (off_t)create.mmap_offset);
+	if (p == MAP_FAILED) {
+		*err = -errno;
+		return NULL;
+	}
+	if (out)
+		*out = create;
+	return p;
+}
+
+void guest_drop_cap(int cap)
+{
+	struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &header, data)) {
+		perror("capget");
+		abort();
+	}
+	data[cap / 32].effective &= ~(1U << (cap % 32));
+	if (syscall(SYS_capset, &header, data)) {
+		perror("capset");
+		abort();
+	}
+}
+
+int guest_in_child(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0) {
+		perror("fork");
+		abort();
+	}
+	if (pid == 0)
+		_exit(fn(arg));
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

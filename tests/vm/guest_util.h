@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* kshm-specific helpers for the guest test programs (the generic runner is vmtest.h). */
+#ifndef KSHM_GUEST_UTIL_H
+#define KSHM_GUEST_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <kshm/abi.h>
+
+#define KSHM_DEV "/dev/kshm"
+
+/* open(/dev/kshm) or abort the test: every test needs the device. */
+int guest_open(void);
+
+/* ioctl() returning 0 or -errno, so results compare against -EINVAL etc. */
+long guest_ioctl(int fd, unsigned long cmd, void *req);
+
+/* Driver-wide counters from sysfs; -1 when unreadable. */
+int64_t guest_counter(const char *name);
+
+/* True once regions_live, bytes_allocated and bytes_pinned are all zero. */
+bool guest_counters_zero(void);
+
+/* Read and set a module parameter (/sys/module/kshm/parameters/NAME). */
+uint64_t guest_param(const char *name);
+void guest_set_param(const char *name, uint64_t value);
+
+/* Page size of the guest. */
+size_t guest_page(void);
+
+/* Raw create + mmap of a kernel region; returns the mapping or NULL with *err set. */
+void *guest_region_map(int fd, uint64_t length, uint32_t flags, struct kshm_region_create *out,
+		       long *err);
+
+/* Drop one capability from the effective set of this process (for a forked child). */
+void guest_drop_cap(int cap);
+
+/* Fork, run fn(arg) in the child, return its exit status (or 128 + signal). */
+int guest_in_child(int (*fn)(void *arg), void *arg);
+
+#endif /* KSHM_GUEST_UTIL_H */

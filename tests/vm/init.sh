@@ -1,0 +1,139 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# /init of the kshm test VM (busybox, copied in by tests/vm/run.sh).
+#
+# Loads /kshm.ko, checks /dev/kshm, then runs the demo (/bin/kshm info, demo)
+# or every /tests/* program, unloads the module, prints dmesg and the result
+# marker on the console, and powers off. run.sh judges the run from the serial
+# log alone. Console lines this script owns:
+#   KSHM-VM: ...                         progress
+#   KSHM-VM-PROGRAM: <name>              before each test program's output
+#   ok / not ok lines                    the harness's own checks (insmod, /dev/kshm, rmmod)
+#   KSHM-VM-DMESG-BEGIN / -END           around the kernel log
+#   KSHM-VM-RESULT: P passed, F failed, S skipped     last line before poweroff
+#
+# Settings: /etc/kshm-vm.conf (written by run.sh: KSHM_MODE, KSHM_MODULE_ARGS,
+# VMTEST_TIMEOUT, KSHM_PROGRAM_TIMEOUT), and from the kernel command line the
+# variables kshm_mode=demo|test and kshm_args=... (module parameters, commas
+# for spaces: kshm_args=max_region_bytes=65536,max_regions_per_file=4).
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mkdir -p /dev/shm /tmp
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+hostname kshm-vm
+cd /
+
+KSHM_MODE="test"
+KSHM_MODULE_ARGS=
+VMTEST_TIMEOUT=120
+KSHM_PROGRAM_TIMEOUT=600
+# shellcheck disable=SC1091
+[ -f /etc/kshm-vm.conf ] && . /etc/kshm-vm.conf
+[ -n "${kshm_mode:-}" ] && KSHM_MODE=$kshm_mode
+[ -n "${kshm_args:-}" ] && KSHM_MODULE_ARGS="$KSHM_MODULE_ARGS $(echo "$kshm_args" | tr , ' ')"
+export VMTEST_TIMEOUT
+
+passed=0
+failed=0
+skipped=0
+n=0
+check() {	# check <status> <description>
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+		passed=$((passed + 1))
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	# kmemleak (debug kernels only): objects must be older than 5 s to be reported.
+	if [ -w /sys/kernel/debug/kmemleak ]; then
+		echo "KSHM-VM: kmemleak scan"
+		echo scan > /sys/kernel/debug/kmemleak
+		sleep 6
+		echo scan > /sys/kernel/debug/kmemleak
+		cat /sys/kernel/debug/kmemleak
+	fi
+	echo "KSHM-VM-DMESG-BEGIN"
+	dmesg
+	echo "KSHM-VM-DMESG-END"
+	echo "KSHM-VM-RESULT: $passed passed, $failed failed, $skipped skipped"
+	sync
+	poweroff -f
+	sleep 60	# poweroff -f does not return; never let /init exit (that panics)
+}
+
+echo	# the firmware leaves escape sequences on the console's current line
+echo "KSHM-VM: kernel $(uname -r), $(nproc) CPUs, $(($(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024)) MiB, mode $KSHM_MODE"
+echo "KSHM-VM: CPU protections: $(grep -owE 'smep|smap|pti' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+echo "KSHM-VM: insmod /kshm.ko $KSHM_MODULE_ARGS"
+# shellcheck disable=SC2086
+insmod /kshm.ko $KSHM_MODULE_ARGS
+status=$?
+check $status "insmod kshm.ko"
+if [ $status -ne 0 ]; then
+	finish
+fi
+
+# /dev/kshm: a character device owned by root, mode dev_mode (0600 by default).
+want_mode=600
+for arg in $KSHM_MODULE_ARGS; do
+	case "$arg" in
+	dev_mode=*) want_mode=$(printf '%o' "$((${arg#dev_mode=}))") ;;
+	esac
+done
+node=$(stat -c '%F %u %g %a' /dev/kshm 2>&1)
+[ "$node" = "character special file 0 0 $want_mode" ]
+status=$?
+check $status "/dev/kshm is a character device, root:root, mode $want_mode"
+[ $status -eq 0 ] || echo "# /dev/kshm: $node"
+
+if [ "$KSHM_MODE" = demo ]; then
+	/bin/kshm info
+	check $? "kshm info"
+	/bin/kshm demo
+	check $? "kshm demo"
+else
+	for program in /tests/*; do
+		[ -x "$program" ] || continue
+		name=${program##*/}
+		echo "KSHM-VM-PROGRAM: $name"
+		# Shown live; the copy in /tmp is what gets counted.
+		{ timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" "$program"; echo "$?" > /tmp/status; } 2>&1 |
+			tee "/tmp/$name.out"
+		status=$(cat /tmp/status)
+		summary=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p' "/tmp/$name.out" | tail -n 1)
+		skips=$(grep -c '^ok [0-9]* - .* # SKIP' "/tmp/$name.out")
+		skipped=$((skipped + skips))
+		if [ -z "$summary" ]; then
+			n=$((n + 1))
+			echo "not ok $n - $name ended without a summary line (exit status $status)"
+			failed=$((failed + 1))
+			continue
+		fi
+		# shellcheck disable=SC2086
+		set -- $summary
+		passed=$((passed + $1))
+		failed=$((failed + $2))
+		if [ "$status" -ne 0 ] && [ "$2" -eq 0 ]; then
+			n=$((n + 1))
+			echo "not ok $n - $name exited with status $status"
+			failed=$((failed + 1))
+		fi
+	done
+fi
+
+# Unloading must work once every file and mapping is gone.
+echo "KSHM-VM: rmmod kshm"
+rmmod kshm
+check $? "rmmod kshm"
+finish

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+/* A process's own buffer locked and mapped into the kernel: the second direction. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <kshm.h>
+
+#include "guest_util.h"
+#include "vmtest.h"
+
+static uint8_t *map_anon(size_t len, int prot)
+{
+	uint8_t *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Every (offset, length) around page edges: the layout is the MDL's, to the byte. */
+TEST(attach_layout_matches_mdl)
+{
+	const size_t offsets[] = { 0, 1, 0x10, 4095 };
+	const uint64_t lengths[] = { 1, 4095, 4096, 4097, 8192, 3 * 4096 + 7 };
+	uint8_t *buf = map_anon(8 * 4096, PROT_READ | PROT_WRITE);
+	struct kshm *k;
+	size_t i, j;
+
+	expect(buf != NULL);
+	expect_ok(kshm_open(NULL, &k));
+	for (i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		for (j = 0; j < sizeof(lengths) / sizeof(lengths[0]); j++) {
+			uint64_t start = (uint64_t)(uintptr_t)(buf + offsets[i]);
+			uint64_t last = start + lengths[j] - 1;
+			struct kshm_region *r;
+			struct kshm_layout l;
+
+			expect_ok(kshm_buffer_attach(k, buf + offsets[i], lengths[j], 0, &r));
+			expect_ok(kshm_region_layout(r, &l));
+			expect(l.start_va == (start & ~4095ULL));
+			expect(l.byte_offset == offsets[i]);
+			expect(l.byte_count == lengths[j]);
+			expect(l.span_pages == ((last >> 12) - (start >> 12) + 1));
+			expect_ok(kshm_region_destroy(r));
+		}
+	}
+	kshm_close(k);
+	munmap(buf, 8 * 4096);
+	expect(guest_counters_zero());
+}
+
+TEST(attached_buffer_shared_both_ways)
+{
+	size_t len = 5 * 4096 + 123;
+	uint8_t *buf = malloc(len + 64);
+	uint8_t *data = buf + 0x10;
+	struct kshm *k;
+	struct kshm_region *r;
+	uint64_t sum;
+
+	expect(buf != NULL);
+	expect_ok(kshm_open(NULL, &k));
+	expect_ok(kshm_buffer_attach(k, data, len, KSHM_ATTACH_KERNEL_WRITE, &r));
+	expect(guest_counter("bytes_pinned") > 0);
+	kshm_pattern_fill(data, len, 31, 0);
+	expect_ok(kshm_region_checksum(r, 0, len, &sum));
+	expect(sum == kshm_checksum(data, len));
+	expect_ok(kshm_region_fill(r, 7, len - 7, 32));
+	expect(kshm_pattern_check(data + 7, len - 7, 32, 0) == len - 7);
+	expect(kshm_pattern_check(data, 7, 31, 0) == 7);	/* bytes before the range untouched */
+	expect_ok(kshm_region_destroy(r));
+	kshm_close(k);
+	free(buf);
+	expect(guest_counters_zero());
+}
+
+TEST(readonly_attach)
+{
+	uint8_t *ro = map_anon(2 * 4096, PROT_READ | PROT_WRITE);
+	struct kshm_buffer_attach a = { .size = sizeof(a), .length = 2 * 4096 };
+	struct kshm_range_op op = { .size = sizeof(op), .length = 4096 };
+	int fd = guest_open();
+
+	expect(ro != NULL);
+	memset(ro, 0x7e, 2 * 4096);
+	expect_ok(mprotect(ro, 2 * 4096, PROT_READ));
+	a.user_addr = (uintptr_t)ro;
+	/* the kernel may not write read-only memory */
+	a.flags = KSHM_ATTACH_KERNEL_WRITE;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EFAULT);
+	/* but may read it, and then refuses to fill it */
+	a.flags = 0;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	op.id = a.id;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_CHECKSUM, &op));
+	expect(op.checksum == kshm_checksum(ro, 4096));
+	expect_err(guest_ioctl(fd, KSHM_IOC_FILL, &op), -EACCES);
+	close(fd);
+	munmap(ro, 2 * 4096);
+	expect(guest_counters_zero());
+}
+
+TEST(bad_attach_requests)
+{
+	int fd = guest_open();
+	struct kshm_buffer_attach a = { .size = sizeof(a) };
+	uint8_t *none = map_anon(4096, PROT_NONE);
+	uint8_t *hole = map_anon(3 * 4096, PROT_READ | PROT_WRITE);
+
+	expect(none && hole);
+	munmap(hole + 4096, 4096);	/* a hole in the middle */
+	a.user_addr = (uintptr_t)hole;
+	a.length = 0;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EINVAL);
+	a.length = 3 * 4096;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EFAULT);
+	a.user_addr = (uintptr_t)none;
+	a.length = 4096;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EFAULT);
+	a.user_addr = 0;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EFAULT);
+	a.user_addr = 0xffff800000000000ULL;	/* kernel half of the address space */
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EFAULT);
+	a.user_addr = UINT64_MAX - 100;	/* address + length wraps */
+	a.length = 4096;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EOVERFLOW);
+	a.user_addr = (uintptr_t)hole;
+	a.length = guest_param("max_region_bytes") + 1;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EFBIG);
+	a.length = 4096;
+	a.flags = 1U << 9;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EINVAL);
+	close(fd);
+	munmap(none, 4096);
+	munmap(hole, 3 * 4096);
+	expect(guest_counters_zero());
+}
+
+/* The pins keep the pages: the process may unmap its buffer, the kernel view stays. */
+TEST(attached_pages_survive_munmap)
+{
+	uint8_t *buf = map_anon(4 * 4096, PROT_READ | PROT_WRITE);
+	struct kshm_buffer_attach a = { .size = sizeof(a), .flags = KSHM_ATTACH_KERNEL_WRITE,
+					.length = 4 * 4096 };
+	struct kshm_range_op op = { .size = sizeof(op), .length = 4 * 4096, .seed = 3 };
+	int fd = guest_open();
+
+	expect(buf != NULL);
+	memset(buf, 0x19, 4 * 4096);
+	a.user_addr = (uintptr_t)buf;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	memset(buf, 0x19, 4 * 4096);
+	op.id = a.id;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_CHECKSUM, &op));
+	munmap(buf, 4 * 4096);
+	expect_ok(guest_ioctl(fd, KSHM_IOC_FILL, &op));
+	expect_ok(guest_ioctl(fd, KSHM_IOC_CHECKSUM, &op));
+	close(fd);
+	expect(guest_counters_zero());
+}
+
+static int attach_over_memlock(void *arg)
+{
+	struct rlimit lim = { 2 * 4096, 2 * 4096 };
+	struct kshm_buffer_attach a = { .size = sizeof(a), .length = 4 * 4096 };
+	uint8_t *buf = map_anon(4 * 4096, PROT_READ | PROT_WRITE);
+	int fd = guest_open();
+
+	(void)arg;
+	guest_drop_cap(CAP_IPC_LOCK);
+	if (!buf || setrlimit(RLIMIT_MEMLOCK, &lim))
+		return 2;
+	a.user_addr = (uintptr_t)buf;
+	if (guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a) != -ENOMEM)
+		return 3;
+	a.length = 2 * 4096;	/* within the limit */
+	if (guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a))
+		return 4;
+	a.length = 4096;	/* the limit is now used up */
+	if (guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a) != -ENOMEM)
+		return 5;
+	return 0;
+}
+
+TEST(pins_are_charged_to_rlimit_memlock)
+{
+	expect(guest_in_child(attach_over_memlock, NULL) == 0);
+	expect(guest_counters_zero());
+}
+
+TEST(pinned_bytes_limit)
+{
+	uint64_t saved = guest_param("max_pinned_bytes");
+	uint8_t *buf = map_anon(4 * 4096, PROT_READ | PROT_WRITE);
+	struct kshm_buffer_attach a = { .size = sizeof(a), .length = 3 * 4096 };
+	int fd = guest_open();
+
+	expect(buf != NULL);
+	guest_set_param("max_pinned_bytes", 4 * 4096);
+	a.user_addr = (uintptr_t)buf;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -ENOSPC);
+	a.length = 4096;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	guest_set_param("max_pinned_bytes", saved);
+	close(fd);
+	munmap(buf, 4 * 4096);
+	expect(guest_counters_zero());
+}
+
+/* memfd (shmem) and a kshm region's own mapping can be attached too. */
+TEST(attach_shmem_and_kshm_mappings)
+{
+	int fd = guest_open();
+	int memfd = memfd_create("kshm-test", 0);
+	struct kshm_buffer_attach a = { .size = sizeof(a), .flags = KSHM_ATTACH_KERNEL_WRITE,
+					.length = 2 * 4096 };
+	struct kshm_range_op op = { .size = sizeof(op), .length = 2 * 4096, .seed = 8 };
+	struct kshm_region_create c;
+	long err;
+	uint8_t *shm, *region;
+
+	expect(memfd >= 0);
+	expect_ok(ftruncate(memfd, 2 * 4096));
+	shm = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	expect(shm != MAP_FAILED);
+	a.user_addr = (uintptr_t)shm;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	op.id = a.id;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_FILL, &op));
+	expect(kshm_pattern_check(shm, 2 * 4096, 8, 0) == 2 * 4096);
+
+	region = guest_region_map(fd, 2 * 4096, 0, &c, &err);
+	expect_ok(err);
+	a.user_addr = (uintptr_t)region;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	op.id = a.id;
+	op.seed = 9;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_FILL, &op));
+	expect(kshm_pattern_check(region, 2 * 4096, 9, 0) == 2 * 4096);
+	munmap(region, 2 * 4096);
+	munmap(shm, 2 * 4096);
+	close(memfd);
+	close(fd);
+	expect(guest_counters_zero());
+}
+
+static int pfns_without_cap(void *arg)
+{
+	struct kshm_region_info info = { .size = sizeof(info), .pfn_capacity = 1 };
+	uint64_t pfn = 0;
+	int fd = guest_open();
+	struct kshm_region_create c = { .size = sizeof(c), .length = 4096 };
+
+	(void)arg;
+	guest_drop_cap(CAP_SYS_ADMIN);
+	if (guest_ioctl(fd, KSHM_IOC_REGION_CREATE, &c))
+		return 2;
+	info.id = c.id;
+	info.pfn_array = (uintptr_t)&pfn;
+	if (guest_ioctl(fd, KSHM_IOC_REGION_INFO, &info) != -EPERM || pfn != 0)
+		return 3;
+	info.pfn_array = 0;	/* the layout alone is fine */
+	info.pfn_capacity = 0;
+	return guest_ioctl(fd, KSHM_IOC_REGION_INFO, &info) ? 4 : 0;
+}
+
+TEST(pfns_need_cap_sys_admin)
+{
+	expect(guest_in_child(pfns_without_cap, NULL) == 0);
+}
+
+TEST(bad_info_requests)
+{
+	int fd = guest_open();
+	uint8_t *buf = map_anon(4096, PROT_READ | PROT_WRITE);
+	struct kshm_buffer_attach a = { .size = sizeof(a), .length = 100 };
+	struct kshm_region_info info = { .size = sizeof(info) };
+
+	a.user_addr = (uintptr_t)buf + 50;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	info.id = a.id;
+	info.pfn_capacity = 1;
+	expect_err(guest_ioctl(fd, KSHM_IOC_REGION_INFO, &info), -EINVAL);	/* no array */
+	info.pfn_array = 16;
+	expect_err(guest_ioctl(fd, KSHM_IOC_REGION_INFO, &info), -EFAULT);
+	info.pfn_array = 0;
+	info.pfn_capacity = 0;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_REGION_INFO, &info));
+	expect(info.kind == KSHM_KIND_USER_BUFFER);
+	expect(info.layout.start_va == (uintptr_t)buf && info.layout.byte_offset == 50);
+	info.id = 4242;
+	expect_err(guest_ioctl(fd, KSHM_IOC_REGION_INFO, &info), -ENOENT);
+	close(fd);
+	munmap(buf, 4096);
+}
+
+VMTEST_MAIN()

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/* The classic methods (buffered, direct) doing the same work as regions. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <kshm.h>
+
+#include "guest_util.h"
+#include "vmtest.h"
+
+static const uint32_t methods[] = { KSHM_METHOD_BUFFERED, KSHM_METHOD_DIRECT };
+
+TEST(both_methods_both_directions)
+{
+	const size_t sizes[] = { 1, 4095, 4096 + 3, 200000, 1 << 20 };
+	uint8_t *buf = malloc((1 << 20) + 64);
+	struct kshm *k;
+	size_t m, i;
+
+	expect(buf != NULL);
+	expect_ok(kshm_open(NULL, &k));
+	for (m = 0; m < 2; m++) {
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			uint8_t *data = buf + 3;	/* unaligned on purpose */
+			uint64_t sum = 0;
+
+			kshm_pattern_fill(data, sizes[i], i, 0);
+			expect_ok(kshm_transfer(k, methods[m], KSHM_DIR_TO_KERNEL, data, sizes[i], 0,
+						&sum));
+			expect(sum == kshm_checksum(data, sizes[i]));
+			memset(data, 0, sizes[i]);
+			expect_ok(kshm_transfer(k, methods[m], KSHM_DIR_FROM_KERNEL, data, sizes[i],
+						50 + i, NULL));
+			expect(kshm_pattern_check(data, sizes[i], 50 + i, 0) == sizes[i]);
+		}
+	}
+	kshm_close(k);
+	free(buf);
+	expect(guest_counters_zero());
+}
+
+TEST(bad_transfer_requests)
+{
+	int fd = guest_open();
+	uint8_t *ro = mmap(NULL, 2 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t buf[64];
+	struct kshm_transfer t = { .size = sizeof(t), .user_addr = (uintptr_t)buf, .length = 64 };
+	size_t m;
+
+	expect(ro != MAP_FAILED);
+	t.direction = KSHM_DIR_TO_KERNEL;
+	t.method = KSHM_METHOD_NEITHER;	/* Windows only */
+	expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EINVAL);
+	t.method = 0;
+	expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EINVAL);
+	t.method = 40;
+	expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EINVAL);
+	for (m = 0; m < 2; m++) {
+		t.method = methods[m];
+		t.direction = 3;
+		t.user_addr = (uintptr_t)buf;
+		t.length = 64;
+		expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EINVAL);
+		t.direction = KSHM_DIR_TO_KERNEL;
+		t.length = 0;
+		expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EINVAL);
+		t.length = guest_param("max_region_bytes") + 1;
+		expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EFBIG);
+		t.length = 64;
+		t.user_addr = 8;
+		expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EFAULT);
+		t.user_addr = UINT64_MAX - 10;
+		expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EOVERFLOW);
+		/* read-only memory: readable, not writable */
+		t.user_addr = (uintptr_t)ro;
+		t.length = 2 * 4096;
+		expect_ok(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t));
+		t.direction = KSHM_DIR_FROM_KERNEL;
+		expect_err(guest_ioctl(fd, KSHM_IOC_TRANSFER, &t), -EFAULT);
+	}
+	munmap(ro, 2 * 4096);
+	close(fd);
+	expect(guest_counters_zero());
+}
+
+VMTEST_MAIN()
