@@ -168,6 +168,7 @@ static int attach_over_memlock(void *arg)
 {
 	struct rlimit lim = { 2 * 4096, 2 * 4096 };
 	struct kshm_buffer_attach a = { .size = sizeof(a), .length = 4 * 4096 };
+	struct kshm_region_destroy d = { .size = sizeof(d) };
 	uint8_t *buf = map_anon(4 * 4096, PROT_READ | PROT_WRITE);
 	int fd = guest_open();
 
@@ -181,9 +182,16 @@ static int attach_over_memlock(void *arg)
 	a.length = 2 * 4096;	/* within the limit */
 	if (guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a))
 		return 4;
+	d.id = a.id;
 	a.length = 4096;	/* the limit is now used up */
 	if (guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a) != -ENOMEM)
 		return 5;
+	/* destroy gives the pages back to the limit */
+	if (guest_ioctl(fd, KSHM_IOC_REGION_DESTROY, &d))
+		return 6;
+	a.length = 2 * 4096;
+	if (guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a))
+		return 7;
 	return 0;
 }
 
