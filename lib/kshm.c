@@ -124,39 +124,47 @@ int kshm_query_version(struct kshm *kshm, struct kshm_version *version)
 	return 0;
 }
 
+/*
+ * Give the caller a region the kernel has already made: on failure here the
+ * kernel side is destroyed again, so nothing outlives an error.
+ */
+static int publish_region(struct kshm *kshm, const struct kshm_region *proto,
+			  struct kshm_region **out)
+{
+	struct kshm_region *region = malloc(sizeof(*region));
+
+	if (!region)
+		return -ENOMEM;
+	*region = *proto;
+	link_region(kshm, region);
+	*out = region;
+	return 0;
+}
+
 int kshm_region_create(struct kshm *kshm, uint64_t length, uint32_t flags,
 		       struct kshm_region **out)
 {
 	struct kshm_region_create create = { .flags = flags, .length = length };
-	struct kshm_region *region;
+	void *data;
 	int err;
 
 	if (!kshm || !out)
 		return -EINVAL;
 	*out = NULL;
-	region = calloc(1, sizeof(*region));
-	if (!region)
-		return -ENOMEM;
 	err = kshm_request(kshm, KSHM_IOC_REGION_CREATE, &create);
 	if (err)
-		goto free_region;
-	err = kshm_backend_map(kshm->handle, &create, flags, &region->data);
+		return err;
+	err = kshm_backend_map(kshm->handle, &create, flags, &data);
 	if (err)
 		goto destroy_region;
-
-	region->id = create.id;
-	region->kind = KSHM_KIND_KERNEL_PAGES;
-	region->flags = flags;
-	region->length = length;
-	region->mapped_length = create.mapped_length;
-	link_region(kshm, region);
-	*out = region;
-	return 0;
-
+	err = publish_region(kshm, &(struct kshm_region){
+		.id = create.id, .kind = KSHM_KIND_KERNEL_PAGES, .flags = flags, .data = data,
+		.length = length, .mapped_length = create.mapped_length }, out);
+	if (!err)
+		return 0;
+	kshm_backend_unmap(kshm->handle, data, create.mapped_length);
 destroy_region:
 	destroy_kernel_region(kshm, create.id);
-free_region:
-	free(region);
 	return err;
 }
 
@@ -168,29 +176,20 @@ int kshm_buffer_attach(struct kshm *kshm, void *buf, uint64_t length, uint32_t f
 		.user_addr = (uintptr_t)buf,
 		.length = length,
 	};
-	struct kshm_region *region;
 	int err;
 
 	if (!kshm || !out)
 		return -EINVAL;
 	*out = NULL;
-	region = calloc(1, sizeof(*region));
-	if (!region)
-		return -ENOMEM;
 	err = kshm_request(kshm, KSHM_IOC_BUFFER_ATTACH, &attach);
-	if (err) {
-		free(region);
+	if (err)
 		return err;
-	}
-
-	region->id = attach.id;
-	region->kind = KSHM_KIND_USER_BUFFER;
-	region->flags = flags;
-	region->data = buf;
-	region->length = length;
-	link_region(kshm, region);
-	*out = region;
-	return 0;
+	err = publish_region(kshm, &(struct kshm_region){
+		.id = attach.id, .kind = KSHM_KIND_USER_BUFFER, .flags = flags, .data = buf,
+		.length = length }, out);
+	if (err)
+		destroy_kernel_region(kshm, attach.id);
+	return err;
 }
 
 /*

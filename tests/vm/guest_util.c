@@ -56,6 +56,18 @@ bool guest_counters_zero(void)
 	       guest_counter("bytes_pinned") == 0;
 }
 
+bool guest_counters_drain(void)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		if (guest_counters_zero())
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
 uint64_t guest_param(const char *name)
 {
 	char path[128];

@@ -23,6 +23,12 @@ int64_t guest_counter(const char *name);
 /* True once regions_live, bytes_allocated and bytes_pinned are all zero. */
 bool guest_counters_zero(void);
 
+/*
+ * Wait (up to 3 s) for the counters to reach zero: a dead process's files and
+ * mappings are released a little after it is reaped (deferred fput).
+ */
+bool guest_counters_drain(void);
+
 /* Read and set a module parameter (/sys/module/kshm/parameters/NAME). */
 uint64_t guest_param(const char *name);
 void guest_set_param(const char *name, uint64_t value);

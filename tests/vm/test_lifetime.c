@@ -16,19 +16,6 @@
 #include "guest_util.h"
 #include "vmtest.h"
 
-/* Counters drain once the dead process's files and mappings are gone. */
-static int wait_counters_zero(void)
-{
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		if (guest_counters_zero())
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
-
 static int exit_with_everything_live(void *arg)
 {
 	struct kshm_region_create c;
@@ -50,7 +37,7 @@ static int exit_with_everything_live(void *arg)
 TEST(exit_with_regions_live_frees_everything)
 {
 	expect(guest_in_child(exit_with_everything_live, NULL) == 0);
-	expect(wait_counters_zero());
+	expect(guest_counters_drain());
 }
 
 /* kill -9 while the kernel fills a large attached buffer. */
@@ -86,7 +73,7 @@ TEST(kill_during_fill)
 	kill(pid, SIGKILL);
 	expect(waitpid(pid, &status, 0) == pid);
 	expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	expect(wait_counters_zero());
+	expect(guest_counters_drain());
 	close(ready[0]);
 	close(ready[1]);
 }
@@ -111,7 +98,7 @@ TEST(kill_during_direct_transfer)
 	usleep(300000);
 	kill(pid, SIGKILL);
 	expect(waitpid(pid, &status, 0) == pid);
-	expect(wait_counters_zero());
+	expect(guest_counters_drain());
 }
 
 struct race {
@@ -168,7 +155,7 @@ TEST(threads_racing_on_one_file)
 	for (i = 0; i < 4; i++)
 		pthread_join(threads[i], NULL);
 	close(fd);
-	expect(wait_counters_zero());
+	expect(guest_counters_drain());
 }
 
 static int child_uses_inherited_fd(void *arg)
@@ -198,7 +185,7 @@ TEST(forked_child_uses_the_parent_file)
 	expect(guest_in_child(child_uses_inherited_fd, &fd) == 0);
 	expect(guest_counter("regions_live") == 2);	/* the file still holds both */
 	close(fd);
-	expect(wait_counters_zero());
+	expect(guest_counters_drain());
 }
 
 VMTEST_MAIN()

@@ -136,16 +136,10 @@ static int reap_leftovers(pid_t pgid)
 	return reaped;
 }
 
-/* Memory is freed a little after the last user is reaped (deferred fput). */
 static int counters_drain(void)
 {
-	int i;
-
-	for (i = 0; i < 300; i++) {
-		if (guest_counters_zero())
-			return 1;
-		usleep(10000);
-	}
+	if (guest_counters_drain())
+		return 1;
 	printf("# leak after the test: regions_live=%lld bytes_allocated=%lld bytes_pinned=%lld\n",
 	       (long long)guest_counter("regions_live"), (long long)guest_counter("bytes_allocated"),
 	       (long long)guest_counter("bytes_pinned"));
