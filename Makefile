@@ -22,14 +22,24 @@ CORE_SRCS := core/checksum.c core/region.c core/span.c core/validate.c
 .PHONY: all check demo install clean
 all:
 
+# Each fragment may add its test target to CHECK_TARGETS.
+CHECK_TARGETS :=
+
 include lib/build.mk
 include tools/build.mk
 include linux/build.mk
 include tests/unit/build.mk
 include tests/vm/build.mk
+-include windows/build.mk
+-include tests/hardening/build.mk
 
-check: unit-check vm-check
-	@scripts/summary.sh $(BUILD)/results
+CHECK_TARGETS += unit-check vm-check
+
+# Every suite runs even when an earlier one failed; the summary decides.
+check:
+	@rm -rf $(BUILD)/results
+	@for target in $(CHECK_TARGETS); do $(MAKE) --no-print-directory $$target || true; done
+	@scripts/summary.sh $(BUILD)/results $(CHECK_TARGETS:-check=)
 
 demo: deps
 	$(MAKE) all
