@@ -6,17 +6,22 @@
 
 UNIT_DIR      := $(BUILD)/unit
 UNIT_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-UNIT_CFLAGS    = $(KSHM_CFLAGS) -iquote . $(UNIT_SANITIZE)
+UNIT_CFLAGS    = $(KSHM_CFLAGS) -iquote .
 UNIT_LDLIBS   := -lcmocka
-UNIT_HDRS     := $(wildcard core/*.h) include/kshm/abi.h tests/unit/unit.h
+UNIT_HDRS     := $(wildcard core/*.h) $(wildcard include/kshm/*.h) tests/unit/unit.h
 
 # test name -> the sources linked into it
-UNIT_TESTS          := test_span test_validate test_region test_checksum test_abi
+UNIT_TESTS          := test_span test_validate test_region test_checksum test_abi test_ring \
+		       test_ring_threads
 unit_srcs_test_span     := core/span.c
 unit_srcs_test_validate := core/validate.c core/span.c
 unit_srcs_test_region   := core/region.c core/span.c
 unit_srcs_test_checksum := core/checksum.c
 unit_srcs_test_abi      := tests/unit/abi_windows.c
+unit_srcs_test_ring     := core/ring.c
+unit_srcs_test_ring_threads := core/ring.c
+# Concurrency tests run under ThreadSanitizer instead (the two do not mix).
+unit_sanitize_test_ring_threads := -fsanitize=thread -fno-omit-frame-pointer
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
 
 .PHONY: unit-build unit-check
@@ -30,7 +35,7 @@ define unit_program
 $(UNIT_DIR)/$(1): tests/unit/$(1).c $(unit_srcs_$(1)) $(UNIT_HDRS) tests/unit/abi_windows.h tests/unit/build.mk
 	@mkdir -p $$(@D)
 	@rm -f $$@
-	$$(CC) $$(UNIT_CFLAGS) -o $$@ tests/unit/$(1).c $(unit_srcs_$(1)) $$(UNIT_LDLIBS)
+	$$(CC) $$(UNIT_CFLAGS) $(or $(unit_sanitize_$(1)),$(UNIT_SANITIZE)) -o $$@ tests/unit/$(1).c $(unit_srcs_$(1)) $$(UNIT_LDLIBS) -pthread
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_program,$(t))))
 

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The channel ring protocol (layout and memory order: include/kshm/ring.h),
+ * both sides, for one producer and one consumer. The same code runs in the
+ * kernels and in processes, so each side treats everything the other side
+ * can write as hostile: its position is read once and checked, a record
+ * header is read once into a local and checked, and a side never reads back
+ * its own position from shared memory (it keeps the truth in struct
+ * kshm_ring, which lives in its private memory).
+ */
+#ifndef KSHM_CORE_RING_H
+#define KSHM_CORE_RING_H
+
+#include "platform.h"
+#include "status.h"
+#include "../include/kshm/ring.h"
+
+struct kshm_ring {
+	struct kshm_ring_consumer *consumer;	/* shared */
+	struct kshm_ring_producer *producer;	/* shared */
+	uint8_t *data;				/* shared */
+	uint64_t size;				/* data bytes, a power of two */
+	/* private state of the side using this view */
+	uint64_t pos;		/* producer: end of reserved records; consumer: next record */
+	uint64_t published;	/* producer: last position made visible */
+	uint64_t other_pos;	/* the other side's position as last read and checked */
+};
+
+/* Attach a view to a ring's memory. `size` is the data area's, a power of two >= 64. */
+enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consumer *consumer,
+				struct kshm_ring_producer *producer, void *data, uint64_t size);
+
+/* Largest payload one record can carry: a record may take half the ring. */
+uint32_t kshm_ring_max_payload(const struct kshm_ring *ring);
+
+/* -- producer -------------------------------------------------------------- */
+
+/*
+ * Reserve a record of `len` payload bytes and return where to write them, or
+ * NULL with *status KSHM_ERR_QUOTA (full: the consumer has not freed enough),
+ * KSHM_ERR_TOO_BIG (len > max payload) or KSHM_ERR_RANGE (the consumer's
+ * position is impossible: a hostile or broken consumer; nothing is written).
+ * Reserved records become visible together at kshm_ring_commit().
+ */
+void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
+			enum kshm_status *status);
+
+/* Withdraw a record reserved and not yet committed; the consumer skips it. */
+void kshm_ring_discard(struct kshm_ring *ring, void *payload);
+
+/* Publish every record reserved so far (one position store per batch). */
+void kshm_ring_commit(struct kshm_ring *ring);
+
+/*
+ * After a commit: must the producer wake the consumer? True when the consumer
+ * said it may sleep and enough bytes are pending for it.
+ */
+bool kshm_ring_need_wakeup(struct kshm_ring *ring);
+
+/* Count a record dropped because the ring was full (shown to the consumer). */
+void kshm_ring_count_drop(struct kshm_ring *ring);
+
+/* -- consumer -------------------------------------------------------------- */
+
+struct kshm_ring_entry {
+	uint32_t type;
+	uint32_t len;
+	const void *payload;	/* in shared memory: copy it before trusting its contents */
+};
+
+/*
+ * The next record, PAD and DISCARD ones skipped: KSHM_OK with *entry filled,
+ * KSHM_ERR_NOENT when the ring is empty, KSHM_ERR_RANGE when the producer's
+ * position or a record header is impossible (the ring is then unusable).
+ */
+enum kshm_status kshm_ring_peek(struct kshm_ring *ring, struct kshm_ring_entry *entry);
+
+/* Step past the record kshm_ring_peek() returned. */
+void kshm_ring_advance(struct kshm_ring *ring, const struct kshm_ring_entry *entry);
+
+/* Hand the space of every record stepped past back to the producer. */
+void kshm_ring_release(struct kshm_ring *ring);
+
+/* Bytes committed and not yet stepped past (0 on an impossible producer position). */
+uint64_t kshm_ring_pending(struct kshm_ring *ring);
+
+/*
+ * Before sleeping: ask to be woken once `wakeup_bytes` are pending (0: any
+ * record). Returns true when the consumer may sleep, false when data arrived
+ * meanwhile (the flag is then cleared again).
+ */
+bool kshm_ring_prepare_wait(struct kshm_ring *ring, uint32_t wakeup_bytes);
+
+/* After waking: stop asking for wake-ups. */
+void kshm_ring_finish_wait(struct kshm_ring *ring);
+
+#endif /* KSHM_CORE_RING_H */
