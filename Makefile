@@ -30,6 +30,7 @@ include tools/build.mk
 include linux/build.mk
 include tests/unit/build.mk
 include tests/vm/build.mk
+include tests/model/build.mk
 -include windows/build.mk
 -include tests/hardening/build.mk
 

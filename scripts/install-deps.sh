@@ -5,6 +5,8 @@ set -eu
 
 PACKAGES="make gcc libc6-dev pkg-config libcmocka-dev kmod \
 linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
+# the ring protocol's model checker
+PACKAGES="$PACKAGES spin"
 
 missing=""
 for pkg in $PACKAGES; do
