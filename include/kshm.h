@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include <kshm/abi.h>
+#include <kshm/channel.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +89,62 @@ int kshm_region_checksum(struct kshm_region *region, uint64_t offset, uint64_t l
  */
 int kshm_transfer(struct kshm *kshm, uint32_t method, uint32_t direction, void *buf,
 		  uint64_t length, uint64_t seed, uint64_t *checksum);
+
+/*
+ * Channels: a ring in shared memory per direction, no system call per
+ * message. KSHM_CHANNEL_EVENTS: the kernel produces, this process consumes
+ * (peek / advance / release, wait to sleep). KSHM_CHANNEL_SUBMISSIONS: this
+ * process produces (reserve / commit), the kernel consumes. data_bytes is a
+ * power of two of whole pages. A channel is also a region of its handle and
+ * goes with kshm_close(). One thread per channel side.
+ */
+struct kshm_channel;
+
+struct kshm_record {
+	uint32_t type;
+	uint32_t len;
+	const void *payload;	/* valid until kshm_channel_release() */
+};
+
+int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
+			struct kshm_channel **out);
+int kshm_channel_destroy(struct kshm_channel *channel);
+uint32_t kshm_channel_id(const struct kshm_channel *channel);
+/* Largest payload of one record. */
+uint32_t kshm_channel_max_payload(const struct kshm_channel *channel);
+
+/* Events: the next record (0), none yet (-EAGAIN), or a corrupt ring (-EIO). */
+int kshm_channel_peek(struct kshm_channel *channel, struct kshm_record *record);
+void kshm_channel_advance(struct kshm_channel *channel, const struct kshm_record *record);
+/* Give the space of every record advanced past back to the kernel (once per batch). */
+void kshm_channel_release(struct kshm_channel *channel);
+/*
+ * Sleep until records are pending: at least wakeup_bytes of them (0: any),
+ * or timeout_ms passes (-ETIMEDOUT; -1 waits for ever). Releases first.
+ */
+int kshm_channel_wait(struct kshm_channel *channel, uint32_t wakeup_bytes, int timeout_ms);
+/* Records the kernel dropped because the ring was full. */
+uint64_t kshm_channel_dropped(const struct kshm_channel *channel);
+
+/* Submissions: room for a record (0), full (-ENOSPC), too big (-EFBIG), -EIO. */
+int kshm_channel_reserve(struct kshm_channel *channel, uint32_t len, uint32_t type,
+			 void **payload);
+/* Make every reserved record visible to the kernel. */
+void kshm_channel_commit(struct kshm_channel *channel);
+
+/*
+ * Kernel services. generate: the kernel publishes `count` records of
+ * record_bytes into an events channel (payload: __u64 sequence number from
+ * first_seq, then kshm_pattern_fill(seed = that number)); flags
+ * KSHM_GENERATE_BLOCK waits for room instead of dropping. process: the kernel
+ * consumes up to max_records submissions and posts a struct kshm_completion
+ * for each to an events channel.
+ */
+int kshm_channel_generate(struct kshm_channel *events, uint64_t count, uint32_t record_bytes,
+			  uint32_t type, uint64_t first_seq, uint32_t flags, uint64_t *produced,
+			  uint64_t *dropped);
+int kshm_channel_process(struct kshm_channel *submissions, struct kshm_channel *completions,
+			 uint32_t max_records, uint64_t *processed);
 
 /* The same checksum and pattern as the kernel's, for checking its work. */
 uint64_t kshm_checksum(const void *data, size_t len);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <kshm/abi.h>
+#include <kshm/channel.h>
 
 /* An open device: Linux file descriptor, Windows HANDLE. */
 typedef intptr_t kshm_backend_handle;
@@ -34,6 +35,20 @@ int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void
  */
 int kshm_backend_map(kshm_backend_handle handle, const struct kshm_region_create *create,
 		     uint32_t flags, void **data);
+
+/*
+ * Map a channel's pages: the consumer page (page 0) writable for an events
+ * channel, the producer page and data writable for a submissions channel,
+ * the rest read-only. One contiguous mapping at *base.
+ */
+int kshm_backend_map_channel(kshm_backend_handle handle, const struct kshm_channel_create *create,
+			     uint32_t page_size, void **base);
+
+/*
+ * Sleep until the driver signals pending events on this handle, or
+ * timeout_ms passes (-ETIMEDOUT; -1: no limit).
+ */
+int kshm_backend_wait(kshm_backend_handle handle, int timeout_ms);
 
 /*
  * Undo kshm_backend_map; called before the region is destroyed. A platform

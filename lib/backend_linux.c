@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -62,6 +64,44 @@ int kshm_backend_map(kshm_backend_handle handle, const struct kshm_region_create
 		return negative_errno();
 	*data = addr;
 	return 0;
+}
+
+int kshm_backend_map_channel(kshm_backend_handle handle, const struct kshm_channel_create *create,
+			     uint32_t page_size, void **base)
+{
+	size_t len = (size_t)create->mapped_length;
+	off_t offset = (off_t)create->mmap_offset;
+	bool events = create->kind == KSHM_CHANNEL_EVENTS;
+	uint8_t *addr, *part;
+
+	if (create->mapped_length > SIZE_MAX || create->mmap_offset > (uint64_t)INT64_MAX)
+		return -EOVERFLOW;
+	/* All of it read-only first, then the writable part mapped over it in place. */
+	addr = mmap(NULL, len, PROT_READ, MAP_SHARED, (int)handle, offset);
+	if (addr == MAP_FAILED)
+		return negative_errno();
+	part = events ? mmap(addr, page_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			     (int)handle, offset)
+		      : mmap(addr + page_size, len - page_size, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_FIXED, (int)handle, offset + page_size);
+	if (part == MAP_FAILED) {
+		int err = negative_errno();
+
+		munmap(addr, len);
+		return err;
+	}
+	*base = addr;
+	return 0;
+}
+
+int kshm_backend_wait(kshm_backend_handle handle, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = (int)handle, .events = POLLIN };
+	int ready = poll(&pfd, 1, timeout_ms);
+
+	if (ready < 0)
+		return negative_errno();
+	return ready ? 0 : -ETIMEDOUT;
 }
 
 int kshm_backend_unmap(kshm_backend_handle handle, void *data, uint64_t mapped_length)

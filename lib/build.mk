@@ -6,7 +6,7 @@
 # -fvisibility=hidden and lib/api.h forced in first, which re-declares the
 # API with default visibility (see there).
 
-LIB_SRCS       := lib/kshm.c lib/backend_linux.c core/checksum.c
+LIB_SRCS       := lib/kshm.c lib/channel.c lib/backend_linux.c core/checksum.c core/ring.c
 LIB_OBJ_DIR    := $(BUILD)/lib
 LIB_OBJS       := $(patsubst %.c,$(LIB_OBJ_DIR)/static/%.o,$(LIB_SRCS))
 LIB_PIC_OBJS   := $(patsubst %.c,$(LIB_OBJ_DIR)/pic/%.o,$(LIB_SRCS))
@@ -15,7 +15,7 @@ LIB_SHARED     := $(BUILD)/libkshm.so
 LIB_SONAME     := libkshm.so.0
 LIB_PC         := $(BUILD)/kshm.pc
 LIB_CFLAGS      = $(KSHM_CFLAGS) -fvisibility=hidden -include lib/api.h -MMD -MP
-LIB_HEADERS    := include/kshm.h include/kshm/abi.h
+LIB_HEADERS    := include/kshm.h $(wildcard include/kshm/*.h)
 
 LIB_INSTALL_INCDIR := $(DESTDIR)$(PREFIX)/include
 LIB_INSTALL_LIBDIR := $(DESTDIR)$(PREFIX)/lib

@@ -9,30 +9,7 @@
 #include <stdlib.h>
 
 #include "api.h"
-#include "backend.h"
-
-struct kshm {
-	kshm_backend_handle handle;
-	struct kshm_version version;	/* as of open: ABI version, page size, limits */
-	uint32_t page_size;
-	struct kshm_region *regions;	/* still open on this handle, newest first */
-};
-
-struct kshm_region {
-	struct kshm *owner;
-	struct kshm_region *next;
-	uint32_t id;
-	uint32_t kind;			/* KSHM_KIND_* */
-	uint32_t flags;			/* create or attach flags */
-	void *data;			/* the process's view */
-	uint64_t length;		/* bytes as asked for */
-	uint64_t mapped_length;		/* kernel pages: whole pages mapped at data */
-};
-
-/* The ABI wants each request to carry its own size; setting it here means no caller forgets. */
-#define kshm_request(kshm, code, req)						\
-	((req)->size = sizeof(*(req)),						\
-	 kshm_backend_request((kshm)->handle, (code), (req), sizeof(*(req))))
+#include "internal.h"
 
 static void link_region(struct kshm *kshm, struct kshm_region *region)
 {
@@ -53,7 +30,7 @@ static void unlink_region(struct kshm *kshm, struct kshm_region *region)
 	}
 }
 
-static int destroy_kernel_region(struct kshm *kshm, uint32_t id)
+int kshm_destroy_kernel_region(struct kshm *kshm, uint32_t id)
 {
 	struct kshm_region_destroy destroy = { .id = id };
 
@@ -128,7 +105,7 @@ int kshm_query_version(struct kshm *kshm, struct kshm_version *version)
  * Give the caller a region the kernel has already made: on failure here the
  * kernel side is destroyed again, so nothing outlives an error.
  */
-static int publish_region(struct kshm *kshm, const struct kshm_region *proto,
+int kshm_publish_region(struct kshm *kshm, const struct kshm_region *proto,
 			  struct kshm_region **out)
 {
 	struct kshm_region *region = malloc(sizeof(*region));
@@ -157,14 +134,14 @@ int kshm_region_create(struct kshm *kshm, uint64_t length, uint32_t flags,
 	err = kshm_backend_map(kshm->handle, &create, flags, &data);
 	if (err)
 		goto destroy_region;
-	err = publish_region(kshm, &(struct kshm_region){
+	err = kshm_publish_region(kshm, &(struct kshm_region){
 		.id = create.id, .kind = KSHM_KIND_KERNEL_PAGES, .flags = flags, .data = data,
 		.length = length, .mapped_length = create.mapped_length }, out);
 	if (!err)
 		return 0;
 	kshm_backend_unmap(kshm->handle, data, create.mapped_length);
 destroy_region:
-	destroy_kernel_region(kshm, create.id);
+	kshm_destroy_kernel_region(kshm, create.id);
 	return err;
 }
 
@@ -184,11 +161,11 @@ int kshm_buffer_attach(struct kshm *kshm, void *buf, uint64_t length, uint32_t f
 	err = kshm_request(kshm, KSHM_IOC_BUFFER_ATTACH, &attach);
 	if (err)
 		return err;
-	err = publish_region(kshm, &(struct kshm_region){
+	err = kshm_publish_region(kshm, &(struct kshm_region){
 		.id = attach.id, .kind = KSHM_KIND_USER_BUFFER, .flags = flags, .data = buf,
 		.length = length }, out);
 	if (err)
-		destroy_kernel_region(kshm, attach.id);
+		kshm_destroy_kernel_region(kshm, attach.id);
 	return err;
 }
 
@@ -206,10 +183,11 @@ int kshm_region_destroy(struct kshm_region *region)
 	if (!region)
 		return -EINVAL;
 	kshm = region->owner;
-	if (region->kind == KSHM_KIND_KERNEL_PAGES)
+	if (region->kind != KSHM_KIND_USER_BUFFER)
 		unmap_err = kshm_backend_unmap(kshm->handle, region->data, region->mapped_length);
-	err = destroy_kernel_region(kshm, region->id);
+	err = kshm_destroy_kernel_region(kshm, region->id);
 	unlink_region(kshm, region);
+	free(region->channel);
 	free(region);
 	return unmap_err ? unmap_err : err;
 }

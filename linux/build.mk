@@ -4,7 +4,7 @@
 KVER       ?= $(shell scripts/kernel-version.sh)
 KDIR       ?= /lib/modules/$(KVER)/build
 MODULE_DIR := $(BUILD)/module
-MODULE_SRCS := $(wildcard linux/*.c linux/*.h) linux/Kbuild $(wildcard core/*.c core/*.h) include/kshm/abi.h
+MODULE_SRCS := $(wildcard linux/*.c linux/*.h) linux/Kbuild $(wildcard core/*.c core/*.h) $(wildcard include/kshm/*.h)
 
 .PHONY: module module-stage
 all: module
@@ -14,7 +14,7 @@ module-stage:
 	@mkdir -p $(MODULE_DIR)/core $(MODULE_DIR)/include/kshm
 	@cp -u linux/*.c linux/*.h linux/Kbuild $(MODULE_DIR)/
 	@cp -u core/*.c core/*.h $(MODULE_DIR)/core/
-	@cp -u include/kshm/abi.h $(MODULE_DIR)/include/kshm/
+	@cp -u include/kshm/*.h $(MODULE_DIR)/include/kshm/
 
 $(MODULE_DIR)/kshm.ko: $(MODULE_SRCS)
 	@test -d $(KDIR) || { echo "kernel build tree $(KDIR) missing: apt-get install linux-headers-amd64"; exit 1; }

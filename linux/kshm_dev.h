@@ -22,9 +22,14 @@
 
 #include "core/limits.h"
 #include "core/status.h"
+#include "include/kshm/channel.h"
+
+struct kshm_notify;
+struct poll_table_struct;
 
 struct kshm_file {
 	struct xarray regions;		/* id -> struct kshm_region *, one ref each */
+	struct kshm_notify *notify;	/* poll wait queue, shared with the file's channels */
 	u32 next_id;			/* cursor for cyclic ids, under the xa_lock */
 	atomic_t nr_regions;		/* counted against max_regions_per_file */
 };
@@ -41,6 +46,8 @@ struct kshm_region {
 	struct kshm_layout layout;	/* the buffer as the caller passed it */
 	struct page **pages;		/* pinned with FOLL_LONGTERM */
 	struct mm_struct *owner_mm;	/* charged in pinned_vm; mmgrab'ed */
+	/* KSHM_KIND_CHANNEL only */
+	struct kshm_channel *channel;
 };
 
 /* Driver-wide counters, reported by KSHM_IOC_VERSION and sysfs. */
@@ -52,6 +59,7 @@ struct kshm_counters {
 extern struct kshm_counters kshm_counters;
 
 /* kshm_main.c */
+bool kshm_is_kshm_file(const struct file *file);
 void kshm_current_limits(struct kshm_limits *limits);
 int kshm_status_to_errno(enum kshm_status status);
 int kshm_quota_charge(atomic64_t *used, u64 amount, u64 limit);
@@ -67,7 +75,7 @@ void *kshm_region_data(const struct kshm_region *region);
 unsigned long kshm_region_pfn(const struct kshm_region *region, unsigned long page_index);
 
 /* kshm_file.c */
-void kshm_file_init(struct kshm_file *kf);
+int kshm_file_init(struct kshm_file *kf);
 void kshm_file_release_all(struct kshm_file *kf);
 int kshm_file_insert(struct kshm_file *kf, struct kshm_region *region,
 		     const struct kshm_limits *limits);
@@ -82,6 +90,19 @@ void kshm_unpin_user_range(struct page **pages, unsigned long nr_pages, bool dir
 /* kshm_work.c: the fill / checksum work on kernel-visible bytes */
 int kshm_work_fill(void *dst, u64 len, u64 seed, u64 pos);
 int kshm_work_checksum(const void *src, u64 len, u64 *checksum);
+
+/* kshm_channel.c */
+struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_channel_create *req,
+				     u64 alloc_bytes, const struct kshm_limits *limits);
+void kshm_channel_free(struct kshm_channel *channel);
+bool kshm_channel_user_writable(const struct kshm_channel *channel, pgoff_t first_page,
+				pgoff_t nr_pages);
+long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req);
+long kshm_channel_process(struct kshm_region *sub, struct kshm_region *comp,
+			  struct kshm_channel_process *req);
+__poll_t kshm_poll(struct file *file, struct poll_table_struct *wait);
+struct kshm_notify *kshm_notify_new(void);
+void kshm_notify_put(struct kshm_notify *notify);
 
 /* kshm_mmap.c */
 int kshm_mmap(struct file *file, struct vm_area_struct *vma);

@@ -4,11 +4,15 @@
 
 #include "kshm_dev.h"
 
-void kshm_file_init(struct kshm_file *kf)
+int kshm_file_init(struct kshm_file *kf)
 {
+	kf->notify = kshm_notify_new();
+	if (!kf->notify)
+		return -ENOMEM;
 	xa_init_flags(&kf->regions, XA_FLAGS_ALLOC1);
 	kf->next_id = 1;
 	atomic_set(&kf->nr_regions, 0);
+	return 0;
 }
 
 /* Runs at the last close, after every mapping is gone (each VMA holds the file). */
@@ -22,6 +26,7 @@ void kshm_file_release_all(struct kshm_file *kf)
 		kshm_region_put(region);
 	}
 	xa_destroy(&kf->regions);
+	kshm_notify_put(kf->notify);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <linux/uaccess.h>
 
 #include "kshm_dev.h"
+#include "core/channel.h"
 #include "core/region.h"
 #include "core/validate.h"
 
@@ -22,6 +23,9 @@ union kshm_request {
 	struct kshm_range_op range;
 	struct kshm_region_destroy destroy;
 	struct kshm_transfer transfer;
+	struct kshm_channel_create channel_create;
+	struct kshm_channel_generate generate;
+	struct kshm_channel_process process;
 };
 
 static long ioctl_version(struct kshm_file *kf, union kshm_request *req)
@@ -174,7 +178,9 @@ static long ioctl_fill(struct kshm_file *kf, union kshm_request *req)
 
 	if (IS_ERR(region))
 		return PTR_ERR(region);
-	if (region->kind == KSHM_KIND_USER_BUFFER && !(region->flags & KSHM_ATTACH_KERNEL_WRITE))
+	/* A channel's pages belong to its ring, and a read-only attach is read-only. */
+	if (region->channel ||
+	    (region->kind == KSHM_KIND_USER_BUFFER && !(region->flags & KSHM_ATTACH_KERNEL_WRITE)))
 		err = -EACCES;
 	else
 		err = kshm_work_fill(kshm_region_data(region) + op->offset, op->length, op->seed, 0);
@@ -215,6 +221,60 @@ static long ioctl_transfer(struct kshm_file *kf, union kshm_request *req)
 	return err ? err : kshm_transfer_run(&req->transfer, &layout);
 }
 
+static long ioctl_channel_create(struct kshm_file *kf, union kshm_request *req)
+{
+	struct kshm_channel_create *c = &req->channel_create;
+	struct kshm_region *region;
+	struct kshm_limits limits;
+	u64 alloc_bytes;
+	int err;
+
+	kshm_current_limits(&limits);
+	err = kshm_status_to_errno(kshm_validate_channel_create(c, &limits, &alloc_bytes));
+	if (err)
+		return err;
+	region = kshm_channel_new(kf, c, alloc_bytes, &limits);
+	if (IS_ERR(region))
+		return PTR_ERR(region);
+	err = adopt_region(kf, region, &limits);
+	if (err)
+		return err;
+	c->id = region->id;
+	c->mapped_length = alloc_bytes;
+	c->mmap_offset = kshm_mmap_offset_of(region->id);
+	return 0;
+}
+
+static long ioctl_channel_generate(struct kshm_file *kf, union kshm_request *req)
+{
+	struct kshm_region *region = kshm_file_get_region(kf, req->generate.id);
+	long err;
+
+	if (!region)
+		return -ENOENT;
+	err = kshm_channel_generate(region, &req->generate);
+	kshm_region_put(region);
+	return err;
+}
+
+static long ioctl_channel_process(struct kshm_file *kf, union kshm_request *req)
+{
+	struct kshm_channel_process *p = &req->process;
+	struct kshm_region *sub, *comp;
+	long err = kshm_status_to_errno(kshm_validate_channel_process(p));
+
+	if (err)
+		return err;
+	sub = kshm_file_get_region(kf, p->submissions);
+	comp = kshm_file_get_region(kf, p->completions);
+	err = (sub && comp) ? kshm_channel_process(sub, comp, p) : -ENOENT;
+	if (sub)
+		kshm_region_put(sub);
+	if (comp)
+		kshm_region_put(comp);
+	return err;
+}
+
 struct kshm_ioctl_desc {
 	unsigned int cmd;
 	long (*handler)(struct kshm_file *kf, union kshm_request *req);
@@ -232,6 +292,11 @@ static void undo_attach(struct kshm_file *kf, union kshm_request *req)
 	kshm_file_remove(kf, req->attach.id);
 }
 
+static void undo_channel_create(struct kshm_file *kf, union kshm_request *req)
+{
+	kshm_file_remove(kf, req->channel_create.id);
+}
+
 static const struct kshm_ioctl_desc kshm_ioctls[] = {
 	[KSHM_NR_VERSION] = { KSHM_IOC_VERSION, ioctl_version },
 	[KSHM_NR_REGION_CREATE] = { KSHM_IOC_REGION_CREATE, ioctl_region_create, undo_create },
@@ -241,6 +306,10 @@ static const struct kshm_ioctl_desc kshm_ioctls[] = {
 	[KSHM_NR_CHECKSUM] = { KSHM_IOC_CHECKSUM, ioctl_checksum },
 	[KSHM_NR_REGION_DESTROY] = { KSHM_IOC_REGION_DESTROY, ioctl_region_destroy },
 	[KSHM_NR_TRANSFER] = { KSHM_IOC_TRANSFER, ioctl_transfer },
+	[KSHM_NR_CHANNEL_CREATE] = { KSHM_IOC_CHANNEL_CREATE, ioctl_channel_create,
+				     undo_channel_create },
+	[KSHM_NR_CHANNEL_GENERATE] = { KSHM_IOC_CHANNEL_GENERATE, ioctl_channel_generate },
+	[KSHM_NR_CHANNEL_PROCESS] = { KSHM_IOC_CHANNEL_PROCESS, ioctl_channel_process },
 };
 
 long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

@@ -83,10 +83,12 @@ int kshm_quota_charge(atomic64_t *used, u64 amount, u64 limit)
 static int kshm_open(struct inode *inode, struct file *file)
 {
 	struct kshm_file *kf = kzalloc(sizeof(*kf), GFP_KERNEL_ACCOUNT);
+	int err = kf ? kshm_file_init(kf) : -ENOMEM;
 
-	if (!kf)
-		return -ENOMEM;
-	kshm_file_init(kf);
+	if (err) {
+		kfree(kf);
+		return err;
+	}
 	file->private_data = kf;
 	return 0;
 }
@@ -107,8 +109,14 @@ static const struct file_operations kshm_fops = {
 	.unlocked_ioctl = kshm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,	/* the ABI has one layout for 32 and 64 bits */
 	.mmap = kshm_mmap,
+	.poll = kshm_poll,
 	.llseek = noop_llseek,
 };
+
+bool kshm_is_kshm_file(const struct file *file)
+{
+	return file->f_op == &kshm_fops;
+}
 
 #define KSHM_COUNTER_ATTR(name)							\
 static ssize_t name##_show(struct device *dev, struct device_attribute *attr,	\

@@ -50,6 +50,14 @@ static const struct vm_operations_struct kshm_vm_ops = {
 	.fault = kshm_vm_fault,
 };
 
+/* May the process write every page of [first_page, + nr_pages) of the region? */
+static bool user_may_write(const struct kshm_region *region, pgoff_t first_page, pgoff_t nr_pages)
+{
+	if (region->channel)
+		return kshm_channel_user_writable(region->channel, first_page, nr_pages);
+	return !(region->flags & KSHM_REGION_USER_READONLY);
+}
+
 int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kshm_file *kf = file->private_data;
@@ -66,12 +74,12 @@ int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 	region = kshm_file_get_region(kf, id);
 	if (!region)
 		return -EINVAL;
-	if (region->kind != KSHM_KIND_KERNEL_PAGES ||
+	if (region->kind == KSHM_KIND_USER_BUFFER ||
 	    kshm_range_check((u64)region->nr_pages << PAGE_SHIFT, region_offset, len)) {
 		kshm_region_put(region);
 		return -EINVAL;
 	}
-	if (region->flags & KSHM_REGION_USER_READONLY) {
+	if (!user_may_write(region, region_offset >> PAGE_SHIFT, len >> PAGE_SHIFT)) {
 		if (vma->vm_flags & VM_WRITE) {
 			kshm_region_put(region);
 			return -EACCES;

@@ -133,7 +133,9 @@ static void region_release(struct kref *ref)
 	struct kshm_region *region = container_of(ref, struct kshm_region, ref);
 	u64 bytes = (u64)region->nr_pages << PAGE_SHIFT;
 
-	if (region->kind == KSHM_KIND_KERNEL_PAGES) {
+	if (region->kind != KSHM_KIND_USER_BUFFER) {
+		if (region->channel)
+			kshm_channel_free(region->channel);
 		vfree(region->kva);
 		atomic64_sub(bytes, &kshm_counters.bytes_allocated);
 	} else {

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libkshm channels: the process's side of a ring, through core/ring.c (the
+ * same code the kernel runs on its side). The ring view lives here, in
+ * private memory; the kernel's positions and records are checked as they are
+ * read.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "api.h"
+#include "internal.h"
+#include "../core/ring.h"
+
+struct kshm_channel {
+	struct kshm_region *region;	/* owns the mapping and this struct */
+	uint32_t kind;
+	struct kshm_ring ring;
+};
+
+int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
+			struct kshm_channel **out)
+{
+	struct kshm_channel_create create = { .kind = kind, .data_bytes = data_bytes };
+	struct kshm_channel *channel;
+	struct kshm_region *region;
+	uint8_t *base;
+	int err;
+
+	if (!kshm || !out)
+		return -EINVAL;
+	*out = NULL;
+	channel = calloc(1, sizeof(*channel));
+	if (!channel)
+		return -ENOMEM;
+	err = kshm_request(kshm, KSHM_IOC_CHANNEL_CREATE, &create);
+	if (err)
+		goto free_channel;
+	err = kshm_backend_map_channel(kshm->handle, &create, kshm->page_size, (void **)&base);
+	if (err)
+		goto destroy;
+	kshm_ring_init(&channel->ring, (void *)base, (void *)(base + kshm->page_size),
+		       base + 2 * kshm->page_size, data_bytes);
+	channel->kind = kind;
+	err = kshm_publish_region(kshm, &(struct kshm_region){
+		.id = create.id, .kind = KSHM_KIND_CHANNEL, .data = base,
+		.length = create.mapped_length, .mapped_length = create.mapped_length,
+		.channel = channel }, &region);
+	if (err) {
+		kshm_backend_unmap(kshm->handle, base, create.mapped_length);
+		goto destroy;
+	}
+	channel->region = region;
+	*out = channel;
+	return 0;
+
+destroy:
+	kshm_destroy_kernel_region(kshm, create.id);
+free_channel:
+	free(channel);
+	return err;
+}
+
+int kshm_channel_destroy(struct kshm_channel *channel)
+{
+	return channel ? kshm_region_destroy(channel->region) : -EINVAL;
+}
+
+uint32_t kshm_channel_id(const struct kshm_channel *channel)
+{
+	return channel ? channel->region->id : 0;
+}
+
+uint32_t kshm_channel_max_payload(const struct kshm_channel *channel)
+{
+	return channel ? kshm_ring_max_payload(&channel->ring) : 0;
+}
+
+static int status_to_errno(enum kshm_status status)
+{
+	switch (status) {
+	case KSHM_OK:
+		return 0;
+	case KSHM_ERR_NOENT:
+		return -EAGAIN;
+	case KSHM_ERR_QUOTA:
+		return -ENOSPC;
+	case KSHM_ERR_TOO_BIG:
+		return -EFBIG;
+	default:
+		return -EIO;	/* the ring holds something impossible */
+	}
+}
+
+int kshm_channel_peek(struct kshm_channel *channel, struct kshm_record *record)
+{
+	struct kshm_ring_entry entry;
+	enum kshm_status status;
+
+	if (!channel || !record || channel->kind != KSHM_CHANNEL_EVENTS)
+		return -EINVAL;
+	status = kshm_ring_peek(&channel->ring, &entry);
+	if (status)
+		return status_to_errno(status);
+	record->type = entry.type;
+	record->len = entry.len;
+	record->payload = entry.payload;
+	return 0;
+}
+
+void kshm_channel_advance(struct kshm_channel *channel, const struct kshm_record *record)
+{
+	struct kshm_ring_entry entry = { .type = record->type, .len = record->len };
+
+	kshm_ring_advance(&channel->ring, &entry);
+}
+
+void kshm_channel_release(struct kshm_channel *channel)
+{
+	kshm_ring_release(&channel->ring);
+}
+
+int kshm_channel_wait(struct kshm_channel *channel, uint32_t wakeup_bytes, int timeout_ms)
+{
+	int err;
+
+	if (!channel || channel->kind != KSHM_CHANNEL_EVENTS)
+		return -EINVAL;
+	kshm_ring_release(&channel->ring);
+	if (!kshm_ring_prepare_wait(&channel->ring, wakeup_bytes))
+		return 0;	/* records arrived meanwhile */
+	err = kshm_backend_wait(channel->region->owner->handle, timeout_ms);
+	kshm_ring_finish_wait(&channel->ring);
+	return err;
+}
+
+uint64_t kshm_channel_dropped(const struct kshm_channel *channel)
+{
+	return channel ? __atomic_load_n(&channel->ring.producer->dropped, __ATOMIC_RELAXED) : 0;
+}
+
+int kshm_channel_reserve(struct kshm_channel *channel, uint32_t len, uint32_t type,
+			 void **payload)
+{
+	enum kshm_status status;
+
+	if (!channel || !payload || channel->kind != KSHM_CHANNEL_SUBMISSIONS)
+		return -EINVAL;
+	*payload = kshm_ring_reserve(&channel->ring, len, type, &status);
+	return status_to_errno(status);
+}
+
+void kshm_channel_commit(struct kshm_channel *channel)
+{
+	kshm_ring_commit(&channel->ring);
+}
+
+int kshm_channel_generate(struct kshm_channel *events, uint64_t count, uint32_t record_bytes,
+			  uint32_t type, uint64_t first_seq, uint32_t flags, uint64_t *produced,
+			  uint64_t *dropped)
+{
+	struct kshm_channel_generate req = {
+		.count = count, .first_seq = first_seq, .record_bytes = record_bytes,
+		.type = type, .flags = flags,
+	};
+	int err;
+
+	if (!events)
+		return -EINVAL;
+	req.id = events->region->id;
+	err = kshm_request(events->region->owner, KSHM_IOC_CHANNEL_GENERATE, &req);
+	if (err)
+		return err;
+	if (produced)
+		*produced = req.produced;
+	if (dropped)
+		*dropped = req.dropped;
+	return 0;
+}
+
+int kshm_channel_process(struct kshm_channel *submissions, struct kshm_channel *completions,
+			 uint32_t max_records, uint64_t *processed)
+{
+	struct kshm_channel_process req = { .max_records = max_records };
+	int err;
+
+	if (!submissions || !completions || submissions->region->owner != completions->region->owner)
+		return -EINVAL;
+	req.submissions = submissions->region->id;
+	req.completions = completions->region->id;
+	err = kshm_request(submissions->region->owner, KSHM_IOC_CHANNEL_PROCESS, &req);
+	if (err)
+		return err;
+	if (processed)
+		*processed = req.processed;
+	return 0;
+}
