@@ -146,13 +146,15 @@ void kshm_ring_count_drop(struct kshm_ring *ring)
 
 /*
  * The producer's position, read once and checked: it must lie in
- * [pos, pos + size]. Pairs with the store-release in kshm_ring_commit().
+ * [other_pos, pos + size]. It may not move back: kshm_ring_pending() can
+ * read it between peek and advance, and a smaller value would leave pos past
+ * it after the advance. Pairs with the store-release in kshm_ring_commit().
  */
 static enum kshm_status refresh_producer_pos(struct kshm_ring *ring)
 {
 	uint64_t prod = kshm_load_acquire(&ring->producer->pos);
 
-	if (prod - ring->pos > ring->size)
+	if (prod - ring->pos > ring->size || prod - ring->pos < ring->other_pos - ring->pos)
 		return KSHM_ERR_RANGE;
 	ring->other_pos = prod;
 	return KSHM_OK;

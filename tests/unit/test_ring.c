@@ -220,6 +220,33 @@ static void test_hostile_producer_position(void **state)
 	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_ring_consumer: a producer that takes back part of
+ * what it committed, seen by kshm_ring_pending() between peek and advance,
+ * must not leave the consumer's position past the producer's (from there the
+ * consumer would take any bytes of the area for records, without end).
+ */
+static void test_producer_position_moving_back(void **state)
+{
+	struct pair p;
+	struct kshm_ring_entry e;
+
+	(void)state;
+	pair_init(&p);
+	produce(&p, 8, 1, 0x11);
+	produce(&p, 8, 2, 0x22);
+	kshm_ring_commit(&p.prod);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_OK);
+	p.mem.producer.pos = 0;			/* takes both records back */
+	assert_int_equal(kshm_ring_pending(&p.cons), 0);
+	kshm_ring_advance(&p.cons, &e);
+	assert_true(p.cons.other_pos - p.cons.pos <= DATA_SIZE);
+	/* What was committed stays readable; nothing after it is. */
+	consume(&p, 8, 2, 0x22);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_true(p.cons.other_pos - p.cons.pos <= DATA_SIZE);
+}
+
 static void write_raw_header(struct pair *p, uint64_t off, uint32_t len, uint32_t type)
 {
 	struct kshm_ring_record rec = { .len = len, .type = type };
@@ -339,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_discarded_records_are_skipped),
 		cmocka_unit_test(test_hostile_consumer_position),
 		cmocka_unit_test(test_hostile_producer_position),
+		cmocka_unit_test(test_producer_position_moving_back),
 		cmocka_unit_test(test_hostile_record_headers),
 		cmocka_unit_test(test_wakeup_only_when_asked_and_past_threshold),
 		cmocka_unit_test(test_drop_counter),
