@@ -1,7 +1,7 @@
 # The kshm tool: $(BUILD)/kshm, linked against the static libkshm. core/span.c
 # is compiled in for the layout it computes beside the driver's.
 
-TOOL_SRCS    := tools/kshm.c core/span.c
+TOOL_SRCS    := tools/kshm.c tools/ring.c core/span.c
 TOOL_OBJ_DIR := $(BUILD)/tools
 TOOL_OBJS    := $(patsubst %.c,$(TOOL_OBJ_DIR)/%.o,$(TOOL_SRCS))
 TOOL_BIN     := $(BUILD)/kshm

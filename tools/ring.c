@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `kshm ring`: the channel against one system call per message, same work
+ * on both sides, measured in one run and reported as ratios (absolute rates
+ * inside an emulated VM mean little; ratios measured side by side do).
+ *
+ *   events       the kernel's generator writes N records of S bytes into an
+ *                events ring; this process consumes them, sleeping in poll
+ *                when the ring is empty
+ *   ioctl/msg    N calls, each having the kernel write S bytes (the same
+ *                pattern) into this process's buffer (buffered transfer)
+ *   submissions  this process writes N records of S bytes into a submissions
+ *                ring; the kernel checksums each and posts a completion, one
+ *                system call per batch
+ *   ioctl/req    N calls, each having the kernel checksum S bytes of ours
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <kshm.h>
+#include "ring.h"
+
+struct ring_args {
+	uint64_t count;
+	uint32_t size;
+	uint64_t ring_bytes;
+};
+
+struct generator {
+	struct kshm_channel *events;
+	const struct ring_args *args;
+	int err;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *generate(void *arg)
+{
+	struct generator *g = arg;
+
+	g->err = kshm_channel_generate(g->events, g->args->count, g->args->size, 1, 0,
+				       KSHM_GENERATE_BLOCK, NULL, NULL);
+	return NULL;
+}
+
+/* Consume every generated record, checking each arrives once and in order. */
+static int run_events(struct kshm *kshm, const struct ring_args *args, double *seconds)
+{
+	struct generator g = { .args = args };
+	uint64_t seq = 0;
+	pthread_t thread;
+	double start;
+	int err;
+
+	err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, args->ring_bytes, &g.events);
+	if (err)
+		return err;
+	start = now_seconds();
+	if (pthread_create(&thread, NULL, generate, &g)) {
+		kshm_channel_destroy(g.events);
+		return -EAGAIN;
+	}
+	while (seq < args->count && !err) {
+		struct kshm_record rec;
+		uint64_t got;
+
+		err = kshm_channel_peek(g.events, &rec);
+		if (err == -EAGAIN) {
+			err = kshm_channel_wait(g.events, 0, 5000);
+			continue;
+		}
+		if (err)
+			break;
+		memcpy(&got, rec.payload, sizeof(got));
+		if (got != seq)
+			err = -EILSEQ;
+		kshm_channel_advance(g.events, &rec);
+		if (++seq % 64 == 0)
+			kshm_channel_release(g.events);
+	}
+	kshm_channel_release(g.events);
+	pthread_join(thread, NULL);
+	*seconds = now_seconds() - start;
+	kshm_channel_destroy(g.events);
+	return err ? err : g.err;
+}
+
+static int run_transfers(struct kshm *kshm, const struct ring_args *args, uint32_t direction,
+			 double *seconds)
+{
+	void *buf = calloc(1, args->size);
+	uint64_t i, sum;
+	double start;
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	start = now_seconds();
+	for (i = 0; i < args->count && !err; i++)
+		err = kshm_transfer(kshm, KSHM_METHOD_BUFFERED, direction, buf, args->size, i, &sum);
+	*seconds = now_seconds() - start;
+	free(buf);
+	return err;
+}
+
+/* Fill the submissions ring, let the kernel process it, collect completions; repeat. */
+static int submit_and_collect(struct kshm_channel *sub, struct kshm_channel *comp,
+			      const struct ring_args *args)
+{
+	uint64_t sent = 0, done = 0;
+	int err = 0;
+
+	while (done < args->count && !err) {
+		struct kshm_record rec;
+		uint64_t processed;
+		void *payload;
+
+		while (sent < args->count && !kshm_channel_reserve(sub, args->size, 1, &payload)) {
+			memcpy(payload, &sent, sizeof(sent));
+			sent++;
+		}
+		kshm_channel_commit(sub);
+		err = kshm_channel_process(sub, comp, UINT32_MAX, &processed);
+		while (!err && kshm_channel_peek(comp, &rec) == 0) {
+			struct kshm_completion c;
+
+			memcpy(&c, rec.payload, sizeof(c));
+			if (c.user_data != done)
+				err = -EILSEQ;
+			kshm_channel_advance(comp, &rec);
+			done++;
+		}
+		kshm_channel_release(comp);
+	}
+	return err;
+}
+
+static int run_submissions(struct kshm *kshm, const struct ring_args *args, double *seconds)
+{
+	struct kshm_channel *sub, *comp;
+	double start;
+	int err;
+
+	err = kshm_channel_create(kshm, KSHM_CHANNEL_SUBMISSIONS, args->ring_bytes, &sub);
+	if (err)
+		return err;
+	err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, args->ring_bytes, &comp);
+	if (err) {
+		kshm_channel_destroy(sub);
+		return err;
+	}
+	start = now_seconds();
+	err = submit_and_collect(sub, comp, args);
+	*seconds = now_seconds() - start;
+	kshm_channel_destroy(comp);
+	kshm_channel_destroy(sub);
+	return err;
+}
+
+static void print_pair(const char *what, const struct ring_args *args, double ring_s,
+		       double call_s, const char *call_name)
+{
+	printf("  %-12s %12.0f records/s   %-10s %12.0f records/s   ring/%s %.1fx\n", what,
+	       (double)args->count / ring_s, call_name, (double)args->count / call_s, call_name,
+	       call_s / ring_s);
+}
+
+static int parse_ring_args(int argc, char **argv, struct ring_args *args)
+{
+	static const struct option options[] = {
+		{ "count", required_argument, NULL, 'n' },
+		{ "size", required_argument, NULL, 's' },
+		{ "ring", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	*args = (struct ring_args){ .count = 100000, .size = 64, .ring_bytes = 256 << 10 };
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "n:s:r:", options, NULL)) != -1) {
+		char *end;
+		unsigned long long value;
+
+		if (opt == '?')
+			return -EINVAL;
+		errno = 0;
+		value = strtoull(optarg, &end, 0);
+		if (errno || *end || value == 0)
+			return -EINVAL;
+		if (opt == 'n')
+			args->count = value;
+		else if (opt == 's')
+			args->size = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+		else
+			args->ring_bytes = value;
+	}
+	return optind == argc && args->size >= 8 ? 0 : -EINVAL;
+}
+
+int kshm_ring_command(const char *device, int argc, char **argv)
+{
+	double events_s, events_call_s, sub_s, sub_call_s;
+	struct ring_args args;
+	struct kshm *kshm;
+	int err;
+
+	if (parse_ring_args(argc, argv, &args)) {
+		fprintf(stderr, "usage: kshm ring [--count N] [--size BYTES (>= 8)] [--ring BYTES]\n");
+		return 2;
+	}
+	err = kshm_open(device, &kshm);
+	if (err) {
+		fprintf(stderr, "kshm ring: %s: %s\n", device, strerror(-err));
+		return 1;
+	}
+	printf("kshm ring: %llu records of %u bytes, rings of %llu bytes\n",
+	       (unsigned long long)args.count, args.size, (unsigned long long)args.ring_bytes);
+	err = run_events(kshm, &args, &events_s);
+	if (!err)
+		err = run_transfers(kshm, &args, KSHM_DIR_FROM_KERNEL, &events_call_s);
+	if (!err)
+		err = run_submissions(kshm, &args, &sub_s);
+	if (!err)
+		err = run_transfers(kshm, &args, KSHM_DIR_TO_KERNEL, &sub_call_s);
+	kshm_close(kshm);
+	if (err) {
+		fprintf(stderr, "kshm ring: %s\n", err == -EILSEQ ? "records out of order" :
+			strerror(-err));
+		return 1;
+	}
+	print_pair("kernel->user", &args, events_s, events_call_s, "ioctl/msg");
+	print_pair("user->kernel", &args, sub_s, sub_call_s, "ioctl/req");
+	return 0;
+}
