@@ -144,6 +144,27 @@ void kshm_ring_count_drop(struct kshm_ring *ring)
 	kshm_store_once(&ring->producer->dropped, kshm_load_once(&ring->producer->dropped) + 1);
 }
 
+bool kshm_ring_prepare_wait_space(struct kshm_ring *ring, uint32_t len)
+{
+	uint64_t need = kshm_ring_record_bytes(len);
+	uint64_t to_end = ring->size - (ring->pos & (ring->size - 1));
+
+	if (need > to_end)
+		need += to_end;		/* the padding in front of it */
+	kshm_store_once(&ring->producer->flags, KSHM_RING_PRODUCER_WAITING);
+	/* Pairs with the full barrier in kshm_ring_producer_waiting(). */
+	kshm_full_barrier();
+	if (refresh_consumer_pos(ring) == KSHM_OK && !fits(ring, need))
+		return true;
+	kshm_ring_finish_wait_space(ring);
+	return false;
+}
+
+void kshm_ring_finish_wait_space(struct kshm_ring *ring)
+{
+	kshm_store_once(&ring->producer->flags, 0);
+}
+
 /*
  * The producer's position, read once and checked: it must lie in
  * [other_pos, pos + size]. It may not move back: kshm_ring_pending() can
@@ -211,6 +232,16 @@ void kshm_ring_release(struct kshm_ring *ring)
 {
 	/* Pairs with the producer's load-acquire in refresh_consumer_pos(). */
 	kshm_store_release(&ring->consumer->pos, ring->pos);
+}
+
+bool kshm_ring_producer_waiting(struct kshm_ring *ring)
+{
+	/*
+	 * Pairs with the full barrier in kshm_ring_prepare_wait_space(): either
+	 * the producer sees the position we just released, or we see its flag.
+	 */
+	kshm_full_barrier();
+	return kshm_load_once(&ring->producer->flags) & KSHM_RING_PRODUCER_WAITING;
 }
 
 uint64_t kshm_ring_pending(struct kshm_ring *ring)

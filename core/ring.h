@@ -60,6 +60,17 @@ bool kshm_ring_need_wakeup(struct kshm_ring *ring);
 /* Count a record dropped because the ring was full (shown to the consumer). */
 void kshm_ring_count_drop(struct kshm_ring *ring);
 
+/*
+ * Before sleeping for room: ask the consumer to kick us once it releases.
+ * Returns true when the producer may sleep, false when a record of `len`
+ * bytes fits meanwhile (or the consumer's position is impossible: then
+ * reserving reports it); the flag is then cleared again.
+ */
+bool kshm_ring_prepare_wait_space(struct kshm_ring *ring, uint32_t len);
+
+/* After waking: stop asking for kicks. */
+void kshm_ring_finish_wait_space(struct kshm_ring *ring);
+
 /* -- consumer -------------------------------------------------------------- */
 
 struct kshm_ring_entry {
@@ -80,6 +91,9 @@ void kshm_ring_advance(struct kshm_ring *ring, const struct kshm_ring_entry *ent
 
 /* Hand the space of every record stepped past back to the producer. */
 void kshm_ring_release(struct kshm_ring *ring);
+
+/* After a release: is the producer sleeping until it gets room? Then kick it. */
+bool kshm_ring_producer_waiting(struct kshm_ring *ring);
 
 /* Bytes committed and not yet stepped past (0 on an impossible producer position). */
 uint64_t kshm_ring_pending(struct kshm_ring *ring);

@@ -117,7 +117,12 @@ void kshm_channel_advance(struct kshm_channel *channel, const struct kshm_record
 
 void kshm_channel_release(struct kshm_channel *channel)
 {
+	struct kshm_channel_kick kick = { .id = channel->region->id };
+
 	kshm_ring_release(&channel->ring);
+	/* The one system call of a busy stream, and only when the kernel waits for room. */
+	if (channel->kind == KSHM_CHANNEL_EVENTS && kshm_ring_producer_waiting(&channel->ring))
+		kshm_request(channel->region->owner, KSHM_IOC_CHANNEL_KICK, &kick);
 }
 
 int kshm_channel_wait(struct kshm_channel *channel, uint32_t wakeup_bytes, int timeout_ms)
@@ -126,7 +131,7 @@ int kshm_channel_wait(struct kshm_channel *channel, uint32_t wakeup_bytes, int t
 
 	if (!channel || channel->kind != KSHM_CHANNEL_EVENTS)
 		return -EINVAL;
-	kshm_ring_release(&channel->ring);
+	kshm_channel_release(channel);
 	if (!kshm_ring_prepare_wait(&channel->ring, wakeup_bytes))
 		return 0;	/* records arrived meanwhile */
 	err = kshm_backend_wait(channel->region->owner->handle, timeout_ms);

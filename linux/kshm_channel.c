@@ -42,6 +42,8 @@ struct kshm_channel {
 	spinlock_t produce_lock;	/* events: the kernel's producer side */
 	struct mutex consume_lock;	/* submissions: the kernel's consumer side */
 	struct kshm_ring ring;		/* the kernel's private view of the ring */
+	wait_queue_head_t space_wq;	/* events: a producer waiting for room */
+	atomic_t kicks;			/* events: KSHM_IOC_CHANNEL_KICKs so far */
 	struct kshm_notify *notify;
 	struct kshm_region *region;	/* the region holding the ring's pages */
 };
@@ -89,6 +91,8 @@ struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_cha
 	kva = region->kva;
 	channel->kind = req->kind;
 	spin_lock_init(&channel->produce_lock);
+	init_waitqueue_head(&channel->space_wq);
+	atomic_set(&channel->kicks, 0);
 	mutex_init(&channel->consume_lock);
 	/* Sizes were validated: a power of two of whole pages after two header pages. */
 	kshm_ring_init(&channel->ring, kva, kva + PAGE_SIZE, kva + 2 * PAGE_SIZE, req->data_bytes);
@@ -126,16 +130,17 @@ static void wake_consumer(struct kshm_channel *channel)
 }
 
 /*
- * Reserve, fill and commit records under the producer lock. fill() writes
- * record `index` of the batch into `payload`. Returns the number published;
- * *status says why it stopped early.
+ * Reserve and fill records under the producer lock, without publishing them:
+ * a record is complete before the lock is dropped, so whichever commit comes
+ * next (ours or another publisher's) may make it visible. fill() writes
+ * record `index` into `payload`. Returns the number written; *status says
+ * why it stopped early.
  */
-static u64 publish_batch(struct kshm_channel *channel, u64 count, u32 len, u32 type,
+static u64 write_records(struct kshm_channel *channel, u64 count, u32 len, u32 type,
 			 void (*fill)(void *payload, u32 len, u64 index, const void *arg),
 			 const void *arg, enum kshm_status *status)
 {
 	unsigned long irqflags;
-	bool wake = false;
 	u64 done = 0;
 
 	*status = KSHM_OK;
@@ -151,14 +156,34 @@ static u64 publish_batch(struct kshm_channel *channel, u64 count, u32 len, u32 t
 			break;
 		fill(payload, len, done, arg);
 	}
-	kshm_ring_commit(&channel->ring);
 	if (*status == KSHM_ERR_RANGE)
 		channel->broken = true;
-	wake = kshm_ring_need_wakeup(&channel->ring);
 unlock:
+	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
+	return done;
+}
+
+/* Publish every record written so far, and wake the consumer if it asked. */
+static void commit_records(struct kshm_channel *channel)
+{
+	unsigned long irqflags;
+	bool wake;
+
+	spin_lock_irqsave(&channel->produce_lock, irqflags);
+	kshm_ring_commit(&channel->ring);
+	wake = kshm_ring_need_wakeup(&channel->ring);
 	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
 	if (wake)
 		wake_consumer(channel);
+}
+
+static u64 publish_batch(struct kshm_channel *channel, u64 count, u32 len, u32 type,
+			 void (*fill)(void *payload, u32 len, u64 index, const void *arg),
+			 const void *arg, enum kshm_status *status)
+{
+	u64 done = write_records(channel, count, len, type, fill, arg, status);
+
+	commit_records(channel);
 	return done;
 }
 
@@ -251,6 +276,41 @@ static void fill_generated(void *payload, u32 len, u64 index, const void *arg)
 	kshm_pattern_fill(payload + sizeof(seq), len - sizeof(seq), seq, 0);
 }
 
+/*
+ * Sleep until the consumer kicks us after releasing room (it does so only
+ * when it sees our flag), at most a second: a consumer that never kicks
+ * costs latency, not a hang.
+ */
+static int wait_for_space(struct kshm_channel *channel, u32 len)
+{
+	int kicks = atomic_read(&channel->kicks);
+	unsigned long irqflags;
+	long left = 1;
+	bool sleep;
+
+	spin_lock_irqsave(&channel->produce_lock, irqflags);
+	sleep = kshm_ring_prepare_wait_space(&channel->ring, len);
+	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
+	if (sleep)
+		left = wait_event_interruptible_timeout(channel->space_wq,
+							atomic_read(&channel->kicks) != kicks, HZ);
+	spin_lock_irqsave(&channel->produce_lock, irqflags);
+	kshm_ring_finish_wait_space(&channel->ring);
+	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
+	return left < 0 ? -EINTR : 0;
+}
+
+long kshm_channel_kick(struct kshm_region *region)
+{
+	struct kshm_channel *channel = region->channel;
+
+	if (!channel || channel->kind != KSHM_CHANNEL_EVENTS)
+		return -EINVAL;
+	atomic_inc(&channel->kicks);
+	wake_up_interruptible(&channel->space_wq);
+	return 0;
+}
+
 long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req)
 {
 	struct kshm_channel *channel = region->channel;
@@ -284,12 +344,9 @@ long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_gener
 				req->dropped++;
 				continue;
 			}
-			/*
-			 * The consumer frees space without telling the kernel (no
-			 * system call per message): look again after a tick.
-			 */
-			if (schedule_timeout_interruptible(1) && signal_pending(current))
-				return -EINTR;
+			err = wait_for_space(channel, req->record_bytes);
+			if (err)
+				return err;
 			continue;
 		}
 		cond_resched();
@@ -348,7 +405,7 @@ long kshm_channel_process(struct kshm_region *sub_region, struct kshm_region *co
 		}
 		copy_out_submission(&entry, &done);
 		/* Completion first: a submission is consumed only once it has one. */
-		if (!publish_batch(comp, 1, sizeof(done), KSHM_COMPLETION_TYPE, fill_copy, &done,
+		if (!write_records(comp, 1, sizeof(done), KSHM_COMPLETION_TYPE, fill_copy, &done,
 				   &status)) {
 			if (status != KSHM_ERR_QUOTA)
 				err = -EIO;
@@ -361,6 +418,8 @@ long kshm_channel_process(struct kshm_region *sub_region, struct kshm_region *co
 			break;
 		}
 	}
+	/* One position update each way per call, however many records. */
+	commit_records(comp);
 	kshm_ring_release(&sub->ring);
 unlock:
 	mutex_unlock(&sub->consume_lock);

@@ -98,6 +98,7 @@ void kshm_channel_free(struct kshm_channel *channel);
 bool kshm_channel_user_writable(const struct kshm_channel *channel, pgoff_t first_page,
 				pgoff_t nr_pages);
 long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req);
+long kshm_channel_kick(struct kshm_region *region);
 long kshm_channel_process(struct kshm_region *sub, struct kshm_region *comp,
 			  struct kshm_channel_process *req);
 __poll_t kshm_poll(struct file *file, struct poll_table_struct *wait);

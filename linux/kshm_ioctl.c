@@ -26,6 +26,7 @@ union kshm_request {
 	struct kshm_channel_create channel_create;
 	struct kshm_channel_generate generate;
 	struct kshm_channel_process process;
+	struct kshm_channel_kick kick;
 };
 
 static long ioctl_version(struct kshm_file *kf, union kshm_request *req)
@@ -257,6 +258,18 @@ static long ioctl_channel_generate(struct kshm_file *kf, union kshm_request *req
 	return err;
 }
 
+static long ioctl_channel_kick(struct kshm_file *kf, union kshm_request *req)
+{
+	struct kshm_region *region = kshm_file_get_region(kf, req->kick.id);
+	long err;
+
+	if (!region)
+		return -ENOENT;
+	err = kshm_channel_kick(region);
+	kshm_region_put(region);
+	return err;
+}
+
 static long ioctl_channel_process(struct kshm_file *kf, union kshm_request *req)
 {
 	struct kshm_channel_process *p = &req->process;
@@ -310,6 +323,7 @@ static const struct kshm_ioctl_desc kshm_ioctls[] = {
 				     undo_channel_create },
 	[KSHM_NR_CHANNEL_GENERATE] = { KSHM_IOC_CHANNEL_GENERATE, ioctl_channel_generate },
 	[KSHM_NR_CHANNEL_PROCESS] = { KSHM_IOC_CHANNEL_PROCESS, ioctl_channel_process },
+	[KSHM_NR_CHANNEL_KICK] = { KSHM_IOC_CHANNEL_KICK, ioctl_channel_kick },
 };
 
 long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

@@ -79,6 +79,16 @@ struct kshm_channel_process {
 	__u64 processed;	/* out */
 };
 
+/*
+ * KSHM_IOC_CHANNEL_KICK: the consumer of an events channel released room and
+ * saw KSHM_RING_PRODUCER_WAITING in the producer page: wake the kernel's
+ * producer. Only then; a busy stream never needs it.
+ */
+struct kshm_channel_kick {
+	__u32 size;
+	__u32 id;
+};
+
 #define KSHM_COMPLETION_TYPE	0x4b43	/* "KC" */
 
 /* Payload of a completion record. */
@@ -92,15 +102,18 @@ struct kshm_completion {
 #define KSHM_NR_CHANNEL_CREATE		0x10
 #define KSHM_NR_CHANNEL_GENERATE	0x11
 #define KSHM_NR_CHANNEL_PROCESS		0x12
+#define KSHM_NR_CHANNEL_KICK		0x13
 
 #if defined(__linux__)
 #define KSHM_IOC_CHANNEL_CREATE	  _IOWR(KSHM_IOC_MAGIC, KSHM_NR_CHANNEL_CREATE, struct kshm_channel_create)
 #define KSHM_IOC_CHANNEL_GENERATE _IOWR(KSHM_IOC_MAGIC, KSHM_NR_CHANNEL_GENERATE, struct kshm_channel_generate)
 #define KSHM_IOC_CHANNEL_PROCESS  _IOWR(KSHM_IOC_MAGIC, KSHM_NR_CHANNEL_PROCESS, struct kshm_channel_process)
+#define KSHM_IOC_CHANNEL_KICK	  _IOW(KSHM_IOC_MAGIC, KSHM_NR_CHANNEL_KICK, struct kshm_channel_kick)
 #else
 #define KSHM_IOC_CHANNEL_CREATE	  KSHM_CTL(KSHM_NR_CHANNEL_CREATE, KSHM_CTL_BUFFERED)
 #define KSHM_IOC_CHANNEL_GENERATE KSHM_CTL(KSHM_NR_CHANNEL_GENERATE, KSHM_CTL_BUFFERED)
 #define KSHM_IOC_CHANNEL_PROCESS  KSHM_CTL(KSHM_NR_CHANNEL_PROCESS, KSHM_CTL_BUFFERED)
+#define KSHM_IOC_CHANNEL_KICK	  KSHM_CTL(KSHM_NR_CHANNEL_KICK, KSHM_CTL_BUFFERED)
 #endif
 
 #ifndef __cplusplus
@@ -108,6 +121,7 @@ KSHM_ABI_ASSERT(sizeof(struct kshm_channel_create) == 40);
 KSHM_ABI_ASSERT(sizeof(struct kshm_channel_generate) == 56);
 KSHM_ABI_ASSERT(sizeof(struct kshm_channel_process) == 24);
 KSHM_ABI_ASSERT(sizeof(struct kshm_completion) == 24);
+KSHM_ABI_ASSERT(sizeof(struct kshm_channel_kick) == 8);
 #endif
 
 #endif /* KSHM_CHANNEL_ABI_H */

@@ -26,7 +26,11 @@
  *  - sleeping: the consumer sets KSHM_RING_NEED_WAKEUP, issues a full
  *    barrier and re-reads producer.pos before sleeping; the producer issues a
  *    full barrier after publishing and wakes the consumer only if the flag is
- *    set, so a busy stream costs no wake-ups and none is ever lost.
+ *    set, so a busy stream costs no wake-ups and none is ever lost;
+ *  - the same handshake the other way round for a producer waiting for room:
+ *    it sets KSHM_RING_PRODUCER_WAITING, full barrier, re-reads consumer.pos;
+ *    the consumer, after releasing, full barrier, reads the flag and kicks
+ *    the producer (on Linux: KSHM_IOC_CHANNEL_KICK) only if it is set.
  */
 #ifndef KSHM_RING_ABI_H
 #define KSHM_RING_ABI_H
@@ -42,7 +46,11 @@ struct kshm_ring_consumer {
 struct kshm_ring_producer {
 	__u64 pos;		/* end of the committed records */
 	__u64 dropped;		/* records the producer could not fit (drop-on-full) */
+	__u32 flags;		/* KSHM_RING_PRODUCER_WAITING */
+	__u32 reserved;
 };
+
+#define KSHM_RING_PRODUCER_WAITING	(1U << 0)
 
 #define KSHM_RING_NEED_WAKEUP	(1U << 0)
 
@@ -64,7 +72,7 @@ static inline __u64 kshm_ring_record_bytes(__u32 len)
 
 #ifndef __cplusplus
 KSHM_ABI_ASSERT(sizeof(struct kshm_ring_consumer) == 16);
-KSHM_ABI_ASSERT(sizeof(struct kshm_ring_producer) == 16);
+KSHM_ABI_ASSERT(sizeof(struct kshm_ring_producer) == 24);
 KSHM_ABI_ASSERT(sizeof(struct kshm_ring_record) == 8);
 #endif
 

@@ -309,6 +309,32 @@ static void test_wakeup_only_when_asked_and_past_threshold(void **state)
 	assert_int_equal(p.mem.consumer.flags, 0);
 }
 
+static void test_producer_waits_for_room_and_is_kicked(void **state)
+{
+	struct pair p;
+	int i;
+
+	(void)state;
+	pair_init(&p);
+	assert_false(kshm_ring_producer_waiting(&p.cons));
+	for (i = 0; i < DATA_SIZE / 32; i++)
+		produce(&p, 24, (uint32_t)i, (uint8_t)i);
+	kshm_ring_commit(&p.prod);
+	assert_true(kshm_ring_prepare_wait_space(&p.prod, 24));	/* full: may sleep */
+	assert_true(kshm_ring_producer_waiting(&p.cons));	/* so the consumer kicks */
+	consume(&p, 24, 0, 0);
+	kshm_ring_release(&p.cons);
+	kshm_ring_finish_wait_space(&p.prod);
+	assert_false(kshm_ring_producer_waiting(&p.cons));
+	/* room appeared before sleeping: do not sleep, and do not ask for a kick */
+	assert_false(kshm_ring_prepare_wait_space(&p.prod, 24));
+	assert_false(kshm_ring_producer_waiting(&p.cons));
+	/* a record needing the padding in front of it counts that too */
+	produce(&p, 24, 100, 0x55);
+	assert_true(kshm_ring_prepare_wait_space(&p.prod, 100));
+	kshm_ring_finish_wait_space(&p.prod);
+}
+
 static void test_drop_counter(void **state)
 {
 	struct pair p;
@@ -369,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_producer_position_moving_back),
 		cmocka_unit_test(test_hostile_record_headers),
 		cmocka_unit_test(test_wakeup_only_when_asked_and_past_threshold),
+		cmocka_unit_test(test_producer_waits_for_room_and_is_kicked),
 		cmocka_unit_test(test_drop_counter),
 		cmocka_unit_test(test_random_stream),
 	};
