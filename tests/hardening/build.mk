@@ -1,0 +1,26 @@
+# Hardening: the VM suite a second time, on a debug kernel built from Debian's
+# linux-source-6.1 with KASAN, lockdep, kmemleak, UBSAN, fault injection, ...
+# (tests/hardening/debug-kernel.sh; cached outside the repo, built when missing).
+#
+#   make debug-kernel    build (or find) the debug kernel; prints its directory
+#   make vmdebug-check   module + guest programs built against it (under
+#                        $(BUILD)/debug-<key>, so the stock build stays), the
+#                        suite with loglevel=7; writes $(BUILD)/results/vmdebug.counts
+#
+# Any KASAN, lockdep, UBSAN, kmemleak or WARN report fails it (tests/vm/run.sh).
+.PHONY: debug-kernel vmdebug-check
+debug-kernel:
+	tests/hardening/debug-kernel.sh
+
+vmdebug-check:
+	@mkdir -p $(BUILD)/results
+	@rm -f $(BUILD)/results/vmdebug.counts
+	@dir=$$(tests/hardening/debug-kernel.sh) || exit 1; \
+	debug_build=$(BUILD)/debug-$$(basename "$$dir"); \
+	$(MAKE) --no-print-directory vm-check BUILD="$$debug_build" KDIR="$$dir/build" \
+		VM_KERNEL="$$dir/bzImage" VM_ARGS='--append loglevel=7 $(VM_ARGS)'; \
+	status=$$?; \
+	cp "$$debug_build/results/vm.counts" $(BUILD)/results/vmdebug.counts 2>/dev/null; \
+	exit $$status
+
+CHECK_TARGETS += vmdebug-check
