@@ -33,11 +33,12 @@ KSHM_MODE="test"
 KSHM_MODULE_ARGS=
 VMTEST_TIMEOUT=120
 KSHM_PROGRAM_TIMEOUT=600
+KSHM_REPORTS=
 # shellcheck disable=SC1091
 [ -f /etc/kshm-vm.conf ] && . /etc/kshm-vm.conf
 [ -n "${kshm_mode:-}" ] && KSHM_MODE=$kshm_mode
 [ -n "${kshm_args:-}" ] && KSHM_MODULE_ARGS="$KSHM_MODULE_ARGS $(echo "$kshm_args" | tr , ' ')"
-export VMTEST_TIMEOUT
+export VMTEST_TIMEOUT KSHM_REPORTS
 
 passed=0
 failed=0

@@ -171,6 +171,9 @@ if [ "$mode" = test ]; then
 	done
 fi
 
+# A line of the log matching this is a kernel report, and fails the run.
+REPORTS='BUG:|WARNING:|UBSAN:|Kernel panic|Oops|unreferenced object|general protection|KASAN|KFENCE|kernel BUG|Call Trace:|invalid opcode|possible circular locking|possible recursive locking|inconsistent lock state|blocked for more than|detected stall|list_add corruption|list_del corruption|page allocation failure|Unable to handle'
+
 # ---- initramfs -----------------------------------------------------------
 root=$vm/root
 rm -rf "$root"
@@ -191,6 +194,8 @@ printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' > "$root/etc/group"
 	echo "KSHM_MODULE_ARGS='$module_args'"
 	echo "VMTEST_TIMEOUT=$vmtest_timeout"
 	echo "KSHM_PROGRAM_TIMEOUT=$program_timeout"
+	# What counts as a kernel report, for guest programs that scan the log themselves.
+	echo "KSHM_REPORTS='$REPORTS'"
 } > "$root/etc/kshm-vm.conf"
 # The kernel opens /dev/console before /init runs (init.sh reopens it after
 # mounting devtmpfs, so this node is only for the earliest messages).
@@ -259,7 +264,6 @@ clean() { sed -u -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1b[a-zA-Z
 # What the user sees while it runs: everything from /init on, except the
 # kernel log dump at the end (it is in serial.log); before /init, only kernel
 # reports. --verbose shows everything.
-REPORTS='BUG:|WARNING:|UBSAN:|Kernel panic|Oops|unreferenced object|general protection|KASAN|KFENCE|kernel BUG|Call Trace:|invalid opcode|possible circular locking|possible recursive locking|inconsistent lock state|blocked for more than|detected stall|list_add corruption|list_del corruption|page allocation failure|Unable to handle'
 show() {
 	local line started=0 in_dmesg=0
 	while IFS= read -r line; do
@@ -295,7 +299,7 @@ elapsed=$(( $(date +%s) - start ))
 say "QEMU ran ${elapsed} s (exit status $qemu_status)"
 
 # ---- verdict, from the log alone ----------------------------------------
-text=$(clean < "$log")
+text=$(clean < "$log" | tr -d '\0')
 passed=0
 failed=0
 skipped=0
