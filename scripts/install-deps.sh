@@ -9,6 +9,10 @@ linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
 PACKAGES="$PACKAGES linux-source-6.1 ccache flex bison bc libelf-dev xz-utils sparse cppcheck"
 # the ring protocol's model checker
 PACKAGES="$PACKAGES spin"
+# the Windows driver, libkshm and kshm.exe cross-built (clang-14 for the driver's SEH,
+# mingw-w64 for headers, linking and user code), and Wine to run them (windows/build.mk)
+PACKAGES="$PACKAGES clang-14 gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 \
+mingw-w64-x86-64-dev mingw-w64-i686-dev wine wine64"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <kshm.h>
 #include "../core/span.h"
+#include "compat.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define EXIT_USAGE 2
@@ -154,11 +154,11 @@ enum request_kind {
 
 static void describe_memlock(char *why, size_t size)
 {
-	struct rlimit memlock;
+	uint64_t memlock;
 
-	if (getrlimit(RLIMIT_MEMLOCK, &memlock) == 0 && memlock.rlim_cur != RLIM_INFINITY)
+	if (compat_memlock_limit(&memlock))
 		snprintf(why, size, "limit hit: RLIMIT_MEMLOCK is %s (ulimit -l); attached pages count against it",
-			 human_size(memlock.rlim_cur).text);
+			 human_size(memlock).text);
 	else
 		snprintf(why, size, "out of kernel memory");
 }
@@ -247,7 +247,7 @@ static void describe_failure(char *buf, size_t size, struct kshm *kshm, enum req
 	snprintf(buf, size, "%s: %s", what, why);
 }
 
-static void print_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void print_error(const char *fmt, ...) COMPAT_PRINTF(1, 2);
 static void print_error(const char *fmt, ...)
 {
 	va_list args;
@@ -270,7 +270,7 @@ static int report(struct kshm *kshm, enum request_kind kind, uint64_t charged, c
 	return EXIT_FAILURE;
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) COMPAT_PRINTF(1, 2);
 static int usage_error(const char *fmt, ...)
 {
 	va_list args;
@@ -369,7 +369,7 @@ struct demo {
 };
 
 /* Show a failed step; the first one is what the last line names. */
-static void demo_fail(struct demo *demo, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void demo_fail(struct demo *demo, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 static void demo_fail(struct demo *demo, const char *fmt, ...)
 {
 	char message[320];
@@ -529,7 +529,7 @@ static struct kshm_region *demo_user_buffer(struct demo *demo, void **allocation
 	int err;
 
 	printf("\nB: process buffer attached into the kernel\n");
-	err = posix_memalign(allocation, page_size, alloc_bytes);
+	err = compat_aligned_alloc(allocation, page_size, alloc_bytes);
 	if (err) {
 		*allocation = NULL;
 		demo_fail(demo, "B: allocate %zu bytes: %s", alloc_bytes, strerror(err));
@@ -618,7 +618,7 @@ static int cmd_demo(int argc, char **argv)
 	demo_destroy(&demo, pages, "A");
 	/* The kernel must let go of the buffer before the process frees it. */
 	demo_destroy(&demo, attached, "B");
-	free(allocation);
+	compat_aligned_free(allocation);
 	demo_check_counters(&demo, "counters after destroy", true);
 	kshm_close(demo.kshm);
 
@@ -749,7 +749,7 @@ static int cmd_layout(int argc, char **argv)
 	alloc_bytes = args.size <= SIZE_MAX && args.offset <= SIZE_MAX - args.size ?
 		      charged_bytes(0, args.offset + args.size, version.page_size) : 0;
 	if (!alloc_bytes || alloc_bytes > SIZE_MAX ||
-	    posix_memalign(&buf, version.page_size, (size_t)alloc_bytes)) {
+	    compat_aligned_alloc(&buf, version.page_size, (size_t)alloc_bytes)) {
 		print_error("cannot allocate %" PRIu64 " + %" PRIu64 " bytes", args.offset, args.size);
 		status = EXIT_FAILURE;
 		goto out;
@@ -757,7 +757,7 @@ static int cmd_layout(int argc, char **argv)
 	/* Write every page first: a read-only pin of never-written memory could take the zero page. */
 	memset(buf, 0, (size_t)alloc_bytes);
 	status = show_buffer_layout(kshm, &version, buf, &args);
-	free(buf);
+	compat_aligned_free(buf);
 out:
 	kshm_close(kshm);
 	return status;

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libkshm on Windows: \\.\kshm, DeviceIoControl. The driver maps a region's
+ * pages into this process itself (user_addr) and unmaps them on destroy or
+ * when the handle is closed, so map/unmap only hand the address over.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <windows.h>
+
+#include "backend.h"
+
+#define KSHM_DEFAULT_PATH L"\\\\.\\" KSHM_DEVICE_NAME_W
+#define KSHM_DEVICE_NAME_W L"kshm"
+
+/*
+ * The driver's NTSTATUS reaches us as the Win32 error the I/O manager
+ * derived from it (RtlNtStatusToDosError); each kshm verdict has its own, so
+ * this table gives back the errno the Linux module returns for the same
+ * request. The driver's side is kshm_status_to_ntstatus.
+ */
+static const struct {
+	DWORD win32;
+	int err;
+} kshm_win32_errors[] = {
+	{ ERROR_INVALID_PARAMETER, EINVAL },		/* STATUS_INVALID_PARAMETER */
+	{ ERROR_INSUFFICIENT_BUFFER, EINVAL },		/* STATUS_BUFFER_TOO_SMALL: short reply buffer */
+	{ ERROR_INVALID_BLOCK_LENGTH, ERANGE },		/* STATUS_INVALID_BLOCK_LENGTH */
+	{ ERROR_ARITHMETIC_OVERFLOW, EOVERFLOW },	/* STATUS_INTEGER_OVERFLOW */
+	{ ERROR_FILE_TOO_LARGE, EFBIG },		/* STATUS_FILE_TOO_LARGE */
+	{ ERROR_NOT_ENOUGH_QUOTA, ENOSPC },		/* STATUS_QUOTA_EXCEEDED */
+	{ ERROR_ACCESS_DENIED, EACCES },		/* STATUS_ACCESS_DENIED: also a foreign process */
+	{ ERROR_NOT_FOUND, ENOENT },			/* STATUS_NOT_FOUND */
+	{ ERROR_FILE_NOT_FOUND, ENOENT },		/* no such device (driver not loaded) */
+	{ ERROR_PATH_NOT_FOUND, ENOENT },
+	{ ERROR_NOACCESS, EFAULT },			/* STATUS_ACCESS_VIOLATION */
+	{ ERROR_INVALID_USER_BUFFER, E2BIG },		/* STATUS_INVALID_BUFFER_SIZE: nonzero unknown tail */
+	{ ERROR_NO_SYSTEM_RESOURCES, ENOMEM },		/* STATUS_INSUFFICIENT_RESOURCES */
+	{ ERROR_NOT_ENOUGH_MEMORY, ENOMEM },
+	{ ERROR_OUTOFMEMORY, ENOMEM },
+	{ ERROR_WORKING_SET_QUOTA, ENOMEM },		/* locking more than the working set allows */
+	{ ERROR_INVALID_FUNCTION, ENOTTY },		/* STATUS_INVALID_DEVICE_REQUEST */
+	{ ERROR_PRIVILEGE_NOT_HELD, EPERM },		/* STATUS_PRIVILEGE_NOT_HELD */
+	{ ERROR_OPERATION_ABORTED, EINTR },		/* STATUS_CANCELLED */
+	{ ERROR_NOT_SUPPORTED, EOPNOTSUPP },		/* STATUS_NOT_SUPPORTED */
+};
+
+/* Exported for the Wine smoke test, which checks the table against the driver's codes. */
+int kshm_backend_errno_of(unsigned long win32_error);
+
+int kshm_backend_errno_of(unsigned long win32_error)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kshm_win32_errors) / sizeof(kshm_win32_errors[0]); i++) {
+		if (kshm_win32_errors[i].win32 == win32_error)
+			return -kshm_win32_errors[i].err;
+	}
+	return -EIO;	/* never 0: a failure cannot pass for success */
+}
+
+static int last_error(void)
+{
+	return kshm_backend_errno_of(GetLastError());
+}
+
+int kshm_backend_open(const char *path, kshm_backend_handle *handle)
+{
+	wchar_t wide[MAX_PATH];
+	const wchar_t *name = KSHM_DEFAULT_PATH;
+	HANDLE h;
+
+	if (path) {
+		if (!MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, wide, MAX_PATH))
+			return -ENAMETOOLONG;
+		name = wide;
+	}
+	/* Not inheritable (NULL security attributes): the driver refuses other processes anyway. */
+	h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+			FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return last_error();
+	*handle = (kshm_backend_handle)h;
+	return 0;
+}
+
+void kshm_backend_close(kshm_backend_handle handle)
+{
+	CloseHandle((HANDLE)handle);
+}
+
+/* Every request is METHOD_BUFFERED: the struct goes in and comes back in place. */
+int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void *arg,
+			 size_t size)
+{
+	DWORD returned = 0;
+
+	if (size > MAXDWORD)
+		return -EINVAL;
+	if (!DeviceIoControl((HANDLE)handle, (DWORD)request, arg, (DWORD)size, arg, (DWORD)size,
+			     &returned, NULL))
+		return last_error();
+	return 0;
+}
+
+int kshm_backend_map(kshm_backend_handle handle, const struct kshm_region_create *create,
+		     uint32_t flags, void **data)
+{
+	(void)handle;
+	(void)flags;	/* the driver mapped a read-only region read-only */
+	if (!create->user_addr || create->user_addr > UINTPTR_MAX)
+		return -EFAULT;
+	*data = (void *)(uintptr_t)create->user_addr;
+	return 0;
+}
+
+/* The driver unmaps the pages when the region is destroyed or the handle closed. */
+int kshm_backend_unmap(kshm_backend_handle handle, void *data, uint64_t mapped_length)
+{
+	(void)handle;
+	(void)data;
+	(void)mapped_length;
+	return 0;
+}
+
+/*
+ * Channels (include/kshm/channel.h) are not in the Windows driver yet: its
+ * dispatcher answers their requests STATUS_INVALID_DEVICE_REQUEST, and these
+ * say the same without a round trip.
+ */
+int kshm_backend_map_channel(kshm_backend_handle handle, const struct kshm_channel_create *create,
+			     uint32_t page_size, void **base)
+{
+	(void)handle;
+	(void)create;
+	(void)page_size;
+	(void)base;
+	return -EOPNOTSUPP;
+}
+
+int kshm_backend_wait(kshm_backend_handle handle, int timeout_ms)
+{
+	(void)handle;
+	(void)timeout_ms;
+	return -EOPNOTSUPP;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The few things the kshm tool needs from the OS beyond ISO C and getopt:
+ * page-aligned buffers and the per-process locked-memory limit. POSIX
+ * systems use posix_memalign and RLIMIT_MEMLOCK; Windows (mingw-w64) uses
+ * _aligned_malloc and has no such rlimit (locked pages count against the
+ * process's working-set quota instead). And which printf checks formats.
+ */
+#ifndef KSHM_TOOLS_COMPAT_H
+#define KSHM_TOOLS_COMPAT_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* mingw-w64's C99 printf (__USE_MINGW_ANSI_STDIO) is gnu_printf, not the CRT's. */
+#ifdef __MINGW_PRINTF_FORMAT
+#define COMPAT_PRINTF(fmt, first) __attribute__((format(__MINGW_PRINTF_FORMAT, fmt, first)))
+#else
+#define COMPAT_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#endif
+
+#ifdef _WIN32
+#include <malloc.h>
+
+/* 0 or an errno value, like posix_memalign. */
+static inline int compat_aligned_alloc(void **out, size_t align, size_t bytes)
+{
+	*out = _aligned_malloc(bytes, align);
+	return *out ? 0 : ENOMEM;
+}
+
+static inline void compat_aligned_free(void *p)
+{
+	_aligned_free(p);
+}
+
+/* Is there a finite locked-memory limit, and what is it? */
+static inline bool compat_memlock_limit(uint64_t *bytes)
+{
+	(void)bytes;
+	return false;
+}
+#else
+#include <sys/resource.h>
+
+static inline int compat_aligned_alloc(void **out, size_t align, size_t bytes)
+{
+	return posix_memalign(out, align, bytes);
+}
+
+static inline void compat_aligned_free(void *p)
+{
+	free(p);
+}
+
+static inline bool compat_memlock_limit(uint64_t *bytes)
+{
+	struct rlimit memlock;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &memlock) != 0 || memlock.rlim_cur == RLIM_INFINITY)
+		return false;
+	*bytes = memlock.rlim_cur;
+	return true;
+}
+#endif
+
+#endif /* KSHM_TOOLS_COMPAT_H */

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Internal interfaces of the kshm Windows driver (WDM, built with clang and
+ * the mingw-w64 DDK headers). The structure mirrors linux/kshm_dev.h.
+ *
+ * Lifetime in one picture: each open handle has a context in
+ * FileObject->FsContext holding its regions, a lock and the process that
+ * opened it (referenced). Every region in the list holds one reference; a
+ * fill or checksum in progress holds another, so destroy never frees pages
+ * under a running request. The user view of kernel pages is unmapped when the
+ * region leaves the list (destroy, IRP_MJ_CLEANUP), always in the owner's
+ * context; the pages themselves go with the last reference.
+ *
+ * IRQL: everything here runs at PASSIVE_LEVEL in a top-level dispatch
+ * routine (the device is not filtered). The handle lock is a FAST_MUTEX (APC
+ * level while held); nothing touches user memory, maps or frees under it.
+ */
+#ifndef KSHM_DRV_H
+#define KSHM_DRV_H
+
+#include <ntifs.h>
+
+#include "core/limits.h"
+#include "core/status.h"
+
+/* mingw-w64 v10 lacks these MDL mapping flags (Windows 8 and later). */
+#ifndef MdlMappingNoWrite
+#define MdlMappingNoWrite	0x80000000
+#endif
+#ifndef MdlMappingNoExecute
+#define MdlMappingNoExecute	0x40000000
+#endif
+
+#define KSHM_POOL_TAG 'mhsK'
+
+struct kshm_region {
+	LIST_ENTRY link;		/* in kshm_handle.regions, under its lock */
+	volatile LONG refs;
+	uint32_t id;
+	uint32_t kind;			/* KSHM_KIND_* */
+	uint32_t flags;			/* KSHM_REGION_* or KSHM_ATTACH_* */
+	uint64_t byte_count;		/* bytes fill/checksum may touch */
+	uint64_t charged_bytes;		/* against bytes_allocated or bytes_pinned */
+	PMDL mdl;			/* allocated pages, or the locked user buffer */
+	uint8_t *system_va;		/* first byte fill/checksum count from */
+	PVOID user_va;			/* kernel pages: the owner's view, until removed */
+	struct kshm_layout layout;	/* user buffer: as the MDL records it */
+};
+
+struct kshm_handle {
+	FAST_MUTEX lock;		/* regions, nr_regions, next_id */
+	LIST_ENTRY regions;
+	uint32_t nr_regions;
+	uint32_t next_id;		/* cyclic, like the Linux xarray cursor */
+	PEPROCESS owner;		/* referenced; the only process allowed to use the handle */
+};
+
+/* Driver-wide counters, reported by KSHM_IOC_VERSION. */
+struct kshm_counters {
+	volatile LONG64 regions_live;
+	volatile LONG64 bytes_allocated;
+	volatile LONG64 bytes_pinned;
+};
+extern struct kshm_counters kshm_counters;
+
+/*
+ * 64-bit atomics that exist on x86 too (the 32-bit DDK headers lack the
+ * Interlocked*64 family; these compile to lock cmpxchg8b / lock xadd).
+ */
+static inline LONG64 kshm_counter_add(volatile LONG64 *counter, LONG64 delta)
+{
+	return __sync_add_and_fetch(counter, delta);
+}
+
+static inline LONG64 kshm_counter_read(volatile LONG64 *counter)
+{
+	return __sync_val_compare_and_swap(counter, 0, 0);
+}
+
+/* Returns the value seen; the swap happened when that equals `expected`. */
+static inline LONG64 kshm_counter_cmpxchg(volatile LONG64 *counter, LONG64 expected,
+					  LONG64 desired)
+{
+	return __sync_val_compare_and_swap(counter, expected, desired);
+}
+
+/* kshm_main.c */
+void kshm_current_limits(struct kshm_limits *limits);
+NTSTATUS kshm_status_to_ntstatus(enum kshm_status status);
+NTSTATUS kshm_quota_charge(volatile LONG64 *used, uint64_t amount, uint64_t limit);
+PVOID kshm_pool_alloc(SIZE_T bytes);	/* zeroed, non-paged, non-executable */
+
+/* kshm_region.c */
+void kshm_region_init(void);	/* DriverEntry, PASSIVE_LEVEL */
+NTSTATUS kshm_region_alloc_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
+				 const struct kshm_limits *limits, struct kshm_region **out);
+NTSTATUS kshm_region_attach_user(const struct kshm_layout *layout, uint32_t flags,
+				 const struct kshm_limits *limits, struct kshm_region **out);
+void kshm_region_put(struct kshm_region *region);
+NTSTATUS kshm_lock_user_range(uint64_t user_addr, uint64_t length, BOOLEAN kernel_writes,
+			      PMDL *mdl_out, uint8_t **system_va_out);
+void kshm_unlock_user_range(PMDL mdl);
+
+void kshm_handle_init(struct kshm_handle *handle, PEPROCESS owner);
+void kshm_handle_release_all(struct kshm_handle *handle);
+NTSTATUS kshm_handle_insert(struct kshm_handle *handle, struct kshm_region *region,
+			    const struct kshm_limits *limits);
+struct kshm_region *kshm_handle_get_region(struct kshm_handle *handle, uint32_t id);
+NTSTATUS kshm_handle_remove(struct kshm_handle *handle, uint32_t id);
+
+/* kshm_ioctl.c */
+NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack);
+
+/* kshm_transfer.c */
+NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos);
+NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum);
+NTSTATUS kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout);
+
+#endif /* KSHM_DRV_H */

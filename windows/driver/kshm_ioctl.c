@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The DEVICE_CONTROL requests, as on Linux (linux/kshm_ioctl.c): the request
+ * is copied once from the I/O manager's system buffer into a private union,
+ * its size checked, and one small handler validates it with core/ and acts.
+ * Every request is METHOD_BUFFERED: the I/O manager owns SystemBuffer, sized
+ * max(input, output), and copies `Information` bytes back to the caller after
+ * completion.
+ */
+#include "kshm_drv.h"
+#include "core/validate.h"
+
+union kshm_request {
+	struct kshm_version version;
+	struct kshm_region_create create;
+	struct kshm_buffer_attach attach;
+	struct kshm_region_info info;
+	struct kshm_range_op range;
+	struct kshm_region_destroy destroy;
+	struct kshm_transfer transfer;
+};
+
+/* Larger structs from newer callers are accepted up to this, when their tail is zero. */
+#define KSHM_MAX_REQUEST_BYTES 4096
+
+static NTSTATUS to_nt(enum kshm_status status)
+{
+	return kshm_status_to_ntstatus(status);
+}
+
+static NTSTATUS ioctl_version(struct kshm_handle *handle, union kshm_request *req)
+{
+	struct kshm_version *v = &req->version;
+	struct kshm_limits limits;
+
+	UNREFERENCED_PARAMETER(handle);
+	kshm_current_limits(&limits);
+	v->abi_version = KSHM_ABI_VERSION;
+	v->page_size = PAGE_SIZE;
+	v->max_regions_per_file = limits.max_regions_per_file;
+	v->max_region_bytes = limits.max_region_bytes;
+	v->max_allocated_bytes = limits.max_allocated_bytes;
+	v->max_pinned_bytes = limits.max_pinned_bytes;
+	v->regions_live = (uint64_t)kshm_counter_read(&kshm_counters.regions_live);
+	v->bytes_allocated = (uint64_t)kshm_counter_read(&kshm_counters.bytes_allocated);
+	v->bytes_pinned = (uint64_t)kshm_counter_read(&kshm_counters.bytes_pinned);
+	return STATUS_SUCCESS;
+}
+
+/* Insert a new region, dropping it (in the owner's context) if the handle cannot take it. */
+static NTSTATUS adopt_region(struct kshm_handle *handle, struct kshm_region *region,
+			     const struct kshm_limits *limits)
+{
+	NTSTATUS status = kshm_handle_insert(handle, region, limits);
+
+	if (!NT_SUCCESS(status)) {
+		if (region->user_va)
+			MmUnmapLockedPages(region->user_va, region->mdl);
+		region->user_va = NULL;
+		kshm_region_put(region);
+	}
+	return status;
+}
+
+static NTSTATUS ioctl_region_create(struct kshm_handle *handle, union kshm_request *req)
+{
+	struct kshm_region_create *c = &req->create;
+	struct kshm_region *region;
+	struct kshm_limits limits;
+	uint64_t alloc_bytes;
+	NTSTATUS status;
+
+	kshm_current_limits(&limits);
+	status = to_nt(kshm_validate_region_create(c, &limits, &alloc_bytes));
+	if (!NT_SUCCESS(status))
+		return status;
+	status = kshm_region_alloc_pages(alloc_bytes, c->length, c->flags, &limits, &region);
+	if (!NT_SUCCESS(status))
+		return status;
+	c->user_addr = (uint64_t)(ULONG_PTR)region->user_va;	/* the caller's own address */
+	status = adopt_region(handle, region, &limits);
+	if (!NT_SUCCESS(status))
+		return status;
+	c->id = region->id;
+	c->mapped_length = alloc_bytes;
+	c->mmap_offset = 0;
+	return STATUS_SUCCESS;
+}
+
+static NTSTATUS ioctl_buffer_attach(struct kshm_handle *handle, union kshm_request *req)
+{
+	struct kshm_buffer_attach *a = &req->attach;
+	struct kshm_region *region;
+	struct kshm_limits limits;
+	struct kshm_layout layout;
+	NTSTATUS status;
+
+	kshm_current_limits(&limits);
+	status = to_nt(kshm_validate_buffer_attach(a, &limits, &layout));
+	if (!NT_SUCCESS(status))
+		return status;
+	status = kshm_region_attach_user(&layout, a->flags, &limits, &region);
+	if (!NT_SUCCESS(status))
+		return status;
+	a->layout = region->layout;
+	status = adopt_region(handle, region, &limits);
+	if (!NT_SUCCESS(status))
+		return status;
+	a->id = region->id;
+	return STATUS_SUCCESS;
+}
+
+/*
+ * Frame numbers say where kernel and other processes' data live: only for a
+ * caller holding SeDebugPrivilege (the Windows counterpart of CAP_SYS_ADMIN
+ * here). pfn_array is a raw user pointer: probed and written inside __try,
+ * in the owner's context.
+ */
+static NTSTATUS copy_pfns(const struct kshm_region *region, struct kshm_region_info *info)
+{
+	PPFN_NUMBER pfns = MmGetMdlPfnArray(region->mdl);
+	uint32_t count = (uint32_t)min((uint64_t)info->pfn_capacity,
+					region->charged_bytes >> PAGE_SHIFT);
+	NTSTATUS status = STATUS_SUCCESS;
+	uint32_t i;
+
+	if (!SeSinglePrivilegeCheck(RtlConvertLongToLuid(SE_DEBUG_PRIVILEGE), UserMode))
+		return STATUS_PRIVILEGE_NOT_HELD;
+	if (info->pfn_array > (uint64_t)MAXULONG_PTR)
+		return STATUS_ACCESS_VIOLATION;
+	__try {
+		uint64_t *dst = (uint64_t *)(ULONG_PTR)info->pfn_array;
+
+		ProbeForWrite(dst, (SIZE_T)count * sizeof(*dst), sizeof(uint32_t));
+		for (i = 0; i < count; i++)
+			dst[i] = pfns[i];
+	} __except (EXCEPTION_EXECUTE_HANDLER) {
+		status = STATUS_ACCESS_VIOLATION;
+	}
+	if (NT_SUCCESS(status))
+		info->pfn_count = count;
+	return status;
+}
+
+static NTSTATUS ioctl_region_info(struct kshm_handle *handle, union kshm_request *req)
+{
+	struct kshm_region_info *info = &req->info;
+	struct kshm_region *region;
+	NTSTATUS status;
+
+	status = to_nt(kshm_validate_region_info(info));
+	if (!NT_SUCCESS(status))
+		return status;
+	region = kshm_handle_get_region(handle, info->id);
+	if (!region)
+		return STATUS_NOT_FOUND;
+	info->kind = region->kind;
+	info->flags = region->flags;
+	info->pfn_count = 0;
+	info->mmap_offset = 0;
+	if (region->kind == KSHM_KIND_USER_BUFFER) {
+		info->layout = region->layout;
+	} else {
+		/* No address at all: the kernel's is secret, the process knows its own. */
+		RtlZeroMemory(&info->layout, sizeof(info->layout));
+		info->layout.byte_count = region->byte_count;
+		info->layout.span_pages = (uint32_t)(region->charged_bytes >> PAGE_SHIFT);
+		info->layout.page_size = PAGE_SIZE;
+	}
+	status = info->pfn_array ? copy_pfns(region, info) : STATUS_SUCCESS;
+	kshm_region_put(region);
+	return status;
+}
+
+/* Look up the region of a fill or checksum and check the range against it. */
+static NTSTATUS range_op_region(struct kshm_handle *handle, struct kshm_range_op *op,
+				struct kshm_region **out)
+{
+	struct kshm_region *region;
+	NTSTATUS status;
+
+	region = kshm_handle_get_region(handle, op->id);
+	if (!region)
+		return STATUS_NOT_FOUND;
+	status = to_nt(kshm_validate_range_op(op, region->byte_count));
+	if (!NT_SUCCESS(status)) {
+		kshm_region_put(region);
+		return status;
+	}
+	*out = region;
+	return STATUS_SUCCESS;
+}
+
+static NTSTATUS ioctl_fill(struct kshm_handle *handle, union kshm_request *req)
+{
+	struct kshm_range_op *op = &req->range;
+	struct kshm_region *region;
+	NTSTATUS status = range_op_region(handle, op, &region);
+
+	if (!NT_SUCCESS(status))
+		return status;
+	if (region->kind == KSHM_KIND_USER_BUFFER && !(region->flags & KSHM_ATTACH_KERNEL_WRITE))
+		status = STATUS_ACCESS_DENIED;
+	else
+		status = kshm_work_fill(region->system_va + op->offset, op->length, op->seed, 0);
+	kshm_region_put(region);
+	return status;
+}
+
+static NTSTATUS ioctl_checksum(struct kshm_handle *handle, union kshm_request *req)
+{
+	struct kshm_range_op *op = &req->range;
+	struct kshm_region *region;
+	NTSTATUS status = range_op_region(handle, op, &region);
+
+	if (!NT_SUCCESS(status))
+		return status;
+	status = kshm_work_checksum(region->system_va + op->offset, op->length, &op->checksum);
+	kshm_region_put(region);
+	return status;
+}
+
+static NTSTATUS ioctl_region_destroy(struct kshm_handle *handle, union kshm_request *req)
+{
+	NTSTATUS status = to_nt(kshm_validate_region_destroy(&req->destroy));
+
+	return NT_SUCCESS(status) ? kshm_handle_remove(handle, req->destroy.id) : status;
+}
+
+static NTSTATUS ioctl_transfer(struct kshm_handle *handle, union kshm_request *req)
+{
+	const uint32_t methods = (1U << KSHM_METHOD_BUFFERED) | (1U << KSHM_METHOD_DIRECT) |
+				 (1U << KSHM_METHOD_NEITHER);
+	struct kshm_limits limits;
+	struct kshm_layout layout;
+	NTSTATUS status;
+
+	UNREFERENCED_PARAMETER(handle);
+	kshm_current_limits(&limits);
+	status = to_nt(kshm_validate_transfer(&req->transfer, &limits, methods, &layout));
+	return NT_SUCCESS(status) ? kshm_transfer_run(&req->transfer, &layout) : status;
+}
+
+struct kshm_ioctl_desc {
+	ULONG code;
+	uint32_t size;		/* v1 struct size */
+	BOOLEAN replies;	/* the struct goes back to the caller */
+	NTSTATUS (*handler)(struct kshm_handle *handle, union kshm_request *req);
+};
+
+static const struct kshm_ioctl_desc kshm_ioctls[] = {
+	[KSHM_NR_VERSION] = { KSHM_IOC_VERSION, sizeof(struct kshm_version), TRUE, ioctl_version },
+	[KSHM_NR_REGION_CREATE] = { KSHM_IOC_REGION_CREATE, sizeof(struct kshm_region_create), TRUE,
+				    ioctl_region_create },
+	[KSHM_NR_BUFFER_ATTACH] = { KSHM_IOC_BUFFER_ATTACH, sizeof(struct kshm_buffer_attach), TRUE,
+				    ioctl_buffer_attach },
+	[KSHM_NR_REGION_INFO] = { KSHM_IOC_REGION_INFO, sizeof(struct kshm_region_info), TRUE,
+				  ioctl_region_info },
+	[KSHM_NR_FILL] = { KSHM_IOC_FILL, sizeof(struct kshm_range_op), TRUE, ioctl_fill },
+	[KSHM_NR_CHECKSUM] = { KSHM_IOC_CHECKSUM, sizeof(struct kshm_range_op), TRUE,
+			       ioctl_checksum },
+	[KSHM_NR_REGION_DESTROY] = { KSHM_IOC_REGION_DESTROY, sizeof(struct kshm_region_destroy),
+				     FALSE, ioctl_region_destroy },
+	[KSHM_NR_TRANSFER] = { KSHM_IOC_TRANSFER, sizeof(struct kshm_transfer), TRUE,
+			       ioctl_transfer },
+};
+
+/* Bytes past what this driver knows must be zero (Linux: copy_struct_from_user, E2BIG). */
+static BOOLEAN tail_is_zero(const UCHAR *buffer, ULONG from, ULONG to)
+{
+	for (; from < to; from++) {
+		if (buffer[from])
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static NTSTATUS run_request(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack,
+			    ULONG_PTR *information)
+{
+	ULONG code = stack->Parameters.DeviceIoControl.IoControlCode;
+	ULONG in_bytes = stack->Parameters.DeviceIoControl.InputBufferLength;
+	ULONG out_bytes = stack->Parameters.DeviceIoControl.OutputBufferLength;
+	const UCHAR *system_buffer = irp->AssociatedIrp.SystemBuffer;
+	ULONG nr = ((code >> 2) & 0xfff) - 0x800;
+	const struct kshm_ioctl_desc *desc;
+	union kshm_request req;
+	NTSTATUS status;
+
+	if (DEVICE_TYPE_FROM_CTL_CODE(code) != KSHM_FILE_DEVICE || nr >= ARRAYSIZE(kshm_ioctls) ||
+	    !kshm_ioctls[nr].handler || kshm_ioctls[nr].code != code)
+		return STATUS_INVALID_DEVICE_REQUEST;
+	desc = &kshm_ioctls[nr];
+	if (in_bytes < desc->size || in_bytes > KSHM_MAX_REQUEST_BYTES || !system_buffer)
+		return STATUS_INVALID_PARAMETER;
+	if (desc->replies && out_bytes < desc->size)
+		return STATUS_BUFFER_TOO_SMALL;
+	if (!tail_is_zero(system_buffer, desc->size, in_bytes))
+		return STATUS_INVALID_BUFFER_SIZE;
+	/* The one copy of the request; nothing reads SystemBuffer's request bytes again. */
+	RtlZeroMemory(&req, sizeof(req));
+	RtlCopyMemory(&req, system_buffer, desc->size);
+	status = to_nt(kshm_check_request_size(*(uint32_t *)&req, in_bytes, desc->size));
+	if (!NT_SUCCESS(status))
+		return status;
+	status = desc->handler(handle, &req);
+	if (!NT_SUCCESS(status) || !desc->replies)
+		return status;
+	RtlCopyMemory(irp->AssociatedIrp.SystemBuffer, &req, desc->size);
+	*information = desc->size;
+	return STATUS_SUCCESS;
+}
+
+/* Completes the IRP. PASSIVE_LEVEL, in the owner's context (checked by the dispatcher). */
+NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack)
+{
+	ULONG_PTR information = 0;
+	NTSTATUS status = run_request(handle, irp, stack, &information);
+
+	irp->IoStatus.Status = status;
+	irp->IoStatus.Information = NT_SUCCESS(status) ? information : 0;
+	IoCompleteRequest(irp, IO_NO_INCREMENT);
+	return status;
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The fill / checksum work, and the classic ways to reach a caller's bytes,
+ * doing the same work as FILL / CHECKSUM on regions so that costs compare
+ * (linux/kshm_transfer.c is the same on Linux):
+ *  - buffered: copy through a kernel bounce buffer (what METHOD_BUFFERED does);
+ *  - direct: lock the caller's pages and map them for this one call (what
+ *    METHOD_IN_DIRECT / METHOD_OUT_DIRECT do with Irp->MdlAddress);
+ *  - neither: the raw user pointer, probed and used inside __try
+ *    (METHOD_NEITHER).
+ * All three run in the owner's context at PASSIVE_LEVEL, so user addresses
+ * name the caller's memory.
+ */
+#include "kshm_drv.h"
+#include "core/checksum.h"
+
+#define KSHM_BOUNCE_BYTES (64U << 10)
+#define KSHM_WORK_CHUNK (256U << 10)
+
+/* Ranges can be hundreds of MiB: a terminating caller stops between chunks. */
+static BOOLEAN caller_terminating(void)
+{
+	return PsIsThreadTerminating(PsGetCurrentThread());
+}
+
+NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos)
+{
+	while (len) {
+		size_t chunk = (size_t)min(len, (uint64_t)KSHM_WORK_CHUNK);
+
+		kshm_pattern_fill(dst, chunk, seed, pos);
+		dst += chunk;
+		pos += chunk;
+		len -= chunk;
+		if (caller_terminating())
+			return STATUS_CANCELLED;
+	}
+	return STATUS_SUCCESS;
+}
+
+/* The bytes may change under us (the process shares them): harmless, read once each. */
+NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum)
+{
+	struct kshm_csum csum;
+
+	kshm_csum_init(&csum);
+	while (len) {
+		size_t chunk = (size_t)min(len, (uint64_t)KSHM_WORK_CHUNK);
+
+		kshm_csum_update(&csum, src, chunk);
+		src += chunk;
+		len -= chunk;
+		if (caller_terminating())
+			return STATUS_CANCELLED;
+	}
+	*checksum = kshm_csum_final(&csum);
+	return STATUS_SUCCESS;
+}
+
+static NTSTATUS transfer_buffered(struct kshm_transfer *req, uint8_t *ubuf)
+{
+	size_t bounce_bytes = (size_t)min(req->length, (uint64_t)KSHM_BOUNCE_BYTES);
+	NTSTATUS status = STATUS_SUCCESS;
+	struct kshm_csum csum;
+	uint64_t pos = 0;
+	uint8_t *bounce;
+
+	bounce = kshm_pool_alloc(bounce_bytes);
+	if (!bounce)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	kshm_csum_init(&csum);
+	while (NT_SUCCESS(status) && pos < req->length) {
+		size_t chunk = (size_t)min(req->length - pos, (uint64_t)bounce_bytes);
+
+		/* The caller may unmap the buffer at any time: each copy is guarded. */
+		__try {
+			if (req->direction == KSHM_DIR_TO_KERNEL) {
+				ProbeForRead(ubuf + pos, chunk, 1);
+				RtlCopyMemory(bounce, ubuf + pos, chunk);
+			} else {
+				kshm_pattern_fill(bounce, chunk, req->seed, pos);
+				ProbeForWrite(ubuf + pos, chunk, 1);
+				RtlCopyMemory(ubuf + pos, bounce, chunk);
+			}
+		} __except (EXCEPTION_EXECUTE_HANDLER) {
+			status = STATUS_ACCESS_VIOLATION;
+		}
+		if (NT_SUCCESS(status) && req->direction == KSHM_DIR_TO_KERNEL)
+			kshm_csum_update(&csum, bounce, chunk);
+		pos += chunk;
+		if (NT_SUCCESS(status) && caller_terminating())
+			status = STATUS_CANCELLED;
+	}
+	if (NT_SUCCESS(status) && req->direction == KSHM_DIR_TO_KERNEL)
+		req->checksum = kshm_csum_final(&csum);
+	ExFreePool(bounce);
+	return status;
+}
+
+static NTSTATUS transfer_direct(struct kshm_transfer *req, const struct kshm_layout *layout)
+{
+	BOOLEAN kernel_writes = req->direction == KSHM_DIR_FROM_KERNEL;
+	uint64_t pinned_bytes = (uint64_t)layout->span_pages << PAGE_SHIFT;
+	struct kshm_limits limits;
+	uint8_t *system_va;
+	NTSTATUS status;
+	PMDL mdl;
+
+	kshm_current_limits(&limits);
+	status = kshm_quota_charge(&kshm_counters.bytes_pinned, pinned_bytes,
+				   limits.max_pinned_bytes);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = kshm_lock_user_range(req->user_addr, req->length, kernel_writes, &mdl, &system_va);
+	if (NT_SUCCESS(status)) {
+		if (kernel_writes)
+			status = kshm_work_fill(system_va, req->length, req->seed, 0);
+		else
+			status = kshm_work_checksum(system_va, req->length, &req->checksum);
+		kshm_unlock_user_range(mdl);
+	}
+	kshm_counter_add(&kshm_counters.bytes_pinned, -(LONG64)pinned_bytes);
+	return status;
+}
+
+/* No copy and no lock: the work runs on the user pointer, every fault caught. */
+static NTSTATUS transfer_neither(struct kshm_transfer *req, uint8_t *ubuf)
+{
+	NTSTATUS status;
+
+	__try {
+		if (req->direction == KSHM_DIR_TO_KERNEL) {
+			ProbeForRead(ubuf, (SIZE_T)req->length, 1);
+			status = kshm_work_checksum(ubuf, req->length, &req->checksum);
+		} else {
+			ProbeForWrite(ubuf, (SIZE_T)req->length, 1);
+			status = kshm_work_fill(ubuf, req->length, req->seed, 0);
+		}
+	} __except (EXCEPTION_EXECUTE_HANDLER) {
+		status = STATUS_ACCESS_VIOLATION;
+	}
+	return status;
+}
+
+NTSTATUS kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout)
+{
+	uint8_t *ubuf = (uint8_t *)(ULONG_PTR)req->user_addr;
+
+	/* A 32-bit kernel must not truncate a 64-bit address into a valid one. */
+	if (req->user_addr > (uint64_t)MAXULONG_PTR || req->length > (uint64_t)MAXULONG_PTR)
+		return STATUS_ACCESS_VIOLATION;
+	switch (req->method) {
+	case KSHM_METHOD_BUFFERED:
+		return transfer_buffered(req, ubuf);
+	case KSHM_METHOD_DIRECT:
+		return transfer_direct(req, layout);
+	default:
+		return transfer_neither(req, ubuf);
+	}
+}

@@ -1,0 +1,78 @@
+#!/bin/sh
+# The Windows suite of `make check`:
+#   check.sh BUILD_RC WIN_DIR RESULTS_DIR UNIT_TEST...
+# BUILD_RC is the exit status of `make windows windows-test-programs` (-Werror).
+# Runs the PE checks of the x64 driver, core's unit tests as Windows programs
+# under Wine (tests/unit/run.sh, unchanged), and the driver smoke test under
+# Wine; writes "passed failed" to RESULTS_DIR/windows.counts. Skipped tests
+# (Wine cannot run them) are printed and counted neither way.
+set -u
+build_rc=$1
+win=$2
+results=$3
+shift 3
+
+WINE=/usr/lib/wine/wine64
+WINESERVER=/usr/lib/wine/wineserver64
+passed=0
+failed=0
+skipped=0
+add() { # file with "passed failed [skipped]"
+	if [ -f "$1" ]; then
+		read -r p f s < "$1"
+		passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
+	else
+		failed=$((failed + 1))
+	fi
+}
+
+mkdir -p "$results" "$win/results"
+rm -f "$win/results"/*
+if [ "$build_rc" -eq 0 ]; then
+	echo "PASS build.windows (driver x64, libkshm + kshm.exe x64 and x86, -Werror)"
+	passed=$((passed + 1))
+else
+	echo "FAIL build.windows (see the make output above)"
+	failed=$((failed + 1))
+fi
+
+# 1. The driver image.
+if [ -f "$win/x64/kshm.sys" ]; then
+	windows/tests/pe-check.sh "$win/x64/kshm.sys" "$win/results/pe.counts"
+fi
+add "$win/results/pe.counts"
+
+# 2. core's unit tests, cross-built, each run through a wrapper that starts Wine
+#    in a private prefix (run.sh runs BIN_DIR/NAME and reads cmocka's summary).
+unit_prefix=$(pwd)/$win/wine-unit/prefix
+if [ -x "$WINE" ]; then
+	for name in "$@"; do
+		[ -f "$win/unit/$name.exe" ] || continue
+		cat > "$win/unit/$name" <<WRAP
+#!/bin/sh
+WINEPREFIX='$unit_prefix' WINEDEBUG=err+all WINEDLLOVERRIDES='mscoree,mshtml=' DISPLAY= \\
+	exec timeout 120 $WINE '$(pwd)/$win/unit/$name.exe'
+WRAP
+		chmod +x "$win/unit/$name"
+	done
+	# Create the prefix first, with its noise in a log rather than the first test's output.
+	mkdir -p "$unit_prefix"
+	WINEPREFIX=$unit_prefix WINEDEBUG=-all WINEDLLOVERRIDES='mscoree,mshtml=' DISPLAY= \
+		timeout 120 "$WINE" wineboot -i > "$win/results/wine-unit-prefix.log" 2>&1
+	tests/unit/run.sh "$win/unit" "$win/results/unit" tests/unit "$@"
+	WINEPREFIX=$unit_prefix timeout 30 "$WINESERVER" -k >/dev/null 2>&1 || true
+	add "$win/results/unit/unit.counts"
+else
+	echo "FAIL unit-under-wine: $WINE missing (scripts/install-deps.sh installs wine64)"
+	failed=$((failed + 1))
+fi
+
+# 3. The driver under Wine.
+if [ -f "$win/x64/kshm.sys" ] && [ -f "$win/x64/smoke.exe" ] && [ -x "$WINE" ]; then
+	windows/tests/wine-smoke.sh "$win/x64/kshm.sys" "$win/x64/smoke.exe" "$win/wine-smoke"
+fi
+add "$win/wine-smoke/smoke.counts"
+
+echo "$passed $failed" > "$results/windows.counts"
+echo "windows: $passed passed, $failed failed, $skipped skipped (skipped: cannot run under Wine)"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Load kshm.sys as a kernel service under Wine, run smoke.exe against it,
+# unload it, and count the results.
+#
+#   wine-smoke.sh SYS SMOKE_EXE WORK_DIR
+#
+# Everything happens in a private WINEPREFIX under WORK_DIR; only that
+# prefix's wineserver is ever stopped. Every Wine call is bounded by timeout
+# and needs no display. Prints PASS/FAIL/SKIP lines and leaves
+# "passed failed skipped" in WORK_DIR/smoke.counts. A `No implementation for`
+# line in Wine's log (a driver import Wine lacks, which real Windows would
+# refuse to load) fails the run.
+set -u
+sys=$1
+smoke=$2
+work=$3
+
+WINE=/usr/lib/wine/wine64
+WINESERVER=/usr/lib/wine/wineserver64
+WINEPREFIX=$(cd "$(dirname "$work")" && pwd)/$(basename "$work")/prefix
+WINEDEBUG=err+all,fixme+all,warn+module
+WINEDLLOVERRIDES="mscoree,mshtml="	# no Mono/Gecko install dialogs
+DISPLAY=
+export WINEPREFIX WINEDEBUG WINEDLLOVERRIDES DISPLAY
+log=$work/wine.log
+counts=$work/smoke.counts
+
+mkdir -p "$work"
+: > "$log"
+echo "0 1 0" > "$counts"	# until proven otherwise
+
+stop_server() { timeout 30 "$WINESERVER" -k >/dev/null 2>&1 || true; }
+trap stop_server EXIT
+w() { timeout "$1" "$WINE" "$@" >>"$log" 2>&1; }
+
+stop_server
+rm -rf "$WINEPREFIX"
+mkdir -p "$WINEPREFIX"
+shift_args() { :; }
+# A fresh prefix, then a persistent server so the driver host outlives each client.
+timeout 120 "$WINE" wineboot -i >>"$log" 2>&1
+timeout 60 "$WINESERVER" -w
+timeout 10 "$WINESERVER" -p >>"$log" 2>&1
+timeout 60 "$WINE" wineboot >>"$log" 2>&1
+
+drivers=$WINEPREFIX/drive_c/windows/system32/drivers
+mkdir -p "$drivers"
+cp "$sys" "$drivers/kshm.sys"
+cp "$smoke" "$work/smoke.exe"
+
+sc() { timeout 60 "$WINE" sc "$@" >>"$log" 2>&1; }
+loaded=0
+if sc create kshm type= kernel start= demand 'binpath=' 'C:\windows\system32\drivers\kshm.sys' &&
+   sc start kshm; then
+	loaded=1
+fi
+
+out=$work/smoke.out
+if [ "$loaded" -eq 1 ]; then
+	timeout 120 "$WINE" "$work/smoke.exe" > "$out" 2>>"$log"
+	echo "smoke.exe exit status $?" >> "$log"
+else
+	echo "FAIL service.load: sc create/start failed (see $log)" > "$out"
+fi
+cat "$out"
+
+# Unload (DriverUnload) and load again: nothing may be left behind by the first instance.
+unload_ok=0
+if [ "$loaded" -eq 1 ] && sc stop kshm && sc start kshm && sc stop kshm; then
+	unload_ok=1
+fi
+sc delete kshm || true
+stop_server
+trap - EXIT
+
+passed=$(grep -c '^PASS ' "$out")
+failed=$(grep -c '^FAIL ' "$out")
+skipped=$(grep -c '^SKIP ' "$out")
+for check in load unload_reload no_missing_imports summary; do
+	case $check in
+	load) ok=$loaded ;;
+	unload_reload) ok=$unload_ok ;;
+	no_missing_imports)
+		if grep -a 'No implementation for' "$log"; then ok=0; else ok=1; fi ;;
+	summary)
+		if grep -q '^smoke: ' "$out"; then ok=1; else ok=0; fi ;;
+	esac
+	if [ "$ok" -eq 1 ]; then
+		echo "PASS service.$check"; passed=$((passed + 1))
+	else
+		echo "FAIL service.$check (see $log)"; failed=$((failed + 1))
+	fi
+done
+echo "$passed $failed $skipped" > "$counts"
+echo "wine smoke: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
