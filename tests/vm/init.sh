@@ -38,7 +38,7 @@ KSHM_REPORTS=
 [ -f /etc/kshm-vm.conf ] && . /etc/kshm-vm.conf
 [ -n "${kshm_mode:-}" ] && KSHM_MODE=$kshm_mode
 [ -n "${kshm_args:-}" ] && KSHM_MODULE_ARGS="$KSHM_MODULE_ARGS $(echo "$kshm_args" | tr , ' ')"
-export VMTEST_TIMEOUT KSHM_REPORTS
+export VMTEST_TIMEOUT KSHM_REPORTS KSHM_MODULE_ARGS
 
 passed=0
 failed=0
