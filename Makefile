@@ -31,6 +31,7 @@ include linux/build.mk
 include tests/unit/build.mk
 include tests/vm/build.mk
 include tests/model/build.mk
+include tests/fuzz/build.mk
 -include windows/build.mk
 -include tests/hardening/build.mk
 
