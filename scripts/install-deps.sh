@@ -6,7 +6,7 @@ set -eu
 PACKAGES="make gcc libc6-dev pkg-config libcmocka-dev kmod \
 linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
 # the debug kernel for the VM suite (tests/hardening) and the static checkers
-PACKAGES="$PACKAGES linux-source-6.1 ccache flex bison bc libelf-dev xz-utils sparse cppcheck"
+PACKAGES="$PACKAGES linux-source-6.1 ccache flex bison bc libelf-dev xz-utils sparse cppcheck shellcheck"
 # the ring protocol's model checker
 PACKAGES="$PACKAGES spin"
 # libFuzzer targets (tests/fuzz) and the ck_ring baseline of the benchmarks (bench)

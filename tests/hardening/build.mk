@@ -24,3 +24,11 @@ vmdebug-check:
 	exit $$status
 
 CHECK_TARGETS += vmdebug-check
+
+# Static analysis: sparse on the module, cppcheck on core/ and lib/,
+# shellcheck on the harness; writes $(BUILD)/results/static.counts.
+.PHONY: static-check
+static-check:
+	@BUILD=$(BUILD) KDIR=$(KDIR) tests/hardening/static-check.sh
+
+CHECK_TARGETS += static-check
