@@ -14,7 +14,7 @@ PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev libck-dev"
 # the Windows driver, libkshm and kshm.exe cross-built (clang-14 for the driver's SEH,
 # mingw-w64 for headers, linking and user code), and Wine to run them (windows/build.mk)
 PACKAGES="$PACKAGES clang-14 gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 \
-mingw-w64-x86-64-dev mingw-w64-i686-dev wine wine64"
+mingw-w64-x86-64-dev mingw-w64-i686-dev wine wine64 osslsigncode openssl"
 
 missing=""
 for pkg in $PACKAGES; do

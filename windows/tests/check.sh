@@ -42,6 +42,17 @@ if [ -f "$win/x64/kshm.sys" ]; then
 fi
 add "$win/results/pe.counts"
 
+# Test signing (windows/sign-test.sh): signs and verifies against its own test certificate.
+if command -v osslsigncode >/dev/null 2>&1 && [ -f "$win/x64/kshm.sys" ] &&
+   windows/sign-test.sh "$win/x64/kshm.sys" "$win/x64/kshm-signed.sys" "$win/testsign" &&
+   windows/tests/pe-check.sh "$win/x64/kshm-signed.sys" "$win/results/pe-signed.counts" >/dev/null; then
+	echo "PASS sign.test_signature (signed image verifies and passes the PE checks)"
+	passed=$((passed + 1))
+else
+	echo "FAIL sign.test_signature"
+	failed=$((failed + 1))
+fi
+
 # 2. core's unit tests, cross-built, each run through a wrapper that starts Wine
 #    in a private prefix (run.sh runs BIN_DIR/NAME and reads cmocka's summary).
 unit_prefix=$(pwd)/$win/wine-unit/prefix
