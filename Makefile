@@ -32,6 +32,7 @@ include tests/unit/build.mk
 include tests/vm/build.mk
 include tests/model/build.mk
 include tests/fuzz/build.mk
+include bench/build.mk
 -include windows/build.mk
 -include tests/hardening/build.mk
 

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Native benchmarks of the channel ring (core/ring.c) between two processes
+ * over one MAP_SHARED mapping, each against an alternative measured in the
+ * same run, interleaved repeat by repeat so that machine noise hits both:
+ *
+ *   ring_vs_ck_ring_8B   8-byte messages: kshm ring vs Concurrency Kit's ck_ring SPSC
+ *   ring_vs_pipe_64B     64-byte messages: kshm ring vs a pipe (one write/read each)
+ *   ring_4KiB_vs_memcpy  bytes/s of 4 KiB records through the ring (copied in by the
+ *                        producer, out by the consumer) vs one core's memcpy of 4 KiB blocks
+ *
+ *   ring_bench [--quick] [--case KEY-PART] [--json FILE]
+ *
+ * Waiting is spin-then-yield on both sides of every ring (2-core machines are
+ * noisy; sleeping would measure the scheduler). The producer pins to CPU 0,
+ * the consumer to CPU 1 when there are two.
+ */
+#include <ck_ring.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/ring.h"
+
+#ifndef RING_BYTES
+#define RING_BYTES	(256u << 10)		/* kshm data area */
+#endif
+#define CK_SLOTS	(RING_BYTES / 16)	/* same message capacity as the ring at 8 B */
+#define PAGE		4096u
+#define SPINS		256			/* pause-loop rounds before a sched_yield() */
+#define MAX_REPEATS	15
+
+struct control {
+	_Alignas(64) volatile int ready;
+	_Alignas(64) volatile uint64_t start_ns;
+	volatile uint64_t end_ns;
+	volatile uint64_t bad;		/* messages that arrived wrong */
+};
+
+/* Everything the two processes share, page-aligned the way a kshm channel is. */
+struct shared {
+	struct control ctl;
+	_Alignas(PAGE) struct kshm_ring_consumer cons;
+	_Alignas(PAGE) struct kshm_ring_producer prod;
+	_Alignas(PAGE) uint8_t data[RING_BYTES];
+	_Alignas(PAGE) struct ck_ring ck;
+	struct ck_ring_buffer ck_slots[CK_SLOTS];
+};
+
+enum kind { KSHM, CK, PIPE, MEMCPY };
+
+struct run {
+	enum kind kind;
+	uint32_t len;		/* message bytes */
+	uint64_t n;		/* messages */
+	unsigned int batch;	/* kshm: records per commit / per release */
+};
+
+static struct shared *shm;
+static int pipe_fd[2];
+static uint8_t *src, *dst;	/* private buffers the payloads are copied from / to */
+static volatile uint64_t sink;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);	/* best effort: a container may refuse */
+}
+
+/* After a pass that moved `done` messages: carry on at once, or wait a little. */
+static void pace(unsigned int done, unsigned int *spins)
+{
+	if (done)
+		*spins = 0;
+	else if (++*spins < SPINS)
+		__builtin_ia32_pause();
+	else {
+		*spins = 0;
+		sched_yield();
+	}
+}
+
+/* Message i: bytes from a private buffer, its sequence number in the first word. */
+static void fill(uint8_t *to, uint64_t i, uint32_t len)
+{
+	if (len > 8)
+		memcpy(to, src + (i * len) % RING_BYTES, len);
+	memcpy(to, &i, 8);
+}
+
+static void take(const void *from, uint64_t i, uint32_t len)
+{
+	uint64_t seq;
+
+	/* A constant size for 8 bytes, as ck_ring's consumer gets: no libc call per message. */
+	if (len == 8)
+		memcpy(dst + (i * 8) % RING_BYTES, from, 8);
+	else
+		memcpy(dst + (i * len) % RING_BYTES, from, len);
+	memcpy(&seq, dst + (i * len) % RING_BYTES, 8);
+	if (seq != i)
+		shm->ctl.bad++;
+}
+
+static void kshm_produce(const struct run *r)
+{
+	struct kshm_ring ring;
+	unsigned int spins = 0, k;
+	enum kshm_status st;
+	uint64_t i = 0;
+	void *p;
+
+	kshm_ring_init(&ring, &shm->cons, &shm->prod, shm->data, RING_BYTES);
+	while (i < r->n) {
+		for (k = 0; k < r->batch && i < r->n; k++, i++) {
+			p = kshm_ring_reserve(&ring, r->len, 1, &st);
+			if (!p)
+				break;
+			fill(p, i, r->len);
+		}
+		if (k)
+			kshm_ring_commit(&ring);	/* one position store per batch */
+		pace(k, &spins);
+	}
+}
+
+static void kshm_consume(const struct run *r)
+{
+	struct kshm_ring ring;
+	struct kshm_ring_entry e;
+	unsigned int spins = 0, k;
+	uint64_t i = 0;
+
+	kshm_ring_init(&ring, &shm->cons, &shm->prod, shm->data, RING_BYTES);
+	while (i < r->n) {
+		for (k = 0; k < r->batch && kshm_ring_peek(&ring, &e) == KSHM_OK; k++, i++) {
+			take(e.payload, i, e.len);
+			kshm_ring_advance(&ring, &e);
+		}
+		if (k)
+			kshm_ring_release(&ring);	/* one position store per batch */
+		pace(k, &spins);
+	}
+}
+
+/* ck_ring carries one pointer-sized value per slot: the 8-byte message itself. */
+static void ck_produce(const struct run *r)
+{
+	unsigned int spins = 0;
+	uint64_t i;
+
+	for (i = 0; i < r->n; i++) {
+		while (!ck_ring_enqueue_spsc(&shm->ck, shm->ck_slots, (void *)(uintptr_t)i))
+			pace(0, &spins);
+		spins = 0;
+	}
+}
+
+static void ck_consume(const struct run *r)
+{
+	unsigned int spins = 0;
+	uint64_t i;
+	void *v;
+
+	for (i = 0; i < r->n; i++) {
+		while (!ck_ring_dequeue_spsc(&shm->ck, shm->ck_slots, &v))
+			pace(0, &spins);
+		spins = 0;
+		take(&v, i, 8);
+	}
+}
+
+static void pipe_produce(const struct run *r)
+{
+	uint8_t msg[64];
+	uint64_t i;
+
+	for (i = 0; i < r->n; i++) {
+		fill(msg, i, r->len);
+		if (write(pipe_fd[1], msg, r->len) != (ssize_t)r->len)
+			shm->ctl.bad++;
+	}
+}
+
+static void pipe_consume(const struct run *r)
+{
+	uint8_t msg[64];
+	uint64_t i;
+
+	for (i = 0; i < r->n; i++) {
+		size_t got = 0;
+
+		while (got < r->len) {
+			ssize_t k = read(pipe_fd[0], msg + got, r->len - got);
+
+			if (k <= 0) {
+				shm->ctl.bad++;
+				return;
+			}
+			got += (size_t)k;
+		}
+		take(msg, i, r->len);
+	}
+}
+
+/* One timed run: seconds from the producer's start to the consumer's last message. */
+static double run_once(const struct run *r)
+{
+	pid_t child;
+	int status;
+	uint64_t t, i;
+
+	memset(shm, 0, sizeof(*shm));
+	ck_ring_init(&shm->ck, CK_SLOTS);
+	if (r->kind == MEMCPY) {
+		t = now_ns();
+		for (i = 0; i < r->n; i++)
+			memcpy(dst + (i * r->len) % RING_BYTES, src + (i * r->len) % RING_BYTES, r->len);
+		sink += dst[(r->n * r->len / 2) % RING_BYTES];
+		return (double)(now_ns() - t) / 1e9;
+	}
+	if (r->kind == PIPE && pipe(pipe_fd)) {
+		perror("pipe");
+		exit(1);
+	}
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (child == 0) {
+		pin(1);
+		shm->ctl.ready = 1;
+		while (!shm->ctl.start_ns)
+			;
+		if (r->kind == KSHM)
+			kshm_consume(r);
+		else if (r->kind == CK)
+			ck_consume(r);
+		else
+			pipe_consume(r);
+		shm->ctl.end_ns = now_ns();
+		_exit(0);
+	}
+	pin(0);
+	while (!shm->ctl.ready)
+		sched_yield();
+	shm->ctl.start_ns = now_ns();
+	if (r->kind == KSHM)
+		kshm_produce(r);
+	else if (r->kind == CK)
+		ck_produce(r);
+	else
+		pipe_produce(r);
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "ring_bench: consumer failed\n");
+		exit(1);
+	}
+	if (r->kind == PIPE) {
+		close(pipe_fd[0]);
+		close(pipe_fd[1]);
+	}
+	if (shm->ctl.bad) {
+		fprintf(stderr, "ring_bench: %llu messages arrived wrong\n",
+			(unsigned long long)shm->ctl.bad);
+		exit(1);
+	}
+	return (double)(shm->ctl.end_ns - shm->ctl.start_ns) / 1e9;
+}
+
+struct stats {
+	double min, median, max;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static struct stats stats_of(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return (struct stats){ v[0], n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[n - 1] };
+}
+
+struct compare {
+	const char *key, *label, *other_name, *unit;
+	struct run kshm, other;
+	double per;		/* rate = n * per / seconds (1: messages, len: bytes) */
+	double target;		/* from the issue; 0: none */
+	struct stats a, b, ratio;
+};
+
+/* Run both sides `repeats` times, alternating which goes first. */
+static void measure(struct compare *c, int repeats)
+{
+	double a[MAX_REPEATS], b[MAX_REPEATS], ratio[MAX_REPEATS];
+	int i;
+
+	for (i = 0; i < repeats; i++) {
+		double ta, tb;
+
+		if (i % 2) {
+			tb = run_once(&c->other);
+			ta = run_once(&c->kshm);
+		} else {
+			ta = run_once(&c->kshm);
+			tb = run_once(&c->other);
+		}
+		a[i] = (double)c->kshm.n * c->per / ta;
+		b[i] = (double)c->other.n * c->per / tb;
+		ratio[i] = a[i] / b[i];
+	}
+	c->a = stats_of(a, repeats);
+	c->b = stats_of(b, repeats);
+	c->ratio = stats_of(ratio, repeats);
+}
+
+static void json_stats(FILE *f, const char *name, struct stats s, const char *end)
+{
+	fprintf(f, "    \"%s\": {\"min\": %.4g, \"median\": %.4g, \"max\": %.4g}%s\n", name, s.min,
+		s.median, s.max, end);
+}
+
+int main(int argc, char **argv)
+{
+	int quick = argc > 1 && !strcmp(argv[1], "--quick");
+	const char *json = NULL, *only = NULL;
+	int repeats = quick ? 2 : 7, i;
+	uint64_t s = quick ? 20 : 1;	/* quick: a twentieth of the messages */
+	struct compare cases[] = {
+		{ .key = "native_ring_vs_ck_ring_8B", .label = "kshm ring vs ck_ring SPSC, 8 B",
+		  .other_name = "ck_ring", .unit = "Mmsg/s", .per = 1, .target = 1.5,
+		  .kshm = { KSHM, 8, 60000000 / s, 64 }, .other = { CK, 8, 20000000 / s, 0 } },
+		{ .key = "native_ring_vs_pipe_64B", .label = "kshm ring vs pipe, 64 B",
+		  .other_name = "pipe", .unit = "Mmsg/s", .per = 1, .target = 40,
+		  .kshm = { KSHM, 64, 30000000 / s, 64 }, .other = { PIPE, 64, 1000000 / s, 0 } },
+		{ .key = "native_ring_4KiB_vs_memcpy", .label = "kshm ring 4 KiB vs memcpy",
+		  .other_name = "memcpy", .unit = "GB/s", .per = 4096,
+		  .kshm = { KSHM, 4096, 400000 / s, 16 }, .other = { MEMCPY, 4096, 1000000 / s, 0 } },
+	};
+	struct utsname u;
+	FILE *f;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") && i + 1 < argc)
+			json = argv[++i];
+		else if (!strcmp(argv[i], "--case") && i + 1 < argc)
+			only = argv[++i];
+	}
+	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	src = malloc(RING_BYTES);
+	dst = malloc(RING_BYTES);
+	if (shm == MAP_FAILED || !src || !dst) {
+		perror("ring_bench");
+		return 1;
+	}
+	for (i = 0; i < (int)RING_BYTES; i++)
+		src[i] = (uint8_t)(i * 131);
+	memset(dst, 0, RING_BYTES);
+
+	printf("%-32s %7s  %-26s %-26s %-22s %s\n", "case", "repeats", "kshm min/median/max",
+	       "other min/median/max", "ratio min/median/max", "target");
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		struct compare *c = &cases[i];
+		double scale = !strcmp(c->unit, "GB/s") ? 1e9 : 1e6;
+
+		if (only && !strstr(c->key, only))
+			continue;
+		measure(c, repeats);
+		printf("%-32s %7d  %7.2f/%7.2f/%7.2f    %7.3f/%7.3f/%7.3f    %5.2f/%5.2f/%5.2f x    ",
+		       c->label, repeats, c->a.min / scale, c->a.median / scale, c->a.max / scale,
+		       c->b.min / scale, c->b.median / scale, c->b.max / scale,
+		       c->ratio.min, c->ratio.median, c->ratio.max);
+		if (c->target)
+			printf(">= %gx (%s)\n", c->target, c->ratio.median >= c->target ? "met" : "NOT met");
+		else
+			printf("-\n");
+		printf("%-32s          (%s; other = %s)\n", "", c->unit, c->other_name);
+		fflush(stdout);
+	}
+	if (!json)
+		return 0;
+	f = fopen(json, "w");
+	if (!f) {
+		perror(json);
+		return 1;
+	}
+	uname(&u);
+	fprintf(f, "{\n  \"machine\": \"%s %s, %ld CPUs\",\n  \"mode\": \"%s\",\n  \"repeats\": %d,\n",
+		u.machine, u.release, sysconf(_SC_NPROCESSORS_ONLN), quick ? "quick" : "full", repeats);
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		struct compare *c = &cases[i];
+		const char *rate = c->per > 1 ? "bytes_per_s" : "msgs_per_s";
+		char name[64];
+
+		fprintf(f, "  \"%s\": {\n", c->key);
+		json_stats(f, "ratio", c->ratio, ",");
+		snprintf(name, sizeof(name), "kshm_ring_%s", rate);
+		json_stats(f, name, c->a, ",");
+		snprintf(name, sizeof(name), "%s_%s", c->other_name, rate);
+		json_stats(f, name, c->b, ",");
+		fprintf(f, "    \"payload_bytes\": %u, \"kshm_batch\": %u, \"target\": %g\n  }%s\n",
+			c->kshm.len, c->kshm.batch, c->target,
+			i + 1 < (int)(sizeof(cases) / sizeof(cases[0])) ? "," : "");
+	}
+	fprintf(f, "}\n");
+	fclose(f);
+	(void)sink;
+	return 0;
+}
