@@ -17,6 +17,7 @@
 
 #include <kshm.h>
 #include "../core/span.h"
+#include "ring.h"
 #include "compat.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -765,6 +766,11 @@ out:
 
 /* ---- main ---- */
 
+static int cmd_ring(int argc, char **argv)
+{
+	return kshm_ring_command(device_path, argc, argv);
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct command {
@@ -775,6 +781,7 @@ static const struct command {
 	{ "stat", cmd_stat },
 	{ "demo", cmd_demo },
 	{ "layout", cmd_layout },
+	{ "ring", cmd_ring },
 	{ "help", cmd_help },
 };
 
@@ -792,6 +799,9 @@ static void print_usage(FILE *out)
 		"                               last line \"demo: OK\" or \"demo: FAILED (...)\"\n"
 		"  layout --size N [--offset K] attach N bytes at offset K of a page-aligned\n"
 		"                               buffer and show its page layout as an MDL holds it\n"
+		"  ring [--count N] [--size S] [--ring BYTES]\n"
+		"                               channel throughput both ways against one system\n"
+		"                               call per message, as ratios measured side by side\n"
 		"  help                         this text\n"
 		"\n"
 		"options:\n"
