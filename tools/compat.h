@@ -4,7 +4,8 @@
  * page-aligned buffers and the per-process locked-memory limit. POSIX
  * systems use posix_memalign and RLIMIT_MEMLOCK; Windows (mingw-w64) uses
  * _aligned_malloc and has no such rlimit (locked pages count against the
- * process's working-set quota instead). And which printf checks formats.
+ * process's working-set quota instead). And which printf checks formats,
+ * where the device is, and how its driver is started.
  */
 #ifndef KSHM_TOOLS_COMPAT_H
 #define KSHM_TOOLS_COMPAT_H
@@ -24,6 +25,10 @@
 
 #ifdef _WIN32
 #include <malloc.h>
+
+/* The device and how to bring its driver up. */
+#define COMPAT_DEVICE_PATH "\\\\.\\" KSHM_DEVICE_NAME
+#define COMPAT_DRIVER_HINT "is the kshm driver running? (sc start kshm)"
 
 /* 0 or an errno value, like posix_memalign. */
 static inline int compat_aligned_alloc(void **out, size_t align, size_t bytes)
@@ -45,6 +50,9 @@ static inline bool compat_memlock_limit(uint64_t *bytes)
 }
 #else
 #include <sys/resource.h>
+
+#define COMPAT_DEVICE_PATH "/dev/" KSHM_DEVICE_NAME
+#define COMPAT_DRIVER_HINT "is the kshm module loaded? (modprobe kshm)"
 
 static inline int compat_aligned_alloc(void **out, size_t align, size_t bytes)
 {

@@ -23,7 +23,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define EXIT_USAGE 2
 
-static const char *device_path = "/dev/" KSHM_DEVICE_NAME;
+static const char *device_path = COMPAT_DEVICE_PATH;
 
 /* ---- text ---- */
 
@@ -220,7 +220,7 @@ static void describe_errno(char *why, size_t size, enum request_kind kind, int e
 	if (kind == REQ_OPEN && (err == -EACCES || err == -EPERM))
 		snprintf(why, size, "permission denied: the device is 0600 root by default, see docs/install.md");
 	else if (kind == REQ_OPEN && (err == -ENXIO || err == -ENODEV))
-		snprintf(why, size, "no driver behind it: is the kshm module loaded? (modprobe kshm)");
+		snprintf(why, size, "no driver behind it: " COMPAT_DRIVER_HINT);
 	else if (kind == REQ_OPEN && err == -ENOTTY)
 		snprintf(why, size, "not a kshm device");
 	else if (err == -EPROTO)
@@ -240,7 +240,7 @@ static void describe_failure(char *buf, size_t size, struct kshm *kshm, enum req
 	char why[192];
 
 	if (kind == REQ_OPEN && err == -ENOENT) {
-		snprintf(buf, size, "%s not found: is the kshm module loaded? (modprobe kshm)", what);
+		snprintf(buf, size, "%s not found: " COMPAT_DRIVER_HINT, what);
 		return;
 	}
 	if (!describe_limit(why, sizeof(why), kshm, kind, charged, err))

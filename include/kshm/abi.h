@@ -212,6 +212,14 @@ struct kshm_transfer {
 #define KSHM_IOC_CHECKSUM	KSHM_CTL(KSHM_NR_CHECKSUM, KSHM_CTL_BUFFERED)
 #define KSHM_IOC_REGION_DESTROY	KSHM_CTL(KSHM_NR_REGION_DESTROY, KSHM_CTL_BUFFERED)
 #define KSHM_IOC_TRANSFER	KSHM_CTL(KSHM_NR_TRANSFER, KSHM_CTL_BUFFERED)
+/*
+ * The direct method done by the I/O manager (METHOD_OUT_DIRECT): the same
+ * struct kshm_transfer as input (method KSHM_METHOD_DIRECT, direction
+ * KSHM_DIR_FROM_KERNEL), the data buffer as the output buffer, `length` its
+ * size. The I/O manager locks it and hands the driver its MDL; nothing copies
+ * the struct back, so there is no TO_KERNEL (checksum) variant.
+ */
+#define KSHM_IOC_TRANSFER_OUT_DIRECT KSHM_CTL(KSHM_NR_TRANSFER, KSHM_CTL_OUT_DIRECT)
 #endif
 
 /* Layout pins: a change here is an ABI break and needs a new request. */

@@ -26,6 +26,11 @@ void kshm_abi_windows_codes(uint32_t codes[KSHM_ABI_WIN_NCODES])
 	codes[7] = KSHM_IOC_TRANSFER;
 }
 
+uint32_t kshm_abi_windows_transfer_out_direct(void)
+{
+	return KSHM_IOC_TRANSFER_OUT_DIRECT;
+}
+
 size_t kshm_abi_windows_sizeof(int which)
 {
 	switch (which) {

@@ -11,6 +11,9 @@
 /* KSHM_IOC_* in KSHM_NR_* order (VERSION .. TRANSFER). */
 void kshm_abi_windows_codes(uint32_t codes[KSHM_ABI_WIN_NCODES]);
 
+/* KSHM_IOC_TRANSFER_OUT_DIRECT (Windows only, METHOD_OUT_DIRECT). */
+uint32_t kshm_abi_windows_transfer_out_direct(void);
+
 /* sizeof the ABI structs in abi.h order (layout .. transfer); 0 past the end. */
 size_t kshm_abi_windows_sizeof(int which);
 

@@ -275,6 +275,21 @@ static void test_windows_ioctl_codes(void **state)
 	assert_int_equal(codes[0], 0x8B6BE004U);
 }
 
+static void test_windows_transfer_out_direct_code(void **state)
+{
+	uint32_t codes[KSHM_ABI_WIN_NCODES];
+	uint32_t code = kshm_abi_windows_transfer_out_direct();
+	size_t i;
+
+	(void)state;
+	kshm_abi_windows_codes(codes);
+	/* TRANSFER's function number with METHOD_OUT_DIRECT: CTL_CODE(0x8B6B, 0x808, 2, RW). */
+	assert_int_equal(code, 0x8B6BE022U);
+	assert_int_equal(code & ~3U, codes[KSHM_NR_TRANSFER - 1]);
+	for (i = 0; i < KSHM_ABI_WIN_NCODES; i++)
+		assert_int_not_equal(code, codes[i]);
+}
+
 static void test_windows_view_has_same_sizes(void **state)
 {
 	(void)state;
@@ -307,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_linux_ioctl_encoding),
 #endif
 		cmocka_unit_test(test_windows_ioctl_codes),
+		cmocka_unit_test(test_windows_transfer_out_direct_code),
 		cmocka_unit_test(test_windows_view_has_same_sizes),
 	};
 

@@ -3,9 +3,11 @@
  * The DEVICE_CONTROL requests, as on Linux (linux/kshm_ioctl.c): the request
  * is copied once from the I/O manager's system buffer into a private union,
  * its size checked, and one small handler validates it with core/ and acts.
- * Every request is METHOD_BUFFERED: the I/O manager owns SystemBuffer, sized
- * max(input, output), and copies `Information` bytes back to the caller after
- * completion.
+ * Every request but one is METHOD_BUFFERED: the I/O manager owns
+ * SystemBuffer, sized max(input, output), and copies `Information` bytes back
+ * to the caller after completion. KSHM_IOC_TRANSFER_OUT_DIRECT is
+ * METHOD_OUT_DIRECT: the request still arrives in SystemBuffer (input only),
+ * and the caller's output buffer arrives locked, as Irp->MdlAddress.
  */
 #include "kshm_drv.h"
 #include "core/validate.h"
@@ -28,7 +30,7 @@ static NTSTATUS to_nt(enum kshm_status status)
 	return kshm_status_to_ntstatus(status);
 }
 
-static NTSTATUS ioctl_version(struct kshm_handle *handle, union kshm_request *req)
+static NTSTATUS ioctl_version(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	struct kshm_version *v = &req->version;
 	struct kshm_limits limits;
@@ -62,7 +64,7 @@ static NTSTATUS adopt_region(struct kshm_handle *handle, struct kshm_region *reg
 	return status;
 }
 
-static NTSTATUS ioctl_region_create(struct kshm_handle *handle, union kshm_request *req)
+static NTSTATUS ioctl_region_create(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	struct kshm_region_create *c = &req->create;
 	struct kshm_region *region;
@@ -87,7 +89,7 @@ static NTSTATUS ioctl_region_create(struct kshm_handle *handle, union kshm_reque
 	return STATUS_SUCCESS;
 }
 
-static NTSTATUS ioctl_buffer_attach(struct kshm_handle *handle, union kshm_request *req)
+static NTSTATUS ioctl_buffer_attach(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	struct kshm_buffer_attach *a = &req->attach;
 	struct kshm_region *region;
@@ -142,7 +144,7 @@ static NTSTATUS copy_pfns(const struct kshm_region *region, struct kshm_region_i
 	return status;
 }
 
-static NTSTATUS ioctl_region_info(struct kshm_handle *handle, union kshm_request *req)
+static NTSTATUS ioctl_region_info(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	struct kshm_region_info *info = &req->info;
 	struct kshm_region *region;
@@ -191,7 +193,7 @@ static NTSTATUS range_op_region(struct kshm_handle *handle, struct kshm_range_op
 	return STATUS_SUCCESS;
 }
 
-static NTSTATUS ioctl_fill(struct kshm_handle *handle, union kshm_request *req)
+static NTSTATUS ioctl_fill(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	struct kshm_range_op *op = &req->range;
 	struct kshm_region *region;
@@ -207,7 +209,7 @@ static NTSTATUS ioctl_fill(struct kshm_handle *handle, union kshm_request *req)
 	return status;
 }
 
-static NTSTATUS ioctl_checksum(struct kshm_handle *handle, union kshm_request *req)
+static NTSTATUS ioctl_checksum(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	struct kshm_range_op *op = &req->range;
 	struct kshm_region *region;
@@ -220,14 +222,14 @@ static NTSTATUS ioctl_checksum(struct kshm_handle *handle, union kshm_request *r
 	return status;
 }
 
-static NTSTATUS ioctl_region_destroy(struct kshm_handle *handle, union kshm_request *req)
+static NTSTATUS ioctl_region_destroy(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	NTSTATUS status = to_nt(kshm_validate_region_destroy(&req->destroy));
 
 	return NT_SUCCESS(status) ? kshm_handle_remove(handle, req->destroy.id) : status;
 }
 
-static NTSTATUS ioctl_transfer(struct kshm_handle *handle, union kshm_request *req)
+static NTSTATUS ioctl_transfer(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	const uint32_t methods = (1U << KSHM_METHOD_BUFFERED) | (1U << KSHM_METHOD_DIRECT) |
 				 (1U << KSHM_METHOD_NEITHER);
@@ -241,28 +243,59 @@ static NTSTATUS ioctl_transfer(struct kshm_handle *handle, union kshm_request *r
 	return NT_SUCCESS(status) ? kshm_transfer_run(&req->transfer, &layout) : status;
 }
 
+/*
+ * The I/O manager did the direct method's work: it probed and locked the
+ * caller's output buffer for writing, and unlocks it after completion. The
+ * driver only needs a system view of it. FROM_KERNEL only: with a direct
+ * method nothing copies SystemBuffer back, so a checksum could not be
+ * returned. `length` must be the output buffer's; `user_addr` is validated
+ * like any transfer's but not compared (a host may hand the driver a copy).
+ */
+static NTSTATUS ioctl_transfer_out_direct(struct kshm_handle *handle, union kshm_request *req,
+					  PIRP irp)
+{
+	ULONG out_bytes = IoGetCurrentIrpStackLocation(irp)->Parameters.DeviceIoControl.OutputBufferLength;
+	struct kshm_transfer *t = &req->transfer;
+	struct kshm_limits limits;
+	struct kshm_layout layout;
+	uint8_t *system_va;
+	NTSTATUS status;
+
+	kshm_current_limits(&limits);
+	status = to_nt(kshm_validate_transfer(t, &limits, 1U << KSHM_METHOD_DIRECT, &layout));
+	if (!NT_SUCCESS(status))
+		return status;
+	if (t->direction != KSHM_DIR_FROM_KERNEL || !irp->MdlAddress || t->length != out_bytes)
+		return STATUS_INVALID_PARAMETER;
+	system_va = MmGetSystemAddressForMdlSafe(irp->MdlAddress,
+						 NormalPagePriority | MdlMappingNoExecute);
+	if (!system_va)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	status = kshm_work_fill(system_va, t->length, t->seed, 0);
+	if (NT_SUCCESS(status))
+		irp->IoStatus.Information = out_bytes;	/* bytes of the output buffer written */
+	return status;
+}
+
 struct kshm_ioctl_desc {
 	ULONG code;
 	uint32_t size;		/* v1 struct size */
-	BOOLEAN replies;	/* the struct goes back to the caller */
-	NTSTATUS (*handler)(struct kshm_handle *handle, union kshm_request *req);
+	BOOLEAN replies;	/* the struct goes back in SystemBuffer */
+	NTSTATUS (*handler)(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
 };
 
+/* Looked up by the whole code: function number, method and access must all match. */
 static const struct kshm_ioctl_desc kshm_ioctls[] = {
-	[KSHM_NR_VERSION] = { KSHM_IOC_VERSION, sizeof(struct kshm_version), TRUE, ioctl_version },
-	[KSHM_NR_REGION_CREATE] = { KSHM_IOC_REGION_CREATE, sizeof(struct kshm_region_create), TRUE,
-				    ioctl_region_create },
-	[KSHM_NR_BUFFER_ATTACH] = { KSHM_IOC_BUFFER_ATTACH, sizeof(struct kshm_buffer_attach), TRUE,
-				    ioctl_buffer_attach },
-	[KSHM_NR_REGION_INFO] = { KSHM_IOC_REGION_INFO, sizeof(struct kshm_region_info), TRUE,
-				  ioctl_region_info },
-	[KSHM_NR_FILL] = { KSHM_IOC_FILL, sizeof(struct kshm_range_op), TRUE, ioctl_fill },
-	[KSHM_NR_CHECKSUM] = { KSHM_IOC_CHECKSUM, sizeof(struct kshm_range_op), TRUE,
-			       ioctl_checksum },
-	[KSHM_NR_REGION_DESTROY] = { KSHM_IOC_REGION_DESTROY, sizeof(struct kshm_region_destroy),
-				     FALSE, ioctl_region_destroy },
-	[KSHM_NR_TRANSFER] = { KSHM_IOC_TRANSFER, sizeof(struct kshm_transfer), TRUE,
-			       ioctl_transfer },
+	{ KSHM_IOC_VERSION, sizeof(struct kshm_version), TRUE, ioctl_version },
+	{ KSHM_IOC_REGION_CREATE, sizeof(struct kshm_region_create), TRUE, ioctl_region_create },
+	{ KSHM_IOC_BUFFER_ATTACH, sizeof(struct kshm_buffer_attach), TRUE, ioctl_buffer_attach },
+	{ KSHM_IOC_REGION_INFO, sizeof(struct kshm_region_info), TRUE, ioctl_region_info },
+	{ KSHM_IOC_FILL, sizeof(struct kshm_range_op), TRUE, ioctl_fill },
+	{ KSHM_IOC_CHECKSUM, sizeof(struct kshm_range_op), TRUE, ioctl_checksum },
+	{ KSHM_IOC_REGION_DESTROY, sizeof(struct kshm_region_destroy), FALSE, ioctl_region_destroy },
+	{ KSHM_IOC_TRANSFER, sizeof(struct kshm_transfer), TRUE, ioctl_transfer },
+	{ KSHM_IOC_TRANSFER_OUT_DIRECT, sizeof(struct kshm_transfer), FALSE,
+	  ioctl_transfer_out_direct },
 };
 
 /* Bytes past what this driver knows must be zero (Linux: copy_struct_from_user, E2BIG). */
@@ -282,15 +315,17 @@ static NTSTATUS run_request(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCA
 	ULONG in_bytes = stack->Parameters.DeviceIoControl.InputBufferLength;
 	ULONG out_bytes = stack->Parameters.DeviceIoControl.OutputBufferLength;
 	const UCHAR *system_buffer = irp->AssociatedIrp.SystemBuffer;
-	ULONG nr = ((code >> 2) & 0xfff) - 0x800;
-	const struct kshm_ioctl_desc *desc;
+	const struct kshm_ioctl_desc *desc = NULL;
 	union kshm_request req;
 	NTSTATUS status;
+	ULONG i;
 
-	if (DEVICE_TYPE_FROM_CTL_CODE(code) != KSHM_FILE_DEVICE || nr >= ARRAYSIZE(kshm_ioctls) ||
-	    !kshm_ioctls[nr].handler || kshm_ioctls[nr].code != code)
+	for (i = 0; i < ARRAYSIZE(kshm_ioctls); i++) {
+		if (kshm_ioctls[i].code == code)
+			desc = &kshm_ioctls[i];
+	}
+	if (!desc)
 		return STATUS_INVALID_DEVICE_REQUEST;
-	desc = &kshm_ioctls[nr];
 	if (in_bytes < desc->size || in_bytes > KSHM_MAX_REQUEST_BYTES || !system_buffer)
 		return STATUS_INVALID_PARAMETER;
 	if (desc->replies && out_bytes < desc->size)
@@ -303,7 +338,7 @@ static NTSTATUS run_request(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCA
 	status = to_nt(kshm_check_request_size(*(uint32_t *)&req, in_bytes, desc->size));
 	if (!NT_SUCCESS(status))
 		return status;
-	status = desc->handler(handle, &req);
+	status = desc->handler(handle, &req, irp);
 	if (!NT_SUCCESS(status) || !desc->replies)
 		return status;
 	RtlCopyMemory(irp->AssociatedIrp.SystemBuffer, &req, desc->size);
@@ -315,10 +350,15 @@ static NTSTATUS run_request(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCA
 NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack)
 {
 	ULONG_PTR information = 0;
-	NTSTATUS status = run_request(handle, irp, stack, &information);
+	NTSTATUS status;
 
+	irp->IoStatus.Information = 0;	/* a direct-method handler may set it */
+	status = run_request(handle, irp, stack, &information);
 	irp->IoStatus.Status = status;
-	irp->IoStatus.Information = NT_SUCCESS(status) ? information : 0;
+	if (!NT_SUCCESS(status))
+		irp->IoStatus.Information = 0;
+	else if (information)
+		irp->IoStatus.Information = information;
 	IoCompleteRequest(irp, IO_NO_INCREMENT);
 	return status;
 }

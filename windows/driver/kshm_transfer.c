@@ -17,7 +17,10 @@
 #define KSHM_BOUNCE_BYTES (64U << 10)
 #define KSHM_WORK_CHUNK (256U << 10)
 
-/* Ranges can be hundreds of MiB: a terminating caller stops between chunks. */
+/*
+ * Ranges can be hundreds of MiB: a terminating caller stops between chunks
+ * (only between them: a finished request is reported as done).
+ */
 static BOOLEAN caller_terminating(void)
 {
 	return PsIsThreadTerminating(PsGetCurrentThread());
@@ -32,7 +35,7 @@ NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos)
 		dst += chunk;
 		pos += chunk;
 		len -= chunk;
-		if (caller_terminating())
+		if (len && caller_terminating())
 			return STATUS_CANCELLED;
 	}
 	return STATUS_SUCCESS;
@@ -50,7 +53,7 @@ NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum
 		kshm_csum_update(&csum, src, chunk);
 		src += chunk;
 		len -= chunk;
-		if (caller_terminating())
+		if (len && caller_terminating())
 			return STATUS_CANCELLED;
 	}
 	*checksum = kshm_csum_final(&csum);

@@ -55,14 +55,15 @@ fi
 
 # 2. core's unit tests, cross-built, each run through a wrapper that starts Wine
 #    in a private prefix (run.sh runs BIN_DIR/NAME and reads cmocka's summary).
-unit_prefix=$(pwd)/$win/wine-unit/prefix
+win_abs=$(cd "$win" && pwd)	# BUILD may be relative or absolute
+unit_prefix=$win_abs/wine-unit/prefix
 if [ -x "$WINE" ]; then
 	for name in "$@"; do
 		[ -f "$win/unit/$name.exe" ] || continue
 		cat > "$win/unit/$name" <<WRAP
 #!/bin/sh
 WINEPREFIX='$unit_prefix' WINEDEBUG=err+all WINEDLLOVERRIDES='mscoree,mshtml=' DISPLAY= \\
-	exec timeout 120 $WINE '$(pwd)/$win/unit/$name.exe'
+	exec timeout 120 $WINE '$win_abs/unit/$name.exe'
 WRAP
 		chmod +x "$win/unit/$name"
 	done
@@ -80,7 +81,8 @@ fi
 
 # 3. The driver under Wine.
 if [ -f "$win/x64/kshm.sys" ] && [ -f "$win/x64/smoke.exe" ] && [ -x "$WINE" ]; then
-	windows/tests/wine-smoke.sh "$win/x64/kshm.sys" "$win/x64/smoke.exe" "$win/wine-smoke"
+	windows/tests/wine-smoke.sh "$win/x64/kshm.sys" "$win/x64/smoke.exe" "$win/wine-smoke" \
+		"$win/x64/kshm.exe"
 fi
 add "$win/wine-smoke/smoke.counts"
 

@@ -2,18 +2,23 @@
 # Load kshm.sys as a kernel service under Wine, run smoke.exe against it,
 # unload it, and count the results.
 #
-#   wine-smoke.sh SYS SMOKE_EXE WORK_DIR
+#   wine-smoke.sh SYS SMOKE_EXE WORK_DIR [KSHM_EXE]
+#
+# With KSHM_EXE, `kshm.exe info` (the tool, built from tools/kshm.c) runs
+# against the loaded driver too.
 #
 # Everything happens in a private WINEPREFIX under WORK_DIR; only that
 # prefix's wineserver is ever stopped. Every Wine call is bounded by timeout
 # and needs no display. Prints PASS/FAIL/SKIP lines and leaves
 # "passed failed skipped" in WORK_DIR/smoke.counts. A `No implementation for`
 # line in Wine's log (a driver import Wine lacks, which real Windows would
-# refuse to load) fails the run.
+# refuse to load) fails the run, and so does an `unimplemented function` one
+# (a Wine stub the tested paths must not reach).
 set -u
 sys=$1
 smoke=$2
 work=$3
+kshm_exe=${4:-}
 
 WINE=/usr/lib/wine/wine64
 WINESERVER=/usr/lib/wine/wineserver64
@@ -62,6 +67,15 @@ if [ "$loaded" -eq 1 ]; then
 else
 	echo "FAIL service.load: sc create/start failed (see $log)" > "$out"
 fi
+if [ "$loaded" -eq 1 ] && [ -n "$kshm_exe" ]; then
+	cp "$kshm_exe" "$work/kshm.exe"
+	if timeout 60 "$WINE" "$work/kshm.exe" info > "$work/kshm-info.out" 2>>"$log" &&
+	   grep -q '^abi version *1 (this tool: 1)' "$work/kshm-info.out"; then
+		echo "PASS tool.kshm_info (kshm.exe info against the driver)" >> "$out"
+	else
+		echo "FAIL tool.kshm_info: see $work/kshm-info.out" >> "$out"
+	fi
+fi
 cat "$out"
 
 # Unload (DriverUnload) and load again: nothing may be left behind by the first instance.
@@ -81,7 +95,12 @@ for check in load unload_reload no_missing_imports summary; do
 	load) ok=$loaded ;;
 	unload_reload) ok=$unload_ok ;;
 	no_missing_imports)
-		if grep -a 'No implementation for' "$log"; then ok=0; else ok=1; fi ;;
+		# Missing at load, or exported by Wine but a stub that aborts when called.
+		if grep -a 'No implementation for\|unimplemented function' "$log"; then
+			ok=0
+		else
+			ok=1
+		fi ;;
 	summary)
 		if grep -q '^smoke: ' "$out"; then ok=1; else ok=0; fi ;;
 	esac
