@@ -203,8 +203,12 @@ enum kshm_status kshm_ring_peek(struct kshm_ring *ring, struct kshm_ring_entry *
 		hdr = read_header(record_at(ring, ring->pos));
 		len = hdr.len & KSHM_RECORD_LEN_MASK;
 		bytes = kshm_ring_record_bytes(len);
-		/* A record may not run past what was committed nor past the end of the area. */
-		if (bytes > avail || bytes > to_end)
+		/*
+		 * A record may not run past what was committed nor past the end of
+		 * the area, nor be larger than an honest producer can make one
+		 * (PAD records included: padding is only needed for less than that).
+		 */
+		if (bytes > avail || bytes > to_end || len > kshm_ring_max_payload(ring))
 			return KSHM_ERR_RANGE;
 		if (hdr.len & KSHM_RECORD_PAD) {
 			if (bytes != to_end)

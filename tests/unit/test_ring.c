@@ -276,6 +276,11 @@ static void test_hostile_record_headers(void **state)
 	write_raw_header(&p, 0, 8 | KSHM_RECORD_PAD, 0);
 	p.mem.producer.pos = 64;
 	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	/* longer than any record an honest producer makes, though committed and inside the area */
+	pair_init(&p);
+	write_raw_header(&p, 0, DATA_SIZE / 2, 1);
+	p.mem.producer.pos = DATA_SIZE;
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
 	/* the largest length field */
 	pair_init(&p);
 	write_raw_header(&p, 0, KSHM_RECORD_LEN_MASK, 1);
