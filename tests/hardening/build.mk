@@ -8,6 +8,10 @@
 #                        suite with loglevel=7; writes $(BUILD)/results/vmdebug.counts
 #
 # Any KASAN, lockdep, UBSAN, kmemleak or WARN report fails it (tests/vm/run.sh).
+# The fuzzer runs about 25 times slower there (KASAN, lockdep and kmemleak on
+# every allocation and lock, under TCG), so it gets more time.
+VMDEBUG_FUZZ_SECONDS ?= 150
+VMDEBUG_TEST_SECONDS ?= 240
 .PHONY: debug-kernel vmdebug-check
 debug-kernel:
 	tests/hardening/debug-kernel.sh
@@ -17,8 +21,10 @@ vmdebug-check:
 	@rm -f $(BUILD)/results/vmdebug.counts
 	@dir=$$(tests/hardening/debug-kernel.sh) || exit 1; \
 	debug_build=$(BUILD)/debug-$$(basename "$$dir"); \
+	VMTEST_TIMEOUT=$(VMDEBUG_TEST_SECONDS) \
 	$(MAKE) --no-print-directory vm-check BUILD="$$debug_build" KDIR="$$dir/build" \
-		VM_KERNEL="$$dir/bzImage" VM_ARGS='--append loglevel=7 $(VM_ARGS)'; \
+		VM_KERNEL="$$dir/bzImage" \
+		VM_ARGS='--append "loglevel=7 KSHM_FUZZ_SECONDS=$(VMDEBUG_FUZZ_SECONDS)" $(VM_ARGS)'; \
 	status=$$?; \
 	cp "$$debug_build/results/vm.counts" $(BUILD)/results/vmdebug.counts 2>/dev/null; \
 	exit $$status
