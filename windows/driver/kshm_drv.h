@@ -48,6 +48,7 @@ struct kshm_region {
 };
 
 struct kshm_handle {
+	LIST_ENTRY all_link;		/* in kshm_handles, under kshm_handles_lock */
 	FAST_MUTEX lock;		/* regions, nr_regions, next_id */
 	LIST_ENTRY regions;
 	uint32_t nr_regions;
@@ -102,6 +103,9 @@ NTSTATUS kshm_lock_user_range(uint64_t user_addr, uint64_t length, BOOLEAN kerne
 void kshm_unlock_user_range(PMDL mdl);
 
 void kshm_handle_init(struct kshm_handle *handle, PEPROCESS owner);
+void kshm_handle_destroy(struct kshm_handle *handle);
+NTSTATUS kshm_handles_start(void);	/* DriverEntry */
+void kshm_handles_stop(void);		/* DriverUnload */
 void kshm_handle_release_all(struct kshm_handle *handle);
 NTSTATUS kshm_handle_insert(struct kshm_handle *handle, struct kshm_region *region,
 			    const struct kshm_limits *limits);

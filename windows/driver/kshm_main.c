@@ -222,30 +222,35 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 	kshm_ex_allocate_pool2 = (ex_allocate_pool2_fn)MmGetSystemRoutineAddress(&routine);
 	kshm_region_init();
 	read_configuration(registry_path, &allow_users);
+	status = kshm_handles_start();
+	if (!NT_SUCCESS(status))
+		return status;
 
 	RtlInitUnicodeString(&nt_name, KSHM_NT_DEVICE_NAME);
 	/* FILE_DEVICE_SECURE_OPEN: the DACL also guards \Device\kshm\anything. */
 	status = IoCreateDevice(driver, 0, &nt_name, KSHM_FILE_DEVICE, FILE_DEVICE_SECURE_OPEN,
 				FALSE, &device);
 	if (!NT_SUCCESS(status))
-		return status;
+		goto stop_handles;
 	status = secure_device(device, allow_users);
-	if (!NT_SUCCESS(status)) {
-		IoDeleteDevice(device);
-		return status;
-	}
+	if (!NT_SUCCESS(status))
+		goto delete_device;
 	RtlInitUnicodeString(&dos_name, KSHM_DOS_DEVICE_NAME);
 	status = IoCreateSymbolicLink(&dos_name, &nt_name);
-	if (!NT_SUCCESS(status)) {
-		IoDeleteDevice(device);
-		return status;
-	}
+	if (!NT_SUCCESS(status))
+		goto delete_device;
 	driver->MajorFunction[IRP_MJ_CREATE] = kshm_dispatch_create;
 	driver->MajorFunction[IRP_MJ_CLEANUP] = kshm_dispatch_cleanup;
 	driver->MajorFunction[IRP_MJ_CLOSE] = kshm_dispatch_close;
 	driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = kshm_dispatch_device_control;
 	driver->DriverUnload = kshm_unload;
 	return STATUS_SUCCESS;
+
+delete_device:
+	IoDeleteDevice(device);
+stop_handles:
+	kshm_handles_stop();
+	return status;
 }
 
 /*
@@ -260,6 +265,7 @@ static void kshm_unload(PDRIVER_OBJECT driver)
 	IoDeleteSymbolicLink(&dos_name);
 	if (driver->DeviceObject)
 		IoDeleteDevice(driver->DeviceObject);
+	kshm_handles_stop();
 }
 
 static NTSTATUS complete(PIRP irp, NTSTATUS status, ULONG_PTR information)
@@ -308,10 +314,8 @@ static NTSTATUS kshm_dispatch_close(PDEVICE_OBJECT device, PIRP irp)
 
 	UNREFERENCED_PARAMETER(device);
 	if (handle) {
-		kshm_handle_release_all(handle);
-		ObDereferenceObject(handle->owner);
 		file->FsContext = NULL;
-		ExFreePool(handle);
+		kshm_handle_destroy(handle);
 	}
 	return complete(irp, STATUS_SUCCESS, 0);
 }

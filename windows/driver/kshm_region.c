@@ -269,6 +269,50 @@ static void remove_user_view(struct kshm_handle *handle, struct kshm_region *reg
 	region->user_va = NULL;
 }
 
+/*
+ * Every open handle, so that an exiting owner can be cleaned up even while a
+ * duplicate of its handle lives on in another process (then no CLEANUP comes
+ * before the owner's address space goes, and locked pages would outlive it:
+ * bugcheck PROCESS_HAS_LOCKED_PAGES). Lock order: kshm_handles_lock, then a
+ * handle's lock.
+ */
+static LIST_ENTRY kshm_handles;
+static FAST_MUTEX kshm_handles_lock;
+
+/*
+ * Process exit: PASSIVE_LEVEL, in the context of the exiting process, whose
+ * address space still exists. Release what its handles hold now.
+ */
+static VOID NTAPI owner_exit_notify(HANDLE parent_id, HANDLE process_id, BOOLEAN create)
+{
+	PLIST_ENTRY entry;
+
+	UNREFERENCED_PARAMETER(parent_id);
+	if (create)
+		return;
+	ExAcquireFastMutex(&kshm_handles_lock);
+	for (entry = kshm_handles.Flink; entry != &kshm_handles; entry = entry->Flink) {
+		struct kshm_handle *handle = CONTAINING_RECORD(entry, struct kshm_handle, all_link);
+
+		if (PsGetProcessId(handle->owner) == process_id)
+			kshm_handle_release_all(handle);
+	}
+	ExReleaseFastMutex(&kshm_handles_lock);
+}
+
+NTSTATUS kshm_handles_start(void)
+{
+	InitializeListHead(&kshm_handles);
+	ExInitializeFastMutex(&kshm_handles_lock);
+	return PsSetCreateProcessNotifyRoutine(owner_exit_notify, FALSE);
+}
+
+/* No handle is open any more (the I/O manager unloads only then). */
+void kshm_handles_stop(void)
+{
+	PsSetCreateProcessNotifyRoutine(owner_exit_notify, TRUE);
+}
+
 void kshm_handle_init(struct kshm_handle *handle, PEPROCESS owner)
 {
 	ExInitializeFastMutex(&handle->lock);
@@ -276,6 +320,20 @@ void kshm_handle_init(struct kshm_handle *handle, PEPROCESS owner)
 	handle->next_id = 1;
 	ObReferenceObject(owner);
 	handle->owner = owner;
+	ExAcquireFastMutex(&kshm_handles_lock);
+	InsertTailList(&kshm_handles, &handle->all_link);
+	ExReleaseFastMutex(&kshm_handles_lock);
+}
+
+/* CLOSE: the last reference to the file object is gone. */
+void kshm_handle_destroy(struct kshm_handle *handle)
+{
+	kshm_handle_release_all(handle);
+	ExAcquireFastMutex(&kshm_handles_lock);
+	RemoveEntryList(&handle->all_link);
+	ExReleaseFastMutex(&kshm_handles_lock);
+	ObDereferenceObject(handle->owner);
+	ExFreePool(handle);
 }
 
 /* CLEANUP and CLOSE, PASSIVE_LEVEL; nothing else uses the handle any more. */

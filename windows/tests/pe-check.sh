@@ -86,7 +86,8 @@ check no_writable_code no_wx_section
 for routine in IoAllocateMdl IoFreeMdl MmProbeAndLockPages MmUnlockPages \
 	MmMapLockedPagesSpecifyCache MmUnmapLockedPages MmAllocatePagesForMdl MmFreePagesFromMdl \
 	MmGetSystemRoutineAddress KeStackAttachProcess KeUnstackDetachProcess ProbeForRead \
-	ProbeForWrite IoCreateDevice IoCreateSymbolicLink ZwSetSecurityObject; do
+	ProbeForWrite IoCreateDevice IoCreateSymbolicLink ZwSetSecurityObject \
+	PsSetCreateProcessNotifyRoutine; do
 	check "imports_$routine" imports "$routine"
 done
 for routine in ExAllocatePool2 MmAllocatePagesForMdlEx; do
