@@ -29,7 +29,7 @@ die() { say "$*"; exit 1; }
 rebuild=0
 [ "${1:-}" = --rebuild ] && rebuild=1
 
-for tool in gcc make flex bison bc ccache xz; do
+for tool in gcc make flex bison bc ccache xz flock cpio; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool missing: run scripts/install-deps.sh"
 done
 [ -r "$TARBALL" ] || die "$TARBALL missing: apt-get install $PACKAGE (or scripts/install-deps.sh)"
@@ -37,7 +37,19 @@ version=$(dpkg-query -W -f='${Version}' "$PACKAGE" 2>/dev/null) || die "$PACKAGE
 
 key=$(cat "$FRAGMENT" "$0" | { cat; echo "$PACKAGE $version"; } | sha256sum | cut -c1-16)
 dir=$CACHE/debug-kernel/$key
-if [ $rebuild = 0 ] && [ -f "$dir/bzImage" ] && [ -f "$dir/build/Module.symvers" ]; then
+# Built and complete (the directory appears in one rename at the end of a build).
+built() { [ $rebuild = 0 ] && [ -f "$dir/bzImage" ] && [ -f "$dir/build/Module.symvers" ]; }
+if built; then
+	echo "$dir"
+	exit 0
+fi
+
+# One build at a time (several checkouts may share the cache): a second
+# caller waits here, then finds the kernel built.
+mkdir -p "$CACHE/debug-kernel"
+exec 9>"$CACHE/debug-kernel/.lock"
+flock 9
+if built; then
 	echo "$dir"
 	exit 0
 fi
@@ -92,9 +104,9 @@ find "$work/build/scripts" -name '*.o' -delete
 cp "$src/arch/x86/boot/bzImage" "$work/bzImage"
 rm -rf "$src"
 mv "$work" "$dir"
-# Older keys' kernels are of no use any more (the ccache keeps what they share).
-for old in "$CACHE"/debug-kernel/*; do
-	[ "$old" = "$dir" ] || [ "$old" = "$log" ] || rm -rf "$old"
-done
+# Other keys' kernels untouched for two days are of no use any more (the
+# ccache keeps what they share); younger ones may belong to another checkout.
+find "$CACHE/debug-kernel" -mindepth 1 -maxdepth 1 -mtime +1 ! -name "$key*" ! -name .lock \
+	-exec rm -rf {} +
 say "done in $(( $(date +%s) - start )) s: $dir ($(du -sh "$dir" | cut -f1))"
 echo "$dir"
