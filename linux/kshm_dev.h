@@ -41,7 +41,7 @@ struct kshm_region {
 	u32 flags;			/* KSHM_REGION_* or KSHM_ATTACH_* */
 	u64 byte_count;			/* bytes fill/checksum may touch */
 	unsigned long nr_pages;		/* pages behind kva */
-	void *kva;			/* vmalloc_user area, or vmap of the pinned pages */
+	void *kva;			/* zeroed vmalloc area, or vmap of the pinned pages */
 	/* KSHM_KIND_USER_BUFFER only */
 	struct kshm_layout layout;	/* the buffer as the caller passed it */
 	struct page **pages;		/* pinned with FOLL_LONGTERM */

@@ -22,9 +22,11 @@ static struct kshm_region *region_new(u32 kind, u32 flags)
 }
 
 /*
- * Kernel pages for a process: vmalloc_user() gives zeroed whole pages marked
- * VM_USERMAP, so nothing the kernel held before reaches user space and only
- * these pages can ever be mapped.
+ * Kernel pages for a process: zeroed whole pages, so nothing the kernel held
+ * before reaches user space, and only these pages can ever be mapped (the
+ * fault handler looks each one up in this area). __GFP_ACCOUNT charges them
+ * to the caller's memory cgroup, so the OOM killer sees them as the caller's;
+ * vmalloc_user() would not.
  */
 struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32 flags,
 					    const struct kshm_limits *limits)
@@ -42,7 +44,7 @@ struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32
 		err = -ENOMEM;
 		goto uncharge;
 	}
-	region->kva = vmalloc_user(alloc_bytes);
+	region->kva = __vmalloc(alloc_bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!region->kva) {
 		err = -ENOMEM;
 		goto free_region;
