@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <regex.h>
 #include <setjmp.h>
@@ -435,6 +436,63 @@ static void op_fill_and_verify(struct worker *w)
 	guest_ioctl(w->fds[1], KSHM_IOC_REGION_DESTROY, &d);
 }
 
+/*
+ * Channels: create them (remembered like regions, so the mapping ops map them
+ * and scribble over the pages the process may write: hostile positions and
+ * records), and drive the kernel's side with any ids and sizes. Never
+ * KSHM_GENERATE_BLOCK: nobody consumes here, so it would wait for good.
+ */
+static void op_channel(struct worker *w)
+{
+	int fd_index = (int)below(&w->rng, 2);
+	int fd = w->fds[fd_index];
+
+	switch (below(&w->rng, 5)) {
+	case 0: {
+		struct kshm_channel_create c = { .size = sizeof(c) };
+
+		c.kind = (uint32_t)below(&w->rng, 4);
+		c.data_bytes = below(&w->rng, 4) ? page << below(&w->rng, 4)
+						 : boundary_length(w, 4 * page);
+		if (guest_ioctl(fd, KSHM_IOC_CHANNEL_CREATE, &c) == 0)
+			remember_region(w, fd_index, c.id, c.mapped_length, c.mmap_offset);
+		break;
+	}
+	case 1: {
+		struct kshm_channel_generate g = { .size = sizeof(g), .id = any_id(w) };
+
+		g.count = below(&w->rng, 4) ? 1 + below(&w->rng, 64) : boundary_length(w, 64) % 4096;
+		g.record_bytes = (uint32_t)boundary_length(w, 64);
+		g.flags = (uint32_t)(below(&w->rng, 8) ? 0 : rnd(&w->rng) & ~KSHM_GENERATE_BLOCK);
+		g.first_seq = rnd(&w->rng);
+		guest_ioctl(fd, KSHM_IOC_CHANNEL_GENERATE, &g);
+		break;
+	}
+	case 2: {
+		struct kshm_channel_process p = { .size = sizeof(p) };
+
+		p.submissions = any_id(w);
+		p.completions = any_id(w);
+		p.max_records = (uint32_t)below(&w->rng, 4) ? (uint32_t)below(&w->rng, 256)
+							    : UINT32_MAX;
+		guest_ioctl(fd, KSHM_IOC_CHANNEL_PROCESS, &p);
+		break;
+	}
+	case 3: {
+		struct kshm_channel_kick k = { .size = sizeof(k), .id = any_id(w) };
+
+		guest_ioctl(fd, KSHM_IOC_CHANNEL_KICK, &k);
+		break;
+	}
+	default: {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		poll(&pfd, 1, 0);
+		break;
+	}
+	}
+}
+
 static void op_files(struct worker *w)
 {
 	int fd;
@@ -519,8 +577,10 @@ static void one_op(struct worker *w)
 		op_transfer(w);
 	else if (pick < 78)
 		op_mmap(w);
-	else if (pick < 92)
+	else if (pick < 86)
 		op_remap(w);
+	else if (pick < 92)
+		op_channel(w);
 	else if (pick < 95)
 		op_fill_and_verify(w);
 	else if (pick < 99 || below(&w->rng, 4))
