@@ -13,21 +13,8 @@
 #include "kshm_dev.h"
 #include "core/channel.h"
 #include "core/region.h"
+#include "core/request.h"
 #include "core/validate.h"
-
-union kshm_request {
-	struct kshm_version version;
-	struct kshm_region_create create;
-	struct kshm_buffer_attach attach;
-	struct kshm_region_info info;
-	struct kshm_range_op range;
-	struct kshm_region_destroy destroy;
-	struct kshm_transfer transfer;
-	struct kshm_channel_create channel_create;
-	struct kshm_channel_generate generate;
-	struct kshm_channel_process process;
-	struct kshm_channel_kick kick;
-};
 
 static long ioctl_version(struct kshm_file *kf, union kshm_request *req)
 {

@@ -11,16 +11,7 @@
  */
 #include "kshm_drv.h"
 #include "core/validate.h"
-
-union kshm_request {
-	struct kshm_version version;
-	struct kshm_region_create create;
-	struct kshm_buffer_attach attach;
-	struct kshm_region_info info;
-	struct kshm_range_op range;
-	struct kshm_region_destroy destroy;
-	struct kshm_transfer transfer;
-};
+#include "core/request.h"
 
 /* Larger structs from newer callers are accepted up to this, when their tail is zero. */
 #define KSHM_MAX_REQUEST_BYTES 4096
