@@ -30,6 +30,9 @@ struct kshm_limits {
  */
 void kshm_limits_clamp(struct kshm_limits *limits);
 
+/* The ABI version, page size and limits part of a KSHM_IOC_VERSION reply (not the counters). */
+void kshm_version_describe(struct kshm_version *version, const struct kshm_limits *limits);
+
 /* Would charging `amount` on top of `used` stay within `limit`? Never wraps. */
 static inline bool kshm_quota_fits(uint64_t used, uint64_t amount, uint64_t limit)
 {

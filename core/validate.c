@@ -14,6 +14,16 @@ void kshm_limits_clamp(struct kshm_limits *limits)
 		limits->max_regions_per_file = KSHM_MAX_REGION_ID;
 }
 
+void kshm_version_describe(struct kshm_version *version, const struct kshm_limits *limits)
+{
+	version->abi_version = KSHM_ABI_VERSION;
+	version->page_size = (uint32_t)1 << limits->page_shift;
+	version->max_regions_per_file = limits->max_regions_per_file;
+	version->max_region_bytes = limits->max_region_bytes;
+	version->max_allocated_bytes = limits->max_allocated_bytes;
+	version->max_pinned_bytes = limits->max_pinned_bytes;
+}
+
 enum kshm_status kshm_check_request_size(uint32_t claimed, uint64_t passed, uint32_t v1_size)
 {
 	if (passed < v1_size || claimed != passed)

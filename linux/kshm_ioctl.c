@@ -22,12 +22,7 @@ static long ioctl_version(struct kshm_file *kf, union kshm_request *req)
 	struct kshm_limits limits;
 
 	kshm_current_limits(&limits);
-	v->abi_version = KSHM_ABI_VERSION;
-	v->page_size = PAGE_SIZE;
-	v->max_regions_per_file = limits.max_regions_per_file;
-	v->max_region_bytes = limits.max_region_bytes;
-	v->max_allocated_bytes = limits.max_allocated_bytes;
-	v->max_pinned_bytes = limits.max_pinned_bytes;
+	kshm_version_describe(v, &limits);
 	v->regions_live = atomic64_read(&kshm_counters.regions_live);
 	v->bytes_allocated = atomic64_read(&kshm_counters.bytes_allocated);
 	v->bytes_pinned = atomic64_read(&kshm_counters.bytes_pinned);
