@@ -163,6 +163,26 @@ TEST(request_struct_may_grow_with_zero_tail)
 	close(fd);
 }
 
+/* A reply the kernel cannot write back (read-only memory) undoes the request. */
+TEST(undeliverable_reply_leaves_no_region)
+{
+	int fd = guest_open();
+	struct kshm_region_create *c = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct kshm_buffer_attach *a = (struct kshm_buffer_attach *)((uint8_t *)c + 1024);
+
+	expect(c != MAP_FAILED && buf != MAP_FAILED);
+	*c = (struct kshm_region_create){ .size = sizeof(*c), .length = 4096 };
+	*a = (struct kshm_buffer_attach){ .size = sizeof(*a), .user_addr = (uintptr_t)buf,
+					  .length = 4096 };
+	expect_ok(mprotect(c, 4096, PROT_READ));
+	expect_err(guest_ioctl(fd, KSHM_IOC_REGION_CREATE, c), -EFAULT);
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, a), -EFAULT);
+	expect(guest_counters_zero());	/* with the file still open */
+	close(fd);
+}
+
 TEST(bad_range_requests)
 {
 	int fd = guest_open();
