@@ -273,36 +273,26 @@ static long ioctl_channel_process(struct kshm_file *kf, union kshm_request *req)
 struct kshm_ioctl_desc {
 	unsigned int cmd;
 	long (*handler)(struct kshm_file *kf, union kshm_request *req);
-	/* Undo a request whose reply could not be delivered (so it leaves nothing behind). */
-	void (*undo)(struct kshm_file *kf, union kshm_request *req);
+	/*
+	 * For requests that make a region: where its id sits in the reply, so a
+	 * reply that cannot be delivered is undone and leaves nothing behind.
+	 */
+	size_t new_id_offset;
 };
 
-static void undo_create(struct kshm_file *kf, union kshm_request *req)
-{
-	kshm_file_remove(kf, req->create.id);
-}
-
-static void undo_attach(struct kshm_file *kf, union kshm_request *req)
-{
-	kshm_file_remove(kf, req->attach.id);
-}
-
-static void undo_channel_create(struct kshm_file *kf, union kshm_request *req)
-{
-	kshm_file_remove(kf, req->channel_create.id);
-}
+#define NEW_ID(member) offsetof(union kshm_request, member.id)
 
 static const struct kshm_ioctl_desc kshm_ioctls[] = {
 	[KSHM_NR_VERSION] = { KSHM_IOC_VERSION, ioctl_version },
-	[KSHM_NR_REGION_CREATE] = { KSHM_IOC_REGION_CREATE, ioctl_region_create, undo_create },
-	[KSHM_NR_BUFFER_ATTACH] = { KSHM_IOC_BUFFER_ATTACH, ioctl_buffer_attach, undo_attach },
+	[KSHM_NR_REGION_CREATE] = { KSHM_IOC_REGION_CREATE, ioctl_region_create, NEW_ID(create) },
+	[KSHM_NR_BUFFER_ATTACH] = { KSHM_IOC_BUFFER_ATTACH, ioctl_buffer_attach, NEW_ID(attach) },
 	[KSHM_NR_REGION_INFO] = { KSHM_IOC_REGION_INFO, ioctl_region_info },
 	[KSHM_NR_FILL] = { KSHM_IOC_FILL, ioctl_fill },
 	[KSHM_NR_CHECKSUM] = { KSHM_IOC_CHECKSUM, ioctl_checksum },
 	[KSHM_NR_REGION_DESTROY] = { KSHM_IOC_REGION_DESTROY, ioctl_region_destroy },
 	[KSHM_NR_TRANSFER] = { KSHM_IOC_TRANSFER, ioctl_transfer },
 	[KSHM_NR_CHANNEL_CREATE] = { KSHM_IOC_CHANNEL_CREATE, ioctl_channel_create,
-				     undo_channel_create },
+				     NEW_ID(channel_create) },
 	[KSHM_NR_CHANNEL_GENERATE] = { KSHM_IOC_CHANNEL_GENERATE, ioctl_channel_generate },
 	[KSHM_NR_CHANNEL_PROCESS] = { KSHM_IOC_CHANNEL_PROCESS, ioctl_channel_process },
 	[KSHM_NR_CHANNEL_KICK] = { KSHM_IOC_CHANNEL_KICK, ioctl_channel_kick },
@@ -339,8 +329,9 @@ long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (ret || !(_IOC_DIR(cmd) & _IOC_READ))
 		return ret;
 	if (copy_to_user(uarg, &req, ksize)) {
-		if (desc->undo)
-			desc->undo(file->private_data, &req);
+		if (desc->new_id_offset)
+			kshm_file_remove(file->private_data,
+					 *(u32 *)((u8 *)&req + desc->new_id_offset));
 		return -EFAULT;
 	}
 	return 0;
