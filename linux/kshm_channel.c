@@ -14,6 +14,9 @@
  * struct; the process can only write positions and records in the shared
  * pages, and core/ring.c checks each one it reads. A channel whose peer wrote
  * something impossible is marked broken and refuses further work (EIO).
+ * Publishing, the services' loops and the record contents are core/service.c's
+ * (the Windows driver runs the same); this file supplies the locks, the
+ * wake-ups and the sleeps.
  */
 #include <linux/export.h>
 #include <linux/fs.h>
@@ -27,8 +30,8 @@
 #include "kshm_dev.h"
 #include "kshm_channel.h"
 #include "core/channel.h"
-#include "core/checksum.h"
 #include "core/ring.h"
+#include "core/service.h"
 
 /* The file's poll queue, kept alive by the file and by each of its channels. */
 struct kshm_notify {
@@ -37,21 +40,21 @@ struct kshm_notify {
 };
 
 struct kshm_channel {
-	u32 kind;			/* KSHM_CHANNEL_* */
-	bool broken;			/* the process wrote an impossible position or record */
+	struct kshm_service_channel sc;	/* ring view, kind, broken (core/service.h) */
 	spinlock_t produce_lock;	/* events: the kernel's producer side */
 	struct mutex consume_lock;	/* submissions: the kernel's consumer side */
-	struct kshm_ring ring;		/* the kernel's private view of the ring */
 	wait_queue_head_t space_wq;	/* events: a producer waiting for room */
 	atomic_t kicks;			/* events: KSHM_IOC_CHANNEL_KICKs so far */
 	struct kshm_notify *notify;
 	struct kshm_region *region;	/* the region holding the ring's pages */
 };
 
-#define KSHM_COPY_CHUNK 256U	/* submissions are copied out through the stack in chunks */
-/* Records per lock hold (interrupts are off) and per commit: at most 64, about 64 KiB. */
-#define KSHM_GENERATE_BATCH_RECORDS 64U
-#define KSHM_GENERATE_BATCH_BYTES (64U << 10)
+static const struct kshm_service_ops kshm_service_ops;
+
+static struct kshm_channel *to_channel(struct kshm_service_channel *sc)
+{
+	return container_of(sc, struct kshm_channel, sc);
+}
 
 struct kshm_notify *kshm_notify_new(void)
 {
@@ -89,13 +92,13 @@ struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_cha
 		return region;
 	}
 	kva = region->kva;
-	channel->kind = req->kind;
 	spin_lock_init(&channel->produce_lock);
 	init_waitqueue_head(&channel->space_wq);
 	atomic_set(&channel->kicks, 0);
 	mutex_init(&channel->consume_lock);
 	/* Sizes were validated: a power of two of whole pages after two header pages. */
-	kshm_ring_init(&channel->ring, kva, kva + PAGE_SIZE, kva + 2 * PAGE_SIZE, req->data_bytes);
+	kshm_service_channel_init(&channel->sc, req->kind, kva, PAGE_SIZE, req->data_bytes,
+				  &kshm_service_ops);
 	kref_get(&kf->notify->ref);
 	channel->notify = kf->notify;
 	channel->region = region;
@@ -119,86 +122,28 @@ void kshm_channel_free(struct kshm_channel *channel)
 bool kshm_channel_user_writable(const struct kshm_channel *channel, pgoff_t first_page,
 				pgoff_t nr_pages)
 {
-	if (channel->kind == KSHM_CHANNEL_EVENTS)
-		return first_page == 0 && nr_pages == 1;
-	return first_page >= 1;
+	return kshm_channel_user_writable_pages(channel->sc.kind, first_page, nr_pages);
 }
 
-static void wake_consumer(struct kshm_channel *channel)
-{
-	wake_up_interruptible_poll(&channel->notify->wq, EPOLLIN | EPOLLRDNORM);
-}
-
-/*
- * Reserve and fill records under the producer lock, without publishing them:
- * a record is complete before the lock is dropped, so whichever commit comes
- * next (ours or another publisher's) may make it visible. fill() writes
- * record `index` into `payload`. Returns the number written; *status says
- * why it stopped early.
- */
-static u64 write_records(struct kshm_channel *channel, u64 count, u32 len, u32 type,
-			 void (*fill)(void *payload, u32 len, u64 index, const void *arg),
-			 const void *arg, enum kshm_status *status)
-{
-	unsigned long irqflags;
-	u64 done = 0;
-
-	*status = KSHM_OK;
-	spin_lock_irqsave(&channel->produce_lock, irqflags);
-	if (channel->broken) {
-		*status = KSHM_ERR_RANGE;
-		goto unlock;
-	}
-	for (; done < count; done++) {
-		void *payload = kshm_ring_reserve(&channel->ring, len, type, status);
-
-		if (!payload)
-			break;
-		fill(payload, len, done, arg);
-	}
-	if (*status == KSHM_ERR_RANGE)
-		channel->broken = true;
-unlock:
-	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
-	return done;
-}
-
-/* Publish every record written so far, and wake the consumer if it asked. */
-static void commit_records(struct kshm_channel *channel)
-{
-	unsigned long irqflags;
-	bool wake;
-
-	spin_lock_irqsave(&channel->produce_lock, irqflags);
-	kshm_ring_commit(&channel->ring);
-	wake = kshm_ring_need_wakeup(&channel->ring);
-	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
-	if (wake)
-		wake_consumer(channel);
-}
-
-static u64 publish_batch(struct kshm_channel *channel, u64 count, u32 len, u32 type,
-			 void (*fill)(void *payload, u32 len, u64 index, const void *arg),
-			 const void *arg, enum kshm_status *status)
-{
-	u64 done = write_records(channel, count, len, type, fill, arg, status);
-
-	commit_records(channel);
-	return done;
-}
-
-static void count_drop(struct kshm_channel *channel)
+/* The producer's lock is a spinlock with interrupts off: publishing may come from any context. */
+static uintptr_t producer_lock(struct kshm_service_channel *sc)
+	__acquires(&to_channel(sc)->produce_lock)
 {
 	unsigned long irqflags;
 
-	spin_lock_irqsave(&channel->produce_lock, irqflags);
-	kshm_ring_count_drop(&channel->ring);
-	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
+	spin_lock_irqsave(&to_channel(sc)->produce_lock, irqflags);
+	return irqflags;
 }
 
-static void fill_copy(void *payload, u32 len, u64 index, const void *arg)
+static void producer_unlock(struct kshm_service_channel *sc, uintptr_t irqflags)
+	__releases(&to_channel(sc)->produce_lock)
 {
-	memcpy(payload, arg, len);
+	spin_unlock_irqrestore(&to_channel(sc)->produce_lock, irqflags);
+}
+
+static void wake_consumer(struct kshm_service_channel *sc)
+{
+	wake_up_interruptible_poll(&to_channel(sc)->notify->wq, EPOLLIN | EPOLLRDNORM);
 }
 
 /**
@@ -220,12 +165,12 @@ int kshm_channel_publish(struct kshm_channel *channel, u32 type, const void *pay
 {
 	enum kshm_status status;
 
-	if (channel->kind != KSHM_CHANNEL_EVENTS)
+	if (channel->sc.kind != KSHM_CHANNEL_EVENTS)
 		return -EINVAL;
-	if (publish_batch(channel, 1, len, type, fill_copy, payload, &status))
+	if (kshm_service_publish(&channel->sc, 1, len, type, kshm_fill_copy, payload, &status))
 		return 0;
 	if (status == KSHM_ERR_QUOTA)
-		count_drop(channel);
+		kshm_service_count_drop(&channel->sc);
 	return status == KSHM_ERR_RANGE ? -EIO : kshm_status_to_errno(status);
 }
 EXPORT_SYMBOL_GPL(kshm_channel_publish);
@@ -267,44 +212,60 @@ void kshm_channel_put(struct kshm_channel *channel)
 }
 EXPORT_SYMBOL_GPL(kshm_channel_put);
 
-/* Generator payload: the sequence number, then the kshm pattern seeded with it. */
-static void fill_generated(void *payload, u32 len, u64 index, const void *arg)
-{
-	u64 seq = *(const u64 *)arg + index;
-
-	memcpy(payload, &seq, sizeof(seq));
-	kshm_pattern_fill(payload + sizeof(seq), len - sizeof(seq), seq, 0);
-}
-
 /*
  * Sleep until the consumer kicks us after releasing room (it does so only
  * when it sees our flag), at most a second: a consumer that never kicks
  * costs latency, not a hang.
  */
-static int wait_for_space(struct kshm_channel *channel, u32 len)
+static bool wait_for_space(struct kshm_service_channel *sc, u32 len)
 {
+	struct kshm_channel *channel = to_channel(sc);
 	int kicks = atomic_read(&channel->kicks);
-	unsigned long irqflags;
 	long left = 1;
-	bool sleep;
 
-	spin_lock_irqsave(&channel->produce_lock, irqflags);
-	sleep = kshm_ring_prepare_wait_space(&channel->ring, len);
-	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
-	if (sleep)
+	if (kshm_service_prepare_wait_space(sc, len))
 		left = wait_event_interruptible_timeout(channel->space_wq,
 							atomic_read(&channel->kicks) != kicks, HZ);
-	spin_lock_irqsave(&channel->produce_lock, irqflags);
-	kshm_ring_finish_wait_space(&channel->ring);
-	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
-	return left < 0 ? -EINTR : 0;
+	kshm_service_finish_wait_space(sc);
+	return left >= 0;
+}
+
+static bool caller_killed(void)
+{
+	return fatal_signal_pending(current);
+}
+
+static void let_others_run(void)
+{
+	cond_resched();
+}
+
+static const struct kshm_service_ops kshm_service_ops = {
+	.lock = producer_lock,
+	.unlock = producer_unlock,
+	.wake = wake_consumer,
+	.wait_for_space = wait_for_space,
+	.interrupted = caller_killed,
+	.yield = let_others_run,
+};
+
+static long service_errno(enum kshm_service_end end)
+{
+	switch (end) {
+	case KSHM_SERVICE_DONE:
+		return 0;
+	case KSHM_SERVICE_INTERRUPTED:
+		return -EINTR;
+	default:
+		return -EIO;
+	}
 }
 
 long kshm_channel_kick(struct kshm_region *region)
 {
 	struct kshm_channel *channel = region->channel;
 
-	if (!channel || channel->kind != KSHM_CHANNEL_EVENTS)
+	if (!channel || channel->sc.kind != KSHM_CHANNEL_EVENTS)
 		return -EINVAL;
 	atomic_inc(&channel->kicks);
 	wake_up_interruptible(&channel->space_wq);
@@ -314,128 +275,30 @@ long kshm_channel_kick(struct kshm_region *region)
 long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req)
 {
 	struct kshm_channel *channel = region->channel;
-	enum kshm_status status;
-	u32 batch;
 	int err;
 
-	if (!channel || channel->kind != KSHM_CHANNEL_EVENTS)
+	if (!channel || channel->sc.kind != KSHM_CHANNEL_EVENTS)
 		return -EINVAL;
 	err = kshm_status_to_errno(kshm_validate_channel_generate(
-		req, kshm_ring_max_payload(&channel->ring)));
+		req, kshm_ring_max_payload(&channel->sc.ring)));
 	if (err)
 		return err;
-	batch = clamp(KSHM_GENERATE_BATCH_BYTES / req->record_bytes, 1U, KSHM_GENERATE_BATCH_RECORDS);
-	req->produced = 0;
-	req->dropped = 0;
-	while (req->produced + req->dropped < req->count) {
-		u64 left = req->count - req->produced - req->dropped;
-		u64 first_seq = req->first_seq + req->produced + req->dropped;
-
-		req->produced += publish_batch(channel, min_t(u64, left, batch),
-					       req->record_bytes, req->type, fill_generated,
-					       &first_seq, &status);
-		if (status == KSHM_ERR_RANGE)
-			return -EIO;
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		if (status == KSHM_ERR_QUOTA) {
-			if (!(req->flags & KSHM_GENERATE_BLOCK)) {
-				count_drop(channel);
-				req->dropped++;
-				continue;
-			}
-			err = wait_for_space(channel, req->record_bytes);
-			if (err)
-				return err;
-			continue;
-		}
-		cond_resched();
-	}
-	return 0;
-}
-
-/* Checksum a submission while copying it out once, through a small stack buffer. */
-static void copy_out_submission(const struct kshm_ring_entry *entry, struct kshm_completion *done)
-{
-	u8 chunk[KSHM_COPY_CHUNK];
-	struct kshm_csum csum;
-	u32 off;
-
-	kshm_csum_init(&csum);
-	done->user_data = 0;
-	for (off = 0; off < entry->len; off += KSHM_COPY_CHUNK) {
-		u32 n = min(entry->len - off, KSHM_COPY_CHUNK);
-
-		memcpy(chunk, entry->payload + off, n);
-		if (off == 0 && n >= sizeof(done->user_data))
-			memcpy(&done->user_data, chunk, sizeof(done->user_data));
-		kshm_csum_update(&csum, chunk, n);
-	}
-	done->checksum = kshm_csum_final(&csum);
-	done->type = entry->type;
-	done->len = entry->len;
+	return service_errno(kshm_service_generate(&channel->sc, req));
 }
 
 long kshm_channel_process(struct kshm_region *sub_region, struct kshm_region *comp_region,
 			  struct kshm_channel_process *req)
 {
 	struct kshm_channel *sub = sub_region->channel, *comp = comp_region->channel;
-	long err = 0;
+	enum kshm_service_end end;
 
-	if (!sub || !comp || sub->kind != KSHM_CHANNEL_SUBMISSIONS ||
-	    comp->kind != KSHM_CHANNEL_EVENTS)
+	if (!sub || !comp || sub->sc.kind != KSHM_CHANNEL_SUBMISSIONS ||
+	    comp->sc.kind != KSHM_CHANNEL_EVENTS)
 		return -EINVAL;
-	req->processed = 0;
 	mutex_lock(&sub->consume_lock);
-	if (sub->broken) {
-		err = -EIO;
-		goto unlock;
-	}
-	while (req->processed < req->max_records) {
-		struct kshm_completion done;
-		struct kshm_ring_entry entry;
-		enum kshm_status status = kshm_ring_peek(&sub->ring, &entry);
-
-		if (status == KSHM_ERR_NOENT)
-			break;
-		if (status) {
-			sub->broken = true;
-			err = -EIO;
-			break;
-		}
-		copy_out_submission(&entry, &done);
-		/* Completion first: a submission is consumed only once it has one. */
-		if (!write_records(comp, 1, sizeof(done), KSHM_COMPLETION_TYPE, fill_copy, &done,
-				   &status)) {
-			if (status != KSHM_ERR_QUOTA)
-				err = -EIO;
-			break;
-		}
-		kshm_ring_advance(&sub->ring, &entry);
-		req->processed++;
-		if (fatal_signal_pending(current)) {
-			err = -EINTR;
-			break;
-		}
-	}
-	/* One position update each way per call, however many records. */
-	commit_records(comp);
-	kshm_ring_release(&sub->ring);
-unlock:
+	end = kshm_service_process(&sub->sc, &comp->sc, req);
 	mutex_unlock(&sub->consume_lock);
-	return err;
-}
-
-/* Readable when an events ring holds records the process has not released. */
-static bool events_pending(struct kshm_channel *channel)
-{
-	unsigned long irqflags;
-	bool pending;
-
-	spin_lock_irqsave(&channel->produce_lock, irqflags);
-	pending = channel->ring.published != READ_ONCE(channel->ring.consumer->pos);
-	spin_unlock_irqrestore(&channel->produce_lock, irqflags);
-	return pending;
+	return service_errno(end);
 }
 
 __poll_t kshm_poll(struct file *file, struct poll_table_struct *wait)
@@ -448,8 +311,8 @@ __poll_t kshm_poll(struct file *file, struct poll_table_struct *wait)
 	poll_wait(file, &kf->notify->wq, wait);
 	xa_lock(&kf->regions);
 	xa_for_each(&kf->regions, id, region) {
-		if (region->channel && region->channel->kind == KSHM_CHANNEL_EVENTS &&
-		    events_pending(region->channel)) {
+		if (region->channel && region->channel->sc.kind == KSHM_CHANNEL_EVENTS &&
+		    kshm_service_events_pending(&region->channel->sc)) {
 			mask |= EPOLLIN | EPOLLRDNORM;
 			break;
 		}

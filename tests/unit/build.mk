@@ -12,7 +12,7 @@ UNIT_HDRS     := $(wildcard core/*.h) $(wildcard include/kshm/*.h) tests/unit/un
 
 # test name -> the sources linked into it
 UNIT_TESTS          := test_span test_validate test_region test_checksum test_abi test_ring \
-		       test_ring_threads
+		       test_ring_threads test_service
 unit_srcs_test_span     := core/span.c
 unit_srcs_test_validate := core/validate.c core/span.c
 unit_srcs_test_region   := core/region.c core/span.c
@@ -20,6 +20,7 @@ unit_srcs_test_checksum := core/checksum.c
 unit_srcs_test_abi      := tests/unit/abi_windows.c
 unit_srcs_test_ring     := core/ring.c
 unit_srcs_test_ring_threads := core/ring.c
+unit_srcs_test_service  := core/service.c core/ring.c core/checksum.c
 # Concurrency tests run under ThreadSanitizer instead (the two do not mix).
 unit_sanitize_test_ring_threads := -fsanitize=thread -fno-omit-frame-pointer
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

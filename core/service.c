@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include "service.h"
+#include "barrier.h"
+#include "checksum.h"
+
+#define COPY_CHUNK 256U	/* submissions are copied out through the stack in chunks */
+#define GENERATE_BATCH_RECORDS 64U
+#define GENERATE_BATCH_BYTES (64U << 10)
+
+void kshm_fill_copy(void *payload, uint32_t len, uint64_t index, const void *arg)
+{
+	(void)index;
+	memcpy(payload, arg, len);
+}
+
+void kshm_fill_generated(void *payload, uint32_t len, uint64_t index, const void *arg)
+{
+	uint64_t seq = *(const uint64_t *)arg + index;
+
+	memcpy(payload, &seq, sizeof(seq));
+	kshm_pattern_fill((uint8_t *)payload + sizeof(seq), len - sizeof(seq), seq, 0);
+}
+
+void kshm_completion_of(const struct kshm_ring_entry *entry, struct kshm_completion *done)
+{
+	const uint8_t *payload = entry->payload;
+	uint8_t chunk[COPY_CHUNK];
+	struct kshm_csum csum;
+	uint32_t off;
+
+	kshm_csum_init(&csum);
+	done->user_data = 0;
+	for (off = 0; off < entry->len; off += COPY_CHUNK) {
+		uint32_t n = entry->len - off < COPY_CHUNK ? entry->len - off : COPY_CHUNK;
+
+		memcpy(chunk, payload + off, n);
+		if (off == 0 && n >= sizeof(done->user_data))
+			memcpy(&done->user_data, chunk, sizeof(done->user_data));
+		kshm_csum_update(&csum, chunk, n);
+	}
+	done->checksum = kshm_csum_final(&csum);
+	done->type = entry->type;
+	done->len = entry->len;
+}
+
+bool kshm_channel_user_writable_pages(uint32_t kind, uint64_t first_page, uint64_t nr_pages)
+{
+	if (kind == KSHM_CHANNEL_EVENTS)
+		return first_page == 0 && nr_pages == 1;
+	return first_page >= 1;
+}
+
+void kshm_service_channel_init(struct kshm_service_channel *channel, uint32_t kind, void *pages,
+			       uint64_t page_size, uint64_t data_bytes,
+			       const struct kshm_service_ops *ops)
+{
+	uint8_t *base = pages;
+
+	kshm_ring_init(&channel->ring, (struct kshm_ring_consumer *)base,
+		       (struct kshm_ring_producer *)(base + page_size),
+		       base + KSHM_RING_HEADER_PAGES * page_size, data_bytes);
+	channel->kind = kind;
+	channel->broken = false;
+	channel->ops = ops;
+}
+
+uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
+			    uint32_t type, kshm_record_fill *fill, const void *arg,
+			    enum kshm_status *status)
+{
+	uintptr_t token = channel->ops->lock(channel);
+	uint64_t done = 0;
+
+	*status = KSHM_OK;
+	if (channel->broken) {
+		*status = KSHM_ERR_RANGE;
+	} else {
+		for (; done < count; done++) {
+			void *payload = kshm_ring_reserve(&channel->ring, len, type, status);
+
+			if (!payload)
+				break;
+			fill(payload, len, done, arg);
+		}
+		if (*status == KSHM_ERR_RANGE)
+			channel->broken = true;
+	}
+	channel->ops->unlock(channel, token);
+	return done;
+}
+
+void kshm_service_commit(struct kshm_service_channel *channel)
+{
+	uintptr_t token = channel->ops->lock(channel);
+	bool wake;
+
+	kshm_ring_commit(&channel->ring);
+	wake = kshm_ring_need_wakeup(&channel->ring);
+	channel->ops->unlock(channel, token);
+	if (wake)
+		channel->ops->wake(channel);
+}
+
+uint64_t kshm_service_publish(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
+			      uint32_t type, kshm_record_fill *fill, const void *arg,
+			      enum kshm_status *status)
+{
+	uint64_t done = kshm_service_write(channel, count, len, type, fill, arg, status);
+
+	kshm_service_commit(channel);
+	return done;
+}
+
+void kshm_service_count_drop(struct kshm_service_channel *channel)
+{
+	uintptr_t token = channel->ops->lock(channel);
+
+	kshm_ring_count_drop(&channel->ring);
+	channel->ops->unlock(channel, token);
+}
+
+bool kshm_service_prepare_wait_space(struct kshm_service_channel *channel, uint32_t len)
+{
+	uintptr_t token = channel->ops->lock(channel);
+	bool sleep = kshm_ring_prepare_wait_space(&channel->ring, len);
+
+	channel->ops->unlock(channel, token);
+	return sleep;
+}
+
+void kshm_service_finish_wait_space(struct kshm_service_channel *channel)
+{
+	uintptr_t token = channel->ops->lock(channel);
+
+	kshm_ring_finish_wait_space(&channel->ring);
+	channel->ops->unlock(channel, token);
+}
+
+/* The consumer's position is only compared, never used to address anything. */
+bool kshm_service_events_pending(struct kshm_service_channel *channel)
+{
+	uintptr_t token = channel->ops->lock(channel);
+	bool pending = channel->ring.published != kshm_load_once(&channel->ring.consumer->pos);
+
+	channel->ops->unlock(channel, token);
+	return pending;
+}
+
+uint32_t kshm_generate_batch(uint32_t record_bytes)
+{
+	uint32_t batch = GENERATE_BATCH_BYTES / (record_bytes ? record_bytes : 1);
+
+	if (batch < 1)
+		return 1;
+	return batch > GENERATE_BATCH_RECORDS ? GENERATE_BATCH_RECORDS : batch;
+}
+
+enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
+					    struct kshm_channel_generate *req)
+{
+	const struct kshm_service_ops *ops = events->ops;
+	uint32_t batch = kshm_generate_batch(req->record_bytes);
+	enum kshm_status status;
+
+	req->produced = 0;
+	req->dropped = 0;
+	while (req->produced + req->dropped < req->count) {
+		uint64_t left = req->count - req->produced - req->dropped;
+		uint64_t first_seq = req->first_seq + req->produced + req->dropped;
+
+		req->produced += kshm_service_publish(events, left < batch ? left : batch,
+						      req->record_bytes, req->type,
+						      kshm_fill_generated, &first_seq, &status);
+		if (status == KSHM_ERR_RANGE)
+			return KSHM_SERVICE_BROKEN;
+		if (ops->interrupted())
+			return KSHM_SERVICE_INTERRUPTED;
+		if (status == KSHM_ERR_QUOTA) {
+			if (!(req->flags & KSHM_GENERATE_BLOCK)) {
+				/* This sequence number is skipped: the consumer sees the gap and the count. */
+				kshm_service_count_drop(events);
+				req->dropped++;
+			} else if (!ops->wait_for_space(events, req->record_bytes)) {
+				return KSHM_SERVICE_INTERRUPTED;
+			}
+			continue;
+		}
+		if (ops->yield)
+			ops->yield();
+	}
+	return KSHM_SERVICE_DONE;
+}
+
+enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissions,
+					   struct kshm_service_channel *completions,
+					   struct kshm_channel_process *req)
+{
+	enum kshm_service_end end = KSHM_SERVICE_DONE;
+
+	req->processed = 0;
+	if (submissions->broken)
+		return KSHM_SERVICE_BROKEN;
+	while (req->processed < req->max_records) {
+		struct kshm_completion done;
+		struct kshm_ring_entry entry;
+		enum kshm_status status = kshm_ring_peek(&submissions->ring, &entry);
+
+		if (status == KSHM_ERR_NOENT)
+			break;
+		if (status) {
+			submissions->broken = true;
+			end = KSHM_SERVICE_BROKEN;
+			break;
+		}
+		kshm_completion_of(&entry, &done);
+		/* Completion first: a submission is consumed only once it has one. */
+		if (!kshm_service_write(completions, 1, sizeof(done), KSHM_COMPLETION_TYPE,
+					kshm_fill_copy, &done, &status)) {
+			if (status != KSHM_ERR_QUOTA)
+				end = KSHM_SERVICE_BROKEN;
+			break;
+		}
+		kshm_ring_advance(&submissions->ring, &entry);
+		req->processed++;
+		if (completions->ops->interrupted()) {
+			end = KSHM_SERVICE_INTERRUPTED;
+			break;
+		}
+	}
+	/* One position update each way per call, however many records. */
+	kshm_service_commit(completions);
+	kshm_ring_release(&submissions->ring);
+	return end;
+}

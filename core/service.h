@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The kernel's side of a channel, minus the kernel: publishing records into
+ * an events ring under the driver's producer lock, the built-in services
+ * (include/kshm/channel.h: the generator and the echo/checksum service), the
+ * contents of generated and completion records, and which pages a process
+ * may write. Both drivers run this code; each supplies its lock, wake-up,
+ * sleep and "is the caller being killed" through struct kshm_service_ops.
+ *
+ * A driver's channel embeds struct kshm_service_channel. The ring view in it
+ * is the kernel's private one (core/ring.c checks everything the process
+ * wrote); `broken` is set, under the lock of the side concerned, once the
+ * process made the ring impossible, and stays set (EIO from then on).
+ */
+#ifndef KSHM_CORE_SERVICE_H
+#define KSHM_CORE_SERVICE_H
+
+#include "platform.h"
+#include "ring.h"
+#include "status.h"
+#include "../include/kshm/channel.h"
+
+struct kshm_service_channel;
+
+struct kshm_service_ops {
+	/*
+	 * Take / drop the producer's lock of an events channel: a spinlock
+	 * (publishing may come from any context). The token is the driver's
+	 * (saved interrupt flags, previous IRQL).
+	 */
+	uintptr_t (*lock)(struct kshm_service_channel *channel);
+	void (*unlock)(struct kshm_service_channel *channel, uintptr_t token);
+	/* Wake the consumer, which asked for it (called without the lock). */
+	void (*wake)(struct kshm_service_channel *channel);
+	/*
+	 * Sleep until the consumer kicks, at most a second or so, between
+	 * kshm_service_prepare_wait_space() and kshm_service_finish_wait_space().
+	 * false: the caller is being killed (or signalled).
+	 */
+	bool (*wait_for_space)(struct kshm_service_channel *channel, uint32_t len);
+	/* Is the calling thread being killed? Checked between batches. */
+	bool (*interrupted)(void);
+	/* Between generator batches: let others run (NULL: nothing to do). */
+	void (*yield)(void);
+};
+
+struct kshm_service_channel {
+	struct kshm_ring ring;		/* the kernel's private view of the ring */
+	uint32_t kind;			/* KSHM_CHANNEL_* */
+	bool broken;			/* the process wrote an impossible position or record */
+	const struct kshm_service_ops *ops;
+};
+
+/* Writes record `index` of a batch (len payload bytes) at `payload`. */
+typedef void kshm_record_fill(void *payload, uint32_t len, uint64_t index, const void *arg);
+
+/* arg: the payload itself (len bytes). */
+void kshm_fill_copy(void *payload, uint32_t len, uint64_t index, const void *arg);
+
+/*
+ * Generator payload: the sequence number (arg: the first record's, a
+ * uint64_t, plus index), then the kshm pattern seeded with it.
+ */
+void kshm_fill_generated(void *payload, uint32_t len, uint64_t index, const void *arg);
+
+/*
+ * A submission's completion, copying the payload out of the ring once
+ * (through a small local buffer) and checksumming the copy: the process may
+ * rewrite the record meanwhile, and no byte is read twice.
+ */
+void kshm_completion_of(const struct kshm_ring_entry *entry, struct kshm_completion *done);
+
+/*
+ * May the process write pages [first_page, first_page + nr_pages) of a
+ * channel of `kind`? The consumer page of an events channel; the producer
+ * page and the data of a submissions channel; nothing else.
+ */
+bool kshm_channel_user_writable_pages(uint32_t kind, uint64_t first_page, uint64_t nr_pages);
+
+/* Set up the kernel's view of a channel's pages (sizes validated by kshm_validate_channel_create). */
+void kshm_service_channel_init(struct kshm_service_channel *channel, uint32_t kind, void *pages,
+			       uint64_t page_size, uint64_t data_bytes,
+			       const struct kshm_service_ops *ops);
+
+/*
+ * Reserve and fill up to `count` records under the producer lock, without
+ * publishing them: a record is complete before the lock is dropped, so
+ * whichever commit comes next makes it visible. Returns how many were
+ * written; *status says why fewer (KSHM_ERR_QUOTA: full; KSHM_ERR_RANGE:
+ * broken; KSHM_ERR_TOO_BIG).
+ */
+uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
+			    uint32_t type, kshm_record_fill *fill, const void *arg,
+			    enum kshm_status *status);
+
+/* Publish every record written so far, and wake the consumer if it asked. */
+void kshm_service_commit(struct kshm_service_channel *channel);
+
+/* kshm_service_write() then kshm_service_commit(). */
+uint64_t kshm_service_publish(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
+			      uint32_t type, kshm_record_fill *fill, const void *arg,
+			      enum kshm_status *status);
+
+/* Count a record dropped on a full ring, in the producer page. */
+void kshm_service_count_drop(struct kshm_service_channel *channel);
+
+/*
+ * Around a producer's sleep for room (ops->wait_for_space): ask the consumer
+ * to kick; true when the producer may sleep (else a record of `len` fits).
+ */
+bool kshm_service_prepare_wait_space(struct kshm_service_channel *channel, uint32_t len);
+void kshm_service_finish_wait_space(struct kshm_service_channel *channel);
+
+/* Records the consumer has not released yet (readiness of an events channel). */
+bool kshm_service_events_pending(struct kshm_service_channel *channel);
+
+/* Generated records per producer lock hold and per commit: at most 64, about 64 KiB. */
+uint32_t kshm_generate_batch(uint32_t record_bytes);
+
+/* How a service run ended (each driver maps it to its error space). */
+enum kshm_service_end {
+	KSHM_SERVICE_DONE = 0,
+	KSHM_SERVICE_BROKEN,		/* a ring holds something impossible (EIO) */
+	KSHM_SERVICE_INTERRUPTED,	/* the caller is being killed (EINTR) */
+};
+
+/*
+ * KSHM_IOC_CHANNEL_GENERATE on an events channel and a request validated by
+ * kshm_validate_channel_generate(): publish req->count records in batches; a
+ * full ring drops and counts a record, or with KSHM_GENERATE_BLOCK waits for
+ * a kick. Sets req->produced and req->dropped.
+ */
+enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
+					    struct kshm_channel_generate *req);
+
+/*
+ * KSHM_IOC_CHANNEL_PROCESS, with the submissions channel's consumer side
+ * held by the caller (a sleeping lock): consume up to max_records
+ * submissions, each only once its completion is written, then one position
+ * update each way. Stops early when the completions ring is full. Sets
+ * req->processed; marks the submissions channel broken when it is.
+ */
+enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissions,
+					   struct kshm_service_channel *completions,
+					   struct kshm_channel_process *req);
+
+#endif /* KSHM_CORE_SERVICE_H */

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The kernel side of channels that both drivers share (core/service.c): the
+ * generator and the echo/checksum service against a ring whose process side
+ * is played here, with a fake driver (lock, wake-up, sleep) that counts what
+ * it is asked to do.
+ */
+#include "unit.h"
+
+#include "core/checksum.h"
+#include "core/service.h"
+
+#define PAGE 4096U
+#define DATA (4 * PAGE)
+
+struct fake_channel {
+	struct kshm_service_channel sc;
+	_Alignas(8) uint8_t pages[2 * PAGE + DATA];
+	struct kshm_ring process;	/* the process's view: consumer or producer */
+	int locked, locks, wakes, waits, interrupt_after_waits;
+	uint64_t drain_on_wait;		/* records the "process" consumes when the kernel waits */
+};
+
+static struct fake_channel *fake(struct kshm_service_channel *sc)
+{
+	return (struct fake_channel *)sc;	/* sc is the first member */
+}
+
+static uintptr_t fake_lock(struct kshm_service_channel *sc)
+{
+	assert_int_equal(fake(sc)->locked, 0);
+	fake(sc)->locked = 1;
+	fake(sc)->locks++;
+	return 0x5a;
+}
+
+static void fake_unlock(struct kshm_service_channel *sc, uintptr_t token)
+{
+	assert_int_equal(token, 0x5a);
+	assert_int_equal(fake(sc)->locked, 1);
+	fake(sc)->locked = 0;
+}
+
+static void fake_wake(struct kshm_service_channel *sc)
+{
+	assert_int_equal(fake(sc)->locked, 0);
+	fake(sc)->wakes++;
+}
+
+static bool killed;
+
+static void drain(struct fake_channel *f, uint64_t records);
+
+static bool fake_wait_for_space(struct kshm_service_channel *sc, uint32_t len)
+{
+	struct fake_channel *f = fake(sc);
+	bool sleep = kshm_service_prepare_wait_space(sc, len);
+
+	/* Only a producer that found no room may sleep, and then it asks for a kick. */
+	if (sleep)
+		assert_true(kshm_ring_producer_waiting(&f->process));
+	f->waits++;
+	drain(f, f->drain_on_wait);
+	kshm_service_finish_wait_space(sc);
+	return !(f->interrupt_after_waits && f->waits >= f->interrupt_after_waits);
+}
+
+static bool fake_interrupted(void)
+{
+	return killed;
+}
+
+static const struct kshm_service_ops fake_ops = {
+	.lock = fake_lock,
+	.unlock = fake_unlock,
+	.wake = fake_wake,
+	.wait_for_space = fake_wait_for_space,
+	.interrupted = fake_interrupted,
+};
+
+static struct fake_channel *fake_new(uint32_t kind)
+{
+	struct fake_channel *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	killed = false;
+	kshm_service_channel_init(&f->sc, kind, f->pages, PAGE, DATA, &fake_ops);
+	assert_int_equal(kshm_ring_init(&f->process, (void *)f->pages, (void *)(f->pages + PAGE),
+					 f->pages + 2 * PAGE, DATA), KSHM_OK);
+	return f;
+}
+
+/* The process consumes up to `records` events, checking generated ones as it goes. */
+static void drain(struct fake_channel *f, uint64_t records)
+{
+	struct kshm_ring_entry e;
+
+	while (records-- && kshm_ring_peek(&f->process, &e) == KSHM_OK)
+		kshm_ring_advance(&f->process, &e);
+	kshm_ring_release(&f->process);
+}
+
+static uint64_t check_generated(struct fake_channel *f, uint32_t len, uint64_t expect_seq)
+{
+	struct kshm_ring_entry e;
+	uint64_t n = 0, seq;
+
+	while (kshm_ring_peek(&f->process, &e) == KSHM_OK) {
+		assert_int_equal(e.len, len);
+		assert_int_equal(e.type, 7);
+		memcpy(&seq, e.payload, sizeof(seq));
+		assert_true(seq >= expect_seq);	/* dropped ones leave gaps, never reorder */
+		assert_int_equal(kshm_pattern_check((const uint8_t *)e.payload + 8, len - 8, seq, 0),
+				 len - 8);
+		expect_seq = seq + 1;
+		kshm_ring_advance(&f->process, &e);
+		n++;
+	}
+	kshm_ring_release(&f->process);
+	return n;
+}
+
+static struct kshm_channel_generate gen_req(uint64_t count, uint32_t len, uint32_t flags)
+{
+	struct kshm_channel_generate req = {
+		.size = sizeof(req), .count = count, .first_seq = 1000, .record_bytes = len,
+		.type = 7, .flags = flags,
+	};
+	return req;
+}
+
+static void test_generate_drops_when_full(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_generate req = gen_req(1000, 100, 0);
+
+	(void)state;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_DONE);
+	assert_int_equal(req.produced + req.dropped, 1000);
+	assert_true(req.dropped > 0);
+	assert_int_equal(((struct kshm_ring_producer *)(f->pages + PAGE))->dropped, req.dropped);
+	assert_int_equal(check_generated(f, 100, 1000), req.produced);
+	assert_int_equal(f->wakes, 0);	/* nobody asked */
+	assert_int_equal(f->locked, 0);
+	free(f);
+}
+
+static void test_generate_blocks_for_room(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_generate req = gen_req(1000, 100, KSHM_GENERATE_BLOCK);
+
+	(void)state;
+	f->drain_on_wait = 40;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_DONE);
+	assert_int_equal(req.produced, 1000);
+	assert_int_equal(req.dropped, 0);
+	assert_true(f->waits > 0);
+	/* The flag is down again once the producer stopped waiting. */
+	assert_false(kshm_ring_producer_waiting(&f->process));
+	free(f);
+}
+
+static void test_generate_interrupted(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_generate req = gen_req(1000, 100, KSHM_GENERATE_BLOCK);
+
+	(void)state;
+	f->interrupt_after_waits = 1;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_INTERRUPTED);
+	assert_true(req.produced < 1000);
+	free(f);
+
+	f = fake_new(KSHM_CHANNEL_EVENTS);
+	req = gen_req(1000, 100, 0);
+	killed = true;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_INTERRUPTED);
+	assert_int_equal(req.produced, kshm_generate_batch(100));	/* one batch, then stop */
+	free(f);
+}
+
+static void test_generate_wakes_only_when_asked(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_generate req = gen_req(3, 64, 0);
+
+	(void)state;
+	assert_true(kshm_ring_prepare_wait(&f->process, 0));
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_DONE);
+	assert_int_equal(f->wakes, 1);	/* one commit, one wake-up */
+	assert_true(kshm_service_events_pending(&f->sc));
+	kshm_ring_finish_wait(&f->process);
+	assert_int_equal(check_generated(f, 64, 1000), 3);
+	assert_false(kshm_service_events_pending(&f->sc));
+	free(f);
+}
+
+static void test_generate_hostile_consumer(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_generate req = gen_req(1000, 100, 0);
+	enum kshm_status st;
+
+	(void)state;
+	((struct kshm_ring_consumer *)f->pages)->pos = 12345678;	/* garbage */
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_BROKEN);
+	assert_true(f->sc.broken);
+	/* Broken stays broken, whatever the process writes afterwards. */
+	((struct kshm_ring_consumer *)f->pages)->pos = 0;
+	assert_int_equal(kshm_service_publish(&f->sc, 1, 8, 1, kshm_fill_copy, "12345678", &st), 0);
+	assert_int_equal(st, KSHM_ERR_RANGE);
+	free(f);
+}
+
+static void submit(struct fake_channel *sub, uint32_t len, uint32_t type, uint8_t seed)
+{
+	enum kshm_status st;
+	uint8_t *p = kshm_ring_reserve(&sub->process, len, type, &st);
+	uint32_t i;
+
+	assert_int_equal(st, KSHM_OK);
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i * 7);
+}
+
+static void expect_completion(struct fake_channel *comp, uint32_t len, uint32_t type, uint8_t seed)
+{
+	struct kshm_completion done;
+	struct kshm_ring_entry e;
+	uint8_t buf[1000];
+	uint64_t user_data = 0;
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed + i * 7);
+	if (len >= 8)
+		memcpy(&user_data, buf, 8);
+	assert_int_equal(kshm_ring_peek(&comp->process, &e), KSHM_OK);
+	assert_int_equal(e.type, KSHM_COMPLETION_TYPE);
+	assert_int_equal(e.len, sizeof(done));
+	memcpy(&done, e.payload, sizeof(done));
+	kshm_ring_advance(&comp->process, &e);
+	assert_int_equal(done.len, len);
+	assert_int_equal(done.type, type);
+	assert_int_equal(done.user_data, user_data);
+	assert_int_equal(done.checksum, kshm_checksum(buf, len));
+}
+
+static void test_process_echoes_checksums(void **state)
+{
+	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
+	struct fake_channel *comp = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_process req = { .size = sizeof(req), .max_records = 100 };
+	static const uint32_t lens[] = { 0, 3, 8, 255, 256, 257, 999 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(lens); i++)
+		submit(sub, lens[i], 10 + (uint32_t)i, (uint8_t)i);
+	kshm_ring_commit(&sub->process);
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_DONE);
+	assert_int_equal(req.processed, ARRAY_LEN(lens));
+	for (i = 0; i < ARRAY_LEN(lens); i++)
+		expect_completion(comp, lens[i], 10 + (uint32_t)i, (uint8_t)i);
+	/* The submissions' room went back to the process in one release. */
+	assert_int_equal(((struct kshm_ring_consumer *)sub->pages)->pos, sub->process.pos);
+	free(sub);
+	free(comp);
+}
+
+static void test_process_stops_when_completions_full(void **state)
+{
+	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
+	struct fake_channel *comp = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_process req = { .size = sizeof(req), .max_records = 100000 };
+	uint64_t completion_bytes = kshm_ring_record_bytes(sizeof(struct kshm_completion));
+	uint64_t fit = DATA / completion_bytes, total = 0, submitted = 0;
+	uint32_t i;
+
+	(void)state;
+	/* More submissions than the completions ring holds, handed over in batches. */
+	for (i = 0; i < 3; i++) {
+		while (submitted < (i + 1) * (fit / 2 + 10)) {
+			submit(sub, 16, 1, (uint8_t)submitted);
+			submitted++;
+		}
+		kshm_ring_commit(&sub->process);
+		assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_DONE);
+		total += req.processed;
+	}
+	/* Full: exactly one completion per submission consumed, the rest left in the ring. */
+	assert_int_equal(total, fit);
+	assert_int_equal(kshm_ring_pending(&comp->process), fit * completion_bytes);
+	assert_int_equal(kshm_ring_pending(&sub->process), 0);	/* producer's view: nothing to read */
+	/* What was not consumed was not released (padding may come on top). */
+	assert_true(sub->process.pos - ((struct kshm_ring_consumer *)sub->pages)->pos >=
+		    (submitted - fit) * kshm_ring_record_bytes(16));
+	/* Room again: the rest is served, in order. */
+	for (i = 0; i < fit; i++)
+		expect_completion(comp, 16, 1, (uint8_t)i);
+	kshm_ring_release(&comp->process);
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_DONE);
+	assert_int_equal(req.processed, submitted - fit);
+	for (i = 0; i < submitted - fit; i++)
+		expect_completion(comp, 16, 1, (uint8_t)(fit + i));
+	free(sub);
+	free(comp);
+}
+
+static void test_process_hostile_submission(void **state)
+{
+	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
+	struct fake_channel *comp = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_process req = { .size = sizeof(req), .max_records = 10 };
+	struct kshm_ring_record *hdr = (struct kshm_ring_record *)(sub->pages + 2 * PAGE);
+
+	(void)state;
+	submit(sub, 16, 1, 0);
+	kshm_ring_commit(&sub->process);
+	hdr->len = 5000;	/* longer than what was committed */
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_BROKEN);
+	assert_int_equal(req.processed, 0);
+	assert_true(sub->sc.broken);
+	hdr->len = 16;		/* too late: broken stays broken */
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_BROKEN);
+	assert_int_equal(kshm_ring_pending(&comp->process), 0);
+	free(sub);
+	free(comp);
+}
+
+static void test_user_writable_pages(void **state)
+{
+	(void)state;
+	assert_true(kshm_channel_user_writable_pages(KSHM_CHANNEL_EVENTS, 0, 1));
+	assert_false(kshm_channel_user_writable_pages(KSHM_CHANNEL_EVENTS, 0, 2));
+	assert_false(kshm_channel_user_writable_pages(KSHM_CHANNEL_EVENTS, 1, 1));
+	assert_false(kshm_channel_user_writable_pages(KSHM_CHANNEL_SUBMISSIONS, 0, 1));
+	assert_true(kshm_channel_user_writable_pages(KSHM_CHANNEL_SUBMISSIONS, 1, 5));
+}
+
+static void test_generate_batch(void **state)
+{
+	(void)state;
+	assert_int_equal(kshm_generate_batch(8), 64);
+	assert_int_equal(kshm_generate_batch(2048), 32);
+	assert_int_equal(kshm_generate_batch(KSHM_GENERATE_MAX_RECORD), 1);
+	assert_int_equal(kshm_generate_batch(UINT32_MAX), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_generate_drops_when_full),
+		cmocka_unit_test(test_generate_blocks_for_room),
+		cmocka_unit_test(test_generate_interrupted),
+		cmocka_unit_test(test_generate_wakes_only_when_asked),
+		cmocka_unit_test(test_generate_hostile_consumer),
+		cmocka_unit_test(test_process_echoes_checksums),
+		cmocka_unit_test(test_process_stops_when_completions_full),
+		cmocka_unit_test(test_process_hostile_submission),
+		cmocka_unit_test(test_user_writable_pages),
+		cmocka_unit_test(test_generate_batch),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
