@@ -1,12 +1,26 @@
-# Native benchmarks of the channel ring (bench/README.md). `make bench` is a
-# full run that rewrites bench/results/native-latest.json; `make bench-quick`
-# runs each case briefly and is part of `make check` as bench-check: it passes
-# when the program ran and produced its numbers (timings are never asserted).
+# The benchmarks (bench/README.md).
+#
+#   make bench         the full suite: native ring benchmarks on this host, the
+#                      in-VM suite in one boot, then bench/report.sh writes
+#                      bench/results/<date>-<host>.md, the plots and
+#                      bench/results/latest.json
+#   make bench-quick   every case briefly (a few minutes), into $(BUILD)/bench/quick;
+#                      part of `make check` as bench-check: it passes when every
+#                      case ran and every ratio of latest.json has a number
+#                      (timings are never asserted)
 
-BENCH_DIR := $(BUILD)/bench
-BENCH_BIN := $(BENCH_DIR)/ring_bench
+BENCH_DIR      := $(BUILD)/bench
+BENCH_BIN      := $(BENCH_DIR)/ring_bench
+VM_BENCH_DIR   := $(BUILD)/vm/bench
+VM_BENCH       := $(VM_BENCH_DIR)/kshm_vmbench
+VM_BENCH_SRCS  := $(filter-out %.bpf.c,$(wildcard bench/vm/*.c))
+BPF_CLANG      ?= clang-14
+BPFTOOL        ?= $(firstword $(shell command -v bpftool 2>/dev/null) /usr/sbin/bpftool)
+# <asm/types.h> for the BPF target comes from the host's multiarch include directory.
+BPF_CFLAGS     := -target bpf -O2 -g -Wall -Werror -Ibench/vm \
+		  -I/usr/include/$(shell $(CC) -print-multiarch)
 
-.PHONY: bench bench-quick bench-check
+.PHONY: bench bench-quick bench-check vm-bench-program
 CHECK_TARGETS += bench-check
 
 $(BENCH_BIN): bench/ring_bench.c core/ring.c $(wildcard core/*.h include/kshm/*.h) bench/build.mk
@@ -14,14 +28,33 @@ $(BENCH_BIN): bench/ring_bench.c core/ring.c $(wildcard core/*.h include/kshm/*.
 	@rm -f $@
 	$(CC) $(KSHM_CFLAGS) -iquote . -o $@ bench/ring_bench.c core/ring.c
 
-bench: $(BENCH_BIN)
-	$(BENCH_BIN) --json bench/results/native-latest.json
+$(VM_BENCH_DIR)/ringbuf_gen.bpf.o: bench/vm/ringbuf_gen.bpf.c bench/vm/ringbuf_gen.h
+	@mkdir -p $(@D)
+	$(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
 
-bench-quick:
+# The skeleton embeds the BPF object in the guest program (no file to ship).
+$(VM_BENCH_DIR)/ringbuf_gen.skel.h: $(VM_BENCH_DIR)/ringbuf_gen.bpf.o
+	$(BPFTOOL) gen skeleton $< name ringbuf_gen > $@.tmp
+	mv $@.tmp $@
+
+# Static, like every guest program; libbpf needs libelf and zlib.
+$(VM_BENCH): $(VM_BENCH_SRCS) $(wildcard bench/vm/*.h) $(VM_BENCH_DIR)/ringbuf_gen.skel.h $(LIB_STATIC)
+	@rm -f $@
+	$(CC) $(KSHM_CFLAGS) -Ibench/vm -I$(VM_BENCH_DIR) -static -pthread -o $@ \
+		$(VM_BENCH_SRCS) $(LIB_STATIC) -lbpf -lelf -lz -luring
+
+vm-bench-program: $(VM_BENCH)
+
+BENCH_RUN = BUILD=$(BUILD) KVER=$(KVER) bench/run.sh --native $(BENCH_BIN)
+
+bench: module $(BENCH_BIN) $(VM_BENCH)
+	$(BENCH_RUN) --out bench/results
+
+bench-quick: module $(BENCH_BIN) $(VM_BENCH)
+	$(BENCH_RUN) --quick --out $(BENCH_DIR)/quick
+
+bench-check:
 	@mkdir -p $(BUILD)/results
-	@if $(MAKE) --no-print-directory $(BENCH_BIN) && \
-	    $(BENCH_BIN) --quick --json $(BENCH_DIR)/quick.json && [ -s $(BENCH_DIR)/quick.json ]; \
+	@if $(MAKE) --no-print-directory bench-quick; \
 	then echo "1 0" > $(BUILD)/results/bench.counts; \
 	else echo "0 1" > $(BUILD)/results/bench.counts; exit 1; fi
-
-bench-check: bench-quick

@@ -9,7 +9,7 @@
  *   ring_4KiB_vs_memcpy  bytes/s of 4 KiB records through the ring (copied in by the
  *                        producer, out by the consumer) vs one core's memcpy of 4 KiB blocks
  *
- *   ring_bench [--quick] [--case KEY-PART] [--json FILE]
+ *   ring_bench [--quick] [--case KEY-PART] [--lines FILE]
  *
  * Waiting is spin-then-yield on both sides of every ring (2-core machines are
  * noisy; sleeping would measure the scheduler). The producer pins to CPU 0,
@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -310,6 +309,7 @@ struct compare {
 	struct run kshm, other;
 	double per;		/* rate = n * per / seconds (1: messages, len: bytes) */
 	double target;		/* from the issue; 0: none */
+	double a_each[MAX_REPEATS], b_each[MAX_REPEATS];	/* per repeat, in order */
 	struct stats a, b, ratio;
 };
 
@@ -329,8 +329,8 @@ static void measure(struct compare *c, int repeats)
 			ta = run_once(&c->kshm);
 			tb = run_once(&c->other);
 		}
-		a[i] = (double)c->kshm.n * c->per / ta;
-		b[i] = (double)c->other.n * c->per / tb;
+		a[i] = c->a_each[i] = (double)c->kshm.n * c->per / ta;
+		b[i] = c->b_each[i] = (double)c->other.n * c->per / tb;
 		ratio[i] = a[i] / b[i];
 	}
 	c->a = stats_of(a, repeats);
@@ -338,16 +338,24 @@ static void measure(struct compare *c, int repeats)
 	c->ratio = stats_of(ratio, repeats);
 }
 
-static void json_stats(FILE *f, const char *name, struct stats s, const char *end)
+/* Each repeat's figures as bench/report.sh reads them (bench/vm/bench.h). */
+static void write_lines(FILE *f, const struct compare *c, int repeats)
 {
-	fprintf(f, "    \"%s\": {\"min\": %.4g, \"median\": %.4g, \"max\": %.4g}%s\n", name, s.min,
-		s.median, s.max, end);
+	const char *unit = c->per > 1 ? "B/s" : "msg/s";
+	int i;
+
+	for (i = 0; i < repeats; i++) {
+		fprintf(f, "KSHM-BENCH native %s kshm_ring %u %u %d %.6g %s\n", c->key, c->kshm.len,
+			c->kshm.batch, i, c->a_each[i], unit);
+		fprintf(f, "KSHM-BENCH native %s %s %u 1 %d %.6g %s\n", c->key, c->other_name,
+			c->other.len, i, c->b_each[i], unit);
+	}
 }
 
 int main(int argc, char **argv)
 {
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
-	const char *json = NULL, *only = NULL;
+	const char *lines = NULL, *only = NULL;
 	int repeats = quick ? 2 : 7, i;
 	uint64_t s = quick ? 20 : 1;	/* quick: a twentieth of the messages */
 	struct compare cases[] = {
@@ -361,12 +369,11 @@ int main(int argc, char **argv)
 		  .other_name = "memcpy", .unit = "GB/s", .per = 4096,
 		  .kshm = { KSHM, 4096, 400000 / s, 16 }, .other = { MEMCPY, 4096, 1000000 / s, 0 } },
 	};
-	struct utsname u;
 	FILE *f;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") && i + 1 < argc)
-			json = argv[++i];
+		if (!strcmp(argv[i], "--lines") && i + 1 < argc)
+			lines = argv[++i];
 		else if (!strcmp(argv[i], "--case") && i + 1 < argc)
 			only = argv[++i];
 	}
@@ -401,33 +408,20 @@ int main(int argc, char **argv)
 		printf("%-32s          (%s; other = %s)\n", "", c->unit, c->other_name);
 		fflush(stdout);
 	}
-	if (!json)
+	if (!lines)
 		return 0;
-	f = fopen(json, "w");
+	f = fopen(lines, "w");
 	if (!f) {
-		perror(json);
+		perror(lines);
 		return 1;
 	}
-	uname(&u);
-	fprintf(f, "{\n  \"machine\": \"%s %s, %ld CPUs\",\n  \"mode\": \"%s\",\n  \"repeats\": %d,\n",
-		u.machine, u.release, sysconf(_SC_NPROCESSORS_ONLN), quick ? "quick" : "full", repeats);
-	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
-		struct compare *c = &cases[i];
-		const char *rate = c->per > 1 ? "bytes_per_s" : "msgs_per_s";
-		char name[64];
-
-		fprintf(f, "  \"%s\": {\n", c->key);
-		json_stats(f, "ratio", c->ratio, ",");
-		snprintf(name, sizeof(name), "kshm_ring_%s", rate);
-		json_stats(f, name, c->a, ",");
-		snprintf(name, sizeof(name), "%s_%s", c->other_name, rate);
-		json_stats(f, name, c->b, ",");
-		fprintf(f, "    \"payload_bytes\": %u, \"kshm_batch\": %u, \"target\": %g\n  }%s\n",
-			c->kshm.len, c->kshm.batch, c->target,
-			i + 1 < (int)(sizeof(cases) / sizeof(cases[0])) ? "," : "");
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++)
+		if (!only || strstr(cases[i].key, only))
+			write_lines(f, &cases[i], repeats);
+	if (fclose(f)) {
+		perror(lines);
+		return 1;
 	}
-	fprintf(f, "}\n");
-	fclose(f);
 	(void)sink;
 	return 0;
 }

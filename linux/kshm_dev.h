@@ -113,5 +113,6 @@ long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* kshm_transfer.c */
 long kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout);
+ssize_t kshm_read(struct file *file, char __user *buf, size_t count, loff_t *ppos);
 
 #endif /* KSHM_DEV_H */

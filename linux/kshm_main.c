@@ -106,6 +106,7 @@ static const struct file_operations kshm_fops = {
 	.owner = THIS_MODULE,
 	.open = kshm_open,
 	.release = kshm_release,
+	.read = kshm_read,
 	.unlocked_ioctl = kshm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,	/* the ABI has one layout for 32 and 64 bits */
 	.mmap = kshm_mmap,

@@ -5,7 +5,9 @@
  *  - buffered: copy_{from,to}_user through a kernel bounce buffer (Windows'
  *    METHOD_BUFFERED, minus its second copy);
  *  - direct: pin the caller's pages and map them for this one call (Windows'
- *    METHOD_IN/OUT_DIRECT), paying the lock/unlock every time.
+ *    METHOD_IN/OUT_DIRECT), paying the lock/unlock every time;
+ *  - read(2) of the device: the buffered fill behind the classic
+ *    character-device interface, one system call per message.
  */
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -94,6 +96,32 @@ unpin:
 uncharge:
 	atomic64_sub(pinned_bytes, &kshm_counters.bytes_pinned);
 	return ret;
+}
+
+/*
+ * The kernel writes `count` bytes of the pattern into the caller's buffer,
+ * seeded with the file position, which each read advances by one (a message
+ * counter, not a byte offset). A fault anywhere in the buffer fails the
+ * whole read with -EFAULT.
+ */
+ssize_t kshm_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	struct kshm_transfer req = {
+		.method = KSHM_METHOD_BUFFERED,
+		.direction = KSHM_DIR_FROM_KERNEL,
+		.user_addr = (uintptr_t)buf,
+		.length = count,
+		.seed = *ppos,
+	};
+	long ret;
+
+	if (!count)
+		return 0;
+	ret = transfer_buffered(&req);
+	if (ret)
+		return ret;
+	(*ppos)++;
+	return count;
 }
 
 long kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout)

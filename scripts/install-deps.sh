@@ -11,6 +11,8 @@ PACKAGES="$PACKAGES linux-source-6.1 ccache flex bison bc libelf-dev xz-utils sp
 PACKAGES="$PACKAGES spin"
 # libFuzzer targets (tests/fuzz) and the ck_ring baseline of the benchmarks (bench)
 PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev libck-dev"
+# the in-VM benchmarks' alternatives (BPF ring buffer, io_uring) and the report's plots
+PACKAGES="$PACKAGES libbpf-dev libelf-dev zlib1g-dev bpftool liburing-dev gnuplot-nox"
 # the Windows driver, libkshm and kshm.exe cross-built (clang-14 for the driver's SEH,
 # mingw-w64 for headers, linking and user code), and Wine to run them (windows/build.mk)
 PACKAGES="$PACKAGES clang-14 gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 \

@@ -3,7 +3,8 @@
 # /init of the kshm test VM (busybox, copied in by tests/vm/run.sh).
 #
 # Loads /kshm.ko, checks /dev/kshm, then runs the demo (/bin/kshm info, demo)
-# or every /tests/* program, unloads the module, prints dmesg and the result
+# or every /tests/* program (with KSHM_PROGRAM_ARGS, which bench mode sets),
+# unloads the module, prints dmesg and the result
 # marker on the console, and powers off. run.sh judges the run from the serial
 # log alone. Console lines this script owns:
 #   KSHM-VM: ...                         progress
@@ -33,6 +34,7 @@ KSHM_MODE="test"
 KSHM_MODULE_ARGS=
 VMTEST_TIMEOUT=120
 KSHM_PROGRAM_TIMEOUT=600
+KSHM_PROGRAM_ARGS=
 KSHM_REPORTS=
 # shellcheck disable=SC1091
 [ -f /etc/kshm-vm.conf ] && . /etc/kshm-vm.conf
@@ -109,7 +111,8 @@ else
 		name=${program##*/}
 		echo "KSHM-VM-PROGRAM: $name"
 		# Shown live; the copy in /tmp is what gets counted.
-		{ timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" "$program"; echo "$?" > /tmp/status; } 2>&1 |
+		# shellcheck disable=SC2086
+		{ timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" "$program" $KSHM_PROGRAM_ARGS; echo "$?" > /tmp/status; } 2>&1 |
 			tee "/tmp/$name.out"
 		status=$(cat /tmp/status)
 		summary=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p' "/tmp/$name.out" | tail -n 1)

@@ -3,7 +3,8 @@
 # programs or the demo, and judge the run from the serial console log alone
 # (QEMU's exit status says nothing: it is 0 after a panic too).
 #
-#   tests/vm/run.sh [--demo] [--kernel PATH --modules-build DIR] [--timeout S]
+#   tests/vm/run.sh [--demo | --bench "ARGS" [--bench-out FILE]]
+#                   [--kernel PATH --modules-build DIR] [--timeout S]
 #                   [--module KO] [--module-args "p=v ..."] [--append "..."]
 #                   [--tests "test_a test_b"] [--expect "test_a ..."]
 #                   [--accel auto|kvm|tcg] [--verbose]
@@ -11,6 +12,9 @@
 # Takes what make built (paths under $BUILD, default build):
 #   $BUILD/module/kshm.ko    the module (or --module)
 #   $BUILD/vm/tests/*        static guest test programs (test mode)
+#   $BUILD/vm/bench/kshm_vmbench  the in-VM benchmarks (bench mode: run with
+#                            ARGS; their KSHM-BENCH lines go to FILE, default
+#                            $BUILD/bench/vm.lines)
 #   $BUILD/vm/kshm           the kshm tool, linked statically (demo mode;
 #                            $BUILD/kshm is used instead if it is static)
 # Writes $BUILD/vm/initrd.cpio.gz, $BUILD/vm/serial.log and, in test mode,
@@ -44,6 +48,8 @@ mem=${KSHM_VM_MEM:-512}
 verbose=${KSHM_VM_VERBOSE:-0}
 vmtest_timeout=${VMTEST_TIMEOUT:-120}
 program_timeout=${KSHM_VM_PROGRAM_TIMEOUT:-600}
+bench_args=
+bench_out=
 
 usage() {
 	sed -n '/^#   tests\/vm\/run.sh/,/^#$/p' "${BASH_SOURCE[0]}" | sed 's/^#//' >&2
@@ -52,6 +58,8 @@ usage() {
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--demo) mode=demo ;;
+	--bench) mode=bench; bench_args=${2?}; shift ;;
+	--bench-out) bench_out=${2:?}; shift ;;
 	--kernel) kernel=${2:?}; shift ;;
 	--modules-build) modules_build=${2:?}; shift ;;
 	--timeout) timeout_s=${2:?}; shift ;;
@@ -145,6 +153,14 @@ fi
 
 programs=()
 unbuilt=()
+if [ "$mode" = bench ]; then
+	programs=("$vm/bench/kshm_vmbench")
+	[ -x "${programs[0]}" ] || die "${programs[0]} missing: run make vm-bench-program"
+	is_static "${programs[0]}" || die "${programs[0]} is not statically linked"
+	bench_out=${bench_out:-$BUILD/bench/vm.lines}
+	mkdir -p "$(dirname "$bench_out")"
+	rm -f "$bench_out"
+fi
 if [ "$mode" = test ]; then
 	if [ -n "$tests" ]; then
 		for t in $tests; do
@@ -194,6 +210,7 @@ printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' > "$root/etc/group"
 	echo "KSHM_MODULE_ARGS='$module_args'"
 	echo "VMTEST_TIMEOUT=$vmtest_timeout"
 	echo "KSHM_PROGRAM_TIMEOUT=$program_timeout"
+	echo "KSHM_PROGRAM_ARGS='$bench_args'"
 	# What counts as a kernel report, for guest programs that scan the log themselves.
 	echo "KSHM_REPORTS='$REPORTS'"
 } > "$root/etc/kshm-vm.conf"
@@ -348,6 +365,17 @@ done
 if [ -n "${fails#$'\n'}" ]; then
 	say "failed checks:"
 	printf '%s\n' "${fails#$'\n'}"
+fi
+
+if [ "$mode" = bench ]; then
+	grep -a '^KSHM-BENCH' <<<"$text" > "$bench_out" || true
+	figures=$(grep -c '^KSHM-BENCH ' "$bench_out" || true)
+	if [ -n "$result" ] && [ "$failed" -eq 0 ] && [ "$figures" -gt 0 ]; then
+		say "bench OK: $figures figures in $bench_out (${elapsed} s; serial log $log)"
+		exit 0
+	fi
+	say "bench FAILED ($figures figures; serial log $log)"
+	exit 1
 fi
 
 if [ "$mode" = demo ]; then

@@ -87,4 +87,35 @@ TEST(bad_transfer_requests)
 	expect(guest_counters_zero());
 }
 
+/* read(2): one message per call, the pattern seeded with the message count so far. */
+TEST(read_per_message)
+{
+	uint8_t *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *buf = malloc(200000);
+	int fd = guest_open();
+	uint64_t i;
+
+	expect(buf != NULL && ro != MAP_FAILED && unmapped != MAP_FAILED);
+	expect(munmap(unmapped, 4096) == 0);
+	for (i = 0; i < 3; i++) {
+		memset(buf, 0, 64);
+		expect(read(fd, buf, 64) == 64);
+		expect(kshm_pattern_check(buf, 64, i, 0) == 64);
+	}
+	/* Larger than the bounce buffer, unaligned. */
+	expect(read(fd, buf + 1, 199999) == 199999);
+	expect(kshm_pattern_check(buf + 1, 199999, 3, 0) == 199999);
+	expect(read(fd, buf, 0) == 0);
+	/* A failed read consumes no message. */
+	expect(read(fd, unmapped, 64) == -1 && errno == EFAULT);
+	expect(read(fd, ro, 64) == -1 && errno == EFAULT);
+	expect(read(fd, buf, 8) == 8);
+	expect(kshm_pattern_check(buf, 8, 4, 0) == 8);
+	close(fd);
+	munmap(ro, 4096);
+	free(buf);
+	expect(guest_counters_zero());
+}
+
 VMTEST_MAIN()

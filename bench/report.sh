@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Turn the KSHM-BENCH lines of one benchmark run into its report:
+#
+#   bench/report.sh --name NAME --out DIR --machine FILE LINES...
+#
+# writes DIR/NAME.md (figures, ratios, machine), DIR/NAME.lines (the raw
+# figures), DIR/plots/NAME-*.svg and .png (gnuplot), and DIR/latest.json.
+# Fails when a ratio of RATIOS below has no number: the run missed a case.
+#
+# A line is `KSHM-BENCH group case method size batch repeat value unit`
+# (bench/vm/bench.h). Figures are summarised as min/median/max over the
+# repeats; a ratio is taken repeat by repeat from two figures measured side by
+# side in the same run, then summarised the same way.
+set -euo pipefail
+
+name=
+out=
+machine=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--name) name=${2:?}; shift 2 ;;
+	--out) out=${2:?}; shift 2 ;;
+	--machine) machine=${2:?}; shift 2 ;;
+	--) shift; break ;;
+	-*) echo "report.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[ -n "$name" ] && [ -n "$out" ] && [ -n "$machine" ] && [ $# -gt 0 ] ||
+	{ echo "usage: bench/report.sh --name NAME --out DIR --machine FILE LINES..." >&2; exit 2; }
+
+# key | group case size method batch | alternative: method size batch | what it says
+# Rates: kshm / alternative. Costs (unit ns): alternative / kshm. Both: > 1 means kshm is faster.
+RATIOS='
+native_ring_vs_ck_ring_8B|native native_ring_vs_ck_ring_8B 8 kshm_ring 64|ck_ring 8 1|native two-process ring vs Concurrency Kit ck_ring SPSC, 8 B messages
+native_ring_vs_pipe_64B|native native_ring_vs_pipe_64B 64 kshm_ring 64|pipe 64 1|native two-process ring vs a pipe, 64 B messages
+native_ring_4KiB_vs_memcpy|native native_ring_4KiB_vs_memcpy 4096 kshm_ring 16|memcpy 4096 1|native ring bytes/s with 4 KiB records vs one core memcpy
+vm_ring_vs_ioctl_k2u_64B|vm msg_k2u 64 ring 256|ioctl 64 1|kernel->process events channel (256 records per call) vs one ioctl per message, 64 B
+vm_ring_vs_read_k2u_64B|vm msg_k2u 64 ring 256|read 64 1|events channel vs one read(2) per message, 64 B
+vm_ring_vs_pipe_k2u_64B|vm msg_k2u 64 ring 256|pipe 64 1|events channel vs a pipe from another process, 64 B
+vm_ring_vs_bpf_ringbuf_64B|vm msg_k2u 64 ring 256|bpf_ringbuf 64 256|events channel vs BPF ring buffer (256 records per BPF_PROG_TEST_RUN), 64 B
+vm_ring_vs_ioctl_k2u_4KiB|vm msg_k2u 4096 ring 62|ioctl 4096 1|events channel (a ringful, 62 records, per call) vs one ioctl per message, 4 KiB
+vm_submit_vs_ioctl_u2k_64B|vm msg_u2k 64 ring 256|ioctl 64 1|submission channel (256 per call, checksum + completion each) vs one ioctl per request, 64 B
+vm_submit_vs_io_uring_nop_64B|vm msg_u2k 64 ring 256|io_uring_nop 0 256|submission channel doing work vs io_uring NOPs doing none, 256 per call
+vm_region_vs_buffered_1MiB|vm bulk_u2k 1048576 region 1|buffered 1048576 1|kernel checksums 1 MiB: mapped region vs buffered-copy ioctl
+vm_region_vs_direct_1MiB|vm bulk_u2k 1048576 region 1|direct 1048576 1|kernel checksums 1 MiB: mapped region vs pin-per-call ioctl
+vm_region_vs_memcpy_1MiB|vm bulk_u2k 1048576 region 1|memcpy 1048576 1|kernel checksums 1 MiB in place vs a process memcpy of 1 MiB
+vm_region_vs_buffered_k2u_1MiB|vm bulk_k2u 1048576 region 1|buffered 1048576 1|kernel fills 1 MiB: mapped region vs buffered-copy ioctl
+'
+# The keys latest.json must hold (the benchmark issue's list).
+REQUIRED='native_ring_vs_ck_ring_8B native_ring_vs_pipe_64B native_ring_4KiB_vs_memcpy
+vm_ring_vs_ioctl_k2u_64B vm_submit_vs_ioctl_u2k_64B vm_ring_vs_bpf_ringbuf_64B
+vm_region_vs_buffered_1MiB vm_region_vs_memcpy_1MiB'
+
+mkdir -p "$out/plots"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat "$@" | grep -a '^KSHM-BENCH ' | awk 'NF == 9' > "$out/$name.lines"
+lines=$out/$name.lines
+[ -s "$lines" ] || { echo "report.sh: no KSHM-BENCH lines in $*" >&2; exit 1; }
+
+# "key value" sorted by key, then value -> "key n min median max"
+summarise() {
+	sort -k1,1 -k2,2g | awk '
+	function flush() {
+		if (n == 0) return
+		med = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		printf "%s %d %.6g %.6g %.6g\n", key, n, v[1], med, v[n]
+	}
+	$1 != key { flush(); key = $1; n = 0 }
+	{ v[++n] = $2 }
+	END { flush() }'
+}
+
+# Figures: group|case|method|size|batch|unit n min median max
+awk '{ printf "%s|%s|%s|%s|%s|%s %s\n", $2, $3, $4, $5, $6, $9, $8 }' "$lines" |
+	summarise > "$work/figures"
+
+# Ratios, repeat by repeat: key n min median max
+printf '%s\n' "$RATIOS" | awk -F'|' 'NF == 4 { print $1, $2, $3 }' > "$work/spec"
+awk 'NR == FNR { key[NR] = $1; g[NR] = $2; c[NR] = $3; s[NR] = $4; m[NR] = $5; b[NR] = $6
+		 am[NR] = $7; as[NR] = $8; ab[NR] = $9; n = NR; next }
+	{
+		for (i = 1; i <= n; i++) {
+			if ($2 != g[i] || $3 != c[i]) continue
+			if ($4 == m[i] && $5 == s[i] && $6 == b[i]) { mine[i, $7] = $8; cost[i] = $9 == "ns" }
+			if ($4 == am[i] && $5 == as[i] && $6 == ab[i]) other[i, $7] = $8
+		}
+	}
+	END {
+		for (i = 1; i <= n; i++)
+			for (r = 0; r < 100; r++)
+				if ((i, r) in mine && (i, r) in other && mine[i, r] > 0 && other[i, r] > 0)
+					print key[i], cost[i] ? other[i, r] / mine[i, r] : mine[i, r] / other[i, r]
+	}' "$work/spec" "$lines" | summarise > "$work/ratios"
+
+missing=
+for key in $REQUIRED; do
+	grep -q "^$key " "$work/ratios" || missing="$missing $key"
+done
+
+# ---- latest.json ----
+json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+{
+	echo "{"
+	printf '  "report": %s,\n' "$(json_str "$name.md")"
+	awk -F'=' '{ v = substr($0, index($0, "=") + 1); gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v)
+		printf "  \"%s\": \"%s\",\n", $1, v }' "$machine"
+	echo '  "ratios": {'
+	awk '{ printf "%s    \"%s\": %s", (NR > 1 ? ",\n" : ""), $1, $4 } END { print "" }' "$work/ratios"
+	echo '  },'
+	echo '  "ratio_ranges": {'
+	awk '{ printf "%s    \"%s\": {\"repeats\": %d, \"min\": %s, \"median\": %s, \"max\": %s}", \
+		(NR > 1 ? ",\n" : ""), $1, $2, $3, $4, $5 } END { print "" }' "$work/ratios"
+	echo '  },'
+	echo '  "figures": ['
+	awk '{ split($1, k, "|")
+		printf "%s    {\"group\": \"%s\", \"case\": \"%s\", \"method\": \"%s\", \"size\": %s, \"batch\": %s, \"unit\": \"%s\", \"repeats\": %d, \"min\": %s, \"median\": %s, \"max\": %s}", \
+		(NR > 1 ? ",\n" : ""), k[1], k[2], k[3], k[4], k[5], k[6], $2, $3, $4, $5 } END { print "" }' "$work/figures"
+	echo '  ]'
+	echo "}"
+} > "$out/latest.json"
+
+# ---- plots ----
+# One data file per plotted line: x median (the x of scale_* cases is a count).
+plot_data() {	# plot_data CASE METHOD BATCH(or max: the largest measured at each x) FILE
+	awk -v c="$1" -v m="$2" -v b="$3" '{ split($1, k, "|") }
+		k[2] == c && k[3] == m && (b == "max" || k[5] == b) { print k[4], k[5], $4 }' "$work/figures" |
+		sort -k1,1n -k2,2n | awk '{ y[$1] = $3 } END { for (x in y) print x, y[x] }' | sort -n > "$4"
+}
+plot() {	# plot FILE-STEM TITLE XLABEL YLABEL LOGX "title:case:method:batch ..."
+	# LOGX: 1 for a logarithmic x axis
+	local stem=$1 title=$2 xlabel=$3 ylabel=$4 logx=$5 specs=$6 spec i=0 cmd="" dat
+	for spec in $specs; do
+		IFS=: read -r label case method batch <<<"$spec"
+		dat=$work/$stem.$i.dat
+		plot_data "$case" "$method" "$batch" "$dat"
+		if [ -s "$dat" ]; then
+			cmd+="${cmd:+, }'$dat' using 1:2 with linespoints title '${label//_/ }'"
+		fi
+		i=$((i + 1))
+	done
+	[ -n "$cmd" ] || return 0
+	# A tic at every x measured, labelled 4K, 1M, ... (1024-based; plain below 1024).
+	local tics
+	tics=$(cat "$work/$stem".*.dat | awk '{ print $1 }' | sort -un | awk '
+		{ x = $1; u = ""; split("K M G", units, " ")
+		  for (i = 1; i <= 3 && x >= 1024 && x % 1024 == 0; i++) { x /= 1024; u = units[i] }
+		  printf "%s\"%s%s\" %s", (NR > 1 ? ", " : ""), x, u, $1 }')
+	for term in "svg size 800,500 dynamic" "pngcairo size 800,500"; do
+		local ext=${term%% *}
+		ext=${ext%cairo}
+		gnuplot <<-EOF
+		set terminal $term
+		set output '$out/plots/$name-$stem.$ext'
+		set title "$title"
+		set xlabel "$xlabel"
+		set ylabel "$ylabel"
+		set key outside right
+		set grid
+		set xtics ($tics)
+		set format y '%.0s%c'
+		$([ "$logx" = 1 ] && echo "set logscale x 2")
+		set logscale y
+		plot $cmd
+		EOF
+	done
+	echo "![$title](plots/$name-$stem.svg)" >> "$work/plots.md"
+}
+: > "$work/plots.md"
+for dir in u2k k2u; do
+	plot "bulk_$dir" "Bulk $dir: bytes/s by transfer size (higher is better)" "bytes per call" "bytes/s" 1 \
+		"buffered:bulk_$dir:buffered:1 direct:bulk_$dir:direct:1 region:bulk_$dir:region:1 attach:bulk_$dir:attach:1 memcpy:bulk_$dir:memcpy:1"
+done
+plot setup "Set-up cost by region size (lower is better)" "region bytes" "ns per operation" 1 \
+	"create+map+touch:setup_create_map:region:1 attach(pin+map):setup_attach:attach:1 destroy(both):setup_destroy:both:1"
+plot msg_k2u "Kernel->process messages by record size (higher is better)" "record bytes" "messages/s" 1 \
+	"ring_(a_ringful_per_call):msg_k2u:ring:max ring_(batch_16):msg_k2u:ring:16 ring_(batch_1):msg_k2u:ring:1 bpf_ringbuf_(as_many):msg_k2u:bpf_ringbuf:max ioctl:msg_k2u:ioctl:1 read:msg_k2u:read:1 pipe:msg_k2u:pipe:1"
+plot msg_u2k "Process->kernel requests by record size (higher is better)" "record bytes" "requests/s" 1 \
+	"ring_(up_to_256_per_call):msg_u2k:ring:max ring_(batch_16):msg_u2k:ring:16 ring_(batch_1):msg_u2k:ring:1 ioctl:msg_u2k:ioctl:1"
+plot scale_regions "Regions per handle: cost per region (create, touch, checksum, destroy)" "regions on one handle" "ns per region" 1 \
+	"64_KiB_regions:scale_regions:region:1"
+plot scale_procs "Processes streaming 64 B records at once: total rate" "processes" "messages/s (sum)" 0 \
+	"ring:scale_procs:ring:256 ioctl:scale_procs:ioctl:1"
+
+# ---- the report ----
+{
+	echo "# kshm benchmarks: $name"
+	echo
+	echo "Every ratio below was measured side by side in one run (one boot for the VM figures): each"
+	echo "repeat measures kshm and its alternative back to back, alternating which goes first, and"
+	echo "the ratio is taken repeat by repeat. In the VM, absolute figures are emulated time and"
+	echo "mean little; ratios are what to read. Greater than 1: kshm is faster."
+	echo
+	echo "## Machine"
+	echo
+	sed 's/^\([^=]*\)=\(.*\)/- \1: \2/' "$machine"
+	echo
+	echo "## Ratios"
+	echo
+	echo "| key | what | repeats | min | median | max |"
+	echo "|---|---|---|---|---|---|"
+	awk -F'|' 'NR == FNR { what[$1] = $4; next }
+		{ split($0, f, " "); printf "| `%s` | %s | %s | %.3g | %.3g | %.3g |\n", f[1], what[f[1]], f[2], f[3], f[4], f[5] }' \
+		<(printf '%s\n' "$RATIOS" | awk -F'|' 'NF == 4') "$work/ratios"
+	[ -z "$missing" ] || { echo; echo "Missing (no figure to compare):$missing"; }
+	echo
+	echo "## Figures (min / median / max over the repeats)"
+	echo
+	echo "| group | case | method | size | batch | median | min | max | unit |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	awk '{ split($1, k, "|"); printf "| %s | %s | %s | %s | %s | %.4g | %.4g | %.4g | %s |\n", \
+		k[1], k[2], k[3], k[4], k[5], $4, $3, $5, k[6] }' "$work/figures"
+	echo
+	echo "Cases (what each method does: bench/README.md): \`bulk_u2k\` the kernel checksums N bytes"
+	echo "of the process's, \`bulk_k2u\` the kernel writes N bytes for it; \`setup_*\` a region's"
+	echo "set-up and tear-down; \`msg_k2u\` / \`msg_u2k\` messages each way (size: record bytes;"
+	echo "batch: records per system call); \`scale_regions\` (size: regions on one handle) and"
+	echo "\`scale_procs\` (size: processes at once); \`native_*\` on the host, no VM."
+	echo
+	echo "## Plots"
+	echo
+	cat "$work/plots.md"
+} > "$out/$name.md"
+ln -sfn "$name.md" "$out/latest.md"
+
+echo "bench: report $out/$name.md, $(wc -l < "$work/figures") figures, $(wc -l < "$work/ratios") ratios"
+awk '{ printf "bench:   %-34s %.3gx (min %.3g, max %.3g, %d repeats)\n", $1, $4, $3, $5, $2 }' "$work/ratios"
+if [ -n "$missing" ]; then
+	echo "bench: FAIL: no figures for$missing" >&2
+	exit 1
+fi
