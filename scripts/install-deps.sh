@@ -14,9 +14,10 @@ PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev libck-dev"
 # the in-VM benchmarks' alternatives (BPF ring buffer, io_uring) and the report's plots
 PACKAGES="$PACKAGES libbpf-dev libelf-dev zlib1g-dev bpftool liburing-dev gnuplot-nox"
 # the Windows driver, libkshm and kshm.exe cross-built (clang-14 for the driver's SEH,
-# mingw-w64 for headers, linking and user code), and Wine to run them (windows/build.mk)
-PACKAGES="$PACKAGES clang-14 gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 \
-mingw-w64-x86-64-dev mingw-w64-i686-dev wine wine64 osslsigncode openssl"
+# mingw-w64 for headers, linking and user code; lld-14 links the x86 driver, llvm-14's
+# llvm-readobj reads its SafeSEH table), and Wine to run them (windows/build.mk)
+PACKAGES="$PACKAGES clang-14 lld-14 llvm-14 gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 \
+binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev mingw-w64-i686-dev wine wine64 osslsigncode openssl"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -1,13 +1,15 @@
 # The Windows layer, cross-built on Linux (see docs/windows.md):
-#   $(BUILD)/windows/x64/kshm.sys             the WDM driver (clang-14, mingw-w64 DDK headers)
+#   $(BUILD)/windows/<x64|x86>/kshm.sys       the WDM driver (clang-14, mingw-w64 DDK headers)
 #   $(BUILD)/windows/<x64|x86>/libkshm.a, kshm.exe  libkshm and the tool (mingw-w64 gcc); the x86
-#                                             ones are the 32-bit callers of the 64-bit driver
+#                                             ones also serve as 32-bit callers of the x64 driver
 #
-# No x86 driver yet: clang-14's i686-w64-mingw32 target cannot emit 32-bit
-# SEH for __try/__except ("assembler label L__ehtable$... can not be
-# undefined"), and its i686-pc-windows-msvc target, which can, does not parse
-# the mingw-w64 DDK headers. The rule is kept (make windows-x86-driver) so
-# the failure stays reproducible.
+# The driver has no __try of its own: clang-14's i686-w64-mingw32 target
+# cannot emit 32-bit SEH ("assembler label L__ehtable$... can not be
+# undefined"). Its one exception guard, windows/driver/kshm_guard.c, is
+# __try/__except on x64 and a hand-built fs:[0] frame on x86. The x86 driver
+# is linked by lld (GNU ld 2.40 does not point the PE header at
+# _load_config_used, which carries the SafeSEH table that lists that frame's
+# handler).
 #
 #   make windows        everything above, -Werror
 #   make windows-check  PE checks, core's unit tests under Wine, the driver smoke test under Wine;
@@ -19,28 +21,36 @@ WIN_TRIPLE_x86 := i686-w64-mingw32
 WIN_CLANG     ?= clang-14
 WIN_DRV_SRCS  := $(wildcard windows/driver/*.c) core/checksum.c core/span.c core/validate.c
 WIN_DRV_HDRS  := $(wildcard windows/driver/*.h core/*.h) include/kshm/abi.h
-# -fms-extensions for __try/__except (clang emits real SEH tables); unwind tables for
-# every function, not only those with __try: the kernel unwinds through every frame
-# between a fault and its handler, and a frame without .pdata is taken for a leaf.
+# -fms-extensions for __try/__except (clang emits real SEH tables); on x64 unwind tables
+# for every function, not only those with __try: the kernel unwinds through every frame
+# between a fault and its handler, and a frame without .pdata is taken for a leaf. x86
+# SEH needs no tables (the handlers are chained on the stack): no .eh_frame there.
 # wdm.h defines the two bit-test intrinsics itself; intrin-impl.h must not declare them extern first.
 WIN_DRV_CFLAGS = -fms-extensions -Wno-pragma-pack -O2 -Wall -Wextra -Werror \
 		 -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare \
-		 -ffreestanding -fno-builtin -fno-stack-protector -fasynchronous-unwind-tables \
+		 -ffreestanding -fno-builtin -fno-stack-protector $(WIN_DRV_UNWIND_$(1)) \
 		 -D_KERNEL_MODE -I. \
 		 -D__INTRINSIC_DEFINED_InterlockedBitTestAndSet -D__INTRINSIC_DEFINED_InterlockedBitTestAndReset \
 		 -I/usr/$(WIN_TRIPLE_$(1))/include/ddk
-WIN_DRV_LDFLAGS = -shared -nostdlib -Wl,--subsystem,native -Wl,--entry,$(2) \
-		  -Wl,--image-base,$(3) -Wl,--dynamicbase -Wl,--nxcompat \
-		  -Wl,--file-alignment,0x200 -Wl,--section-alignment,0x1000
+# Pages and sectors as a driver needs them: lld's defaults, spelled out for GNU ld.
+WIN_DRV_UNWIND_x64 = -fasynchronous-unwind-tables
+WIN_DRV_UNWIND_x86 = -fno-asynchronous-unwind-tables
+WIN_DRV_LDOPTS = --subsystem=native --entry=$(2) --image-base=$(3) --dynamicbase --nxcompat
+WIN_COMMA := ,
+WIN_DRV_LINK_x64 = $(WIN_TRIPLE_x64)-gcc -shared -nostdlib \
+		   $(patsubst %,-Wl$(WIN_COMMA)%,$(call WIN_DRV_LDOPTS,x64,$(1),$(2)) \
+		     --file-alignment=0x200 --section-alignment=0x1000)
+WIN_DRV_LINK_x86 = ld.lld-14 -m i386pe --shared $(call WIN_DRV_LDOPTS,x86,$(1),$(2)) \
+		   -L/usr/$(WIN_TRIPLE_x86)/lib
+WIN_DRV_LIBS_x64 = -lntoskrnl -lhal -lgcc
+WIN_DRV_LIBS_x86 = -lntoskrnl -lhal $(shell $(WIN_TRIPLE_x86)-gcc -print-libgcc-file-name)
 WIN_USER_CFLAGS = -std=gnu11 $(WARN) -Iinclude -O2 -D__USE_MINGW_ANSI_STDIO=1
 # The same sources as the Linux builds (lib/build.mk, tools/build.mk), with the Windows backend.
 WIN_LIB_SRCS   = $(filter-out lib/backend_linux.c,$(LIB_SRCS)) lib/backend_windows.c
 WIN_TOOL_SRCS  = $(TOOL_SRCS)
 
 .PHONY: windows windows-check windows-test-programs
-windows: $(WIN_DIR)/x64/kshm.sys $(foreach a,$(WIN_ARCHS),$(WIN_DIR)/$(a)/kshm.exe)
-.PHONY: windows-x86-driver
-windows-x86-driver: $(WIN_DIR)/x86/kshm.sys
+windows: $(foreach a,$(WIN_ARCHS),$(WIN_DIR)/$(a)/kshm.sys $(WIN_DIR)/$(a)/kshm.exe)
 
 # $(1) arch, $(2) entry symbol (x86 stdcall decoration), $(3) image base
 define win_arch
@@ -49,7 +59,7 @@ $(WIN_DIR)/$(1)/drv/%.o: %.c $(WIN_DRV_HDRS) windows/build.mk
 	$(WIN_CLANG) --target=$(WIN_TRIPLE_$(1)) $(call WIN_DRV_CFLAGS,$(1)) -c -o $$@ $$<
 
 $(WIN_DIR)/$(1)/kshm.sys: $(patsubst %.c,$(WIN_DIR)/$(1)/drv/%.o,$(WIN_DRV_SRCS))
-	$(WIN_TRIPLE_$(1))-gcc $(call WIN_DRV_LDFLAGS,$(1),$(2),$(3)) -o $$@ $$^ -lntoskrnl -lhal -lgcc
+	$(call WIN_DRV_LINK_$(1),$(2),$(3)) -o $$@ $$^ $(WIN_DRV_LIBS_$(1))
 
 $(WIN_DIR)/$(1)/user/%.o: %.c include/kshm.h include/kshm/abi.h $(wildcard lib/*.h core/*.h tools/*.h)
 	@mkdir -p $$(@D)
@@ -94,7 +104,16 @@ $(foreach t,$(WIN_UNIT_TESTS),$(eval $(call win_unit_program,$(t))))
 $(WIN_DIR)/x64/smoke.exe: windows/tests/smoke.c $(WIN_DIR)/x64/libkshm.a include/kshm.h include/kshm/abi.h
 	$(WIN_TRIPLE_x64)-gcc $(WIN_USER_CFLAGS) -static -o $@ $< $(WIN_DIR)/x64/libkshm.a
 
-windows-test-programs: $(addprefix $(WIN_UNIT_DIR)/,$(addsuffix .exe,$(WIN_UNIT_TESTS))) $(WIN_DIR)/x64/smoke.exe
+# The x86 guard's text (windows/driver/kshm_guard_x86.h) against a model of the x86
+# exception dispatcher: a freestanding 32-bit Linux program (no 32-bit Wine here; the
+# source says what the model covers).
+$(WIN_DIR)/guard_x86: windows/tests/guard_x86.c windows/driver/kshm_guard_x86.h
+	@mkdir -p $(@D)
+	$(WIN_CLANG) --target=i386-linux-gnu -ffreestanding -nostdlib -static -fno-pic \
+		-fno-stack-protector -fuse-ld=lld -O2 -Wall -Wextra -Werror -I. -o $@ $<
+
+windows-test-programs: $(addprefix $(WIN_UNIT_DIR)/,$(addsuffix .exe,$(WIN_UNIT_TESTS))) $(WIN_DIR)/x64/smoke.exe \
+		       $(WIN_DIR)/guard_x86
 
 # Build what builds (-k); check.sh counts a failed build as a failure and runs the rest.
 windows-check:

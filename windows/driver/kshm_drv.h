@@ -85,6 +85,15 @@ static inline LONG64 kshm_counter_cmpxchg(volatile LONG64 *counter, LONG64 expec
 	return __sync_val_compare_and_swap(counter, expected, desired);
 }
 
+/*
+ * kshm_guard.c: run fn(ctx) and return its status, or the exception code
+ * (never a success) if anything under it raises. The only exception guard of
+ * the driver: the same code path on x64 (__try/__except) and x86 (a frame on
+ * the fs:[0] chain). PASSIVE_LEVEL or APC_LEVEL for user memory, as always.
+ */
+typedef NTSTATUS (*kshm_guarded_fn)(void *ctx);
+NTSTATUS kshm_guarded_call(kshm_guarded_fn fn, void *ctx);
+
 /* kshm_main.c */
 void kshm_current_limits(struct kshm_limits *limits);
 NTSTATUS kshm_status_to_ntstatus(enum kshm_status status);

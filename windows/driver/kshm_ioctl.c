@@ -98,35 +98,47 @@ static NTSTATUS ioctl_buffer_attach(struct kshm_handle *handle, union kshm_reque
 	return STATUS_SUCCESS;
 }
 
+struct pfn_copy {
+	uint64_t *dst;		/* the caller's array */
+	const PFN_NUMBER *pfns;
+	uint32_t count;
+};
+
+/* Under kshm_guarded_call: dst is a raw user pointer. */
+static NTSTATUS write_pfns(void *ctx)
+{
+	struct pfn_copy *copy = ctx;
+	uint32_t i;
+
+	ProbeForWrite(copy->dst, (SIZE_T)copy->count * sizeof(*copy->dst), sizeof(uint32_t));
+	for (i = 0; i < copy->count; i++)
+		copy->dst[i] = copy->pfns[i];
+	return STATUS_SUCCESS;
+}
+
 /*
  * Frame numbers say where kernel and other processes' data live: only for a
  * caller holding SeDebugPrivilege (the Windows counterpart of CAP_SYS_ADMIN
- * here). pfn_array is a raw user pointer: probed and written inside __try,
- * in the owner's context.
+ * here). pfn_array is a raw user pointer: probed and written under the
+ * guard, in the owner's context.
  */
 static NTSTATUS copy_pfns(const struct kshm_region *region, struct kshm_region_info *info)
 {
-	PPFN_NUMBER pfns = MmGetMdlPfnArray(region->mdl);
-	uint32_t count = (uint32_t)min((uint64_t)info->pfn_capacity,
-					region->charged_bytes >> PAGE_SHIFT);
-	NTSTATUS status = STATUS_SUCCESS;
-	uint32_t i;
+	struct pfn_copy copy = {
+		.dst = (uint64_t *)(ULONG_PTR)info->pfn_array,
+		.pfns = MmGetMdlPfnArray(region->mdl),
+		.count = (uint32_t)min((uint64_t)info->pfn_capacity,
+				       region->charged_bytes >> PAGE_SHIFT),
+	};
+	NTSTATUS status;
 
 	if (!SeSinglePrivilegeCheck(RtlConvertLongToLuid(SE_DEBUG_PRIVILEGE), UserMode))
 		return STATUS_PRIVILEGE_NOT_HELD;
 	if (info->pfn_array > (uint64_t)MAXULONG_PTR)
 		return STATUS_ACCESS_VIOLATION;
-	__try {
-		uint64_t *dst = (uint64_t *)(ULONG_PTR)info->pfn_array;
-
-		ProbeForWrite(dst, (SIZE_T)count * sizeof(*dst), sizeof(uint32_t));
-		for (i = 0; i < count; i++)
-			dst[i] = pfns[i];
-	} __except (EXCEPTION_EXECUTE_HANDLER) {
-		status = STATUS_ACCESS_VIOLATION;
-	}
+	status = kshm_guarded_call(write_pfns, &copy);
 	if (NT_SUCCESS(status))
-		info->pfn_count = count;
+		info->pfn_count = copy.count;
 	return status;
 }
 

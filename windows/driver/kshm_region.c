@@ -19,30 +19,32 @@ static struct kshm_region *region_new(uint32_t kind, uint32_t flags)
 	return region;
 }
 
-/*
- * Map the pages into the current process, which the caller guarantees is the
- * handle's owner (PASSIVE_LEVEL, top-level dispatch). With UserMode the call
- * raises on failure instead of returning NULL, hence __try. A read-only
- * region asks for MdlMappingNoWrite (Windows 8 and later); a system that does
- * not honour it fails the mapping and the create fails: a read-only region is
- * never silently mapped writable.
- */
-static NTSTATUS map_into_caller(struct kshm_region *region)
+/* Under kshm_guarded_call: with UserMode the mapping raises on failure. */
+static NTSTATUS map_user_view(void *ctx)
 {
+	struct kshm_region *region = ctx;
 	ULONG priority = NormalPagePriority | MdlMappingNoExecute;
-	PVOID user_va = NULL;
 
 	if (region->flags & KSHM_REGION_USER_READONLY)
 		priority |= MdlMappingNoWrite;
-	__try {
-		user_va = MmMapLockedPagesSpecifyCache(region->mdl, UserMode, MmCached, NULL, FALSE,
-						       priority);
-	} __except (EXCEPTION_EXECUTE_HANDLER) {
-		user_va = NULL;
-	}
-	if (!user_va)
+	region->user_va = MmMapLockedPagesSpecifyCache(region->mdl, UserMode, MmCached, NULL,
+						       FALSE, priority);
+	return region->user_va ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+}
+
+/*
+ * Map the pages into the current process, which the caller guarantees is the
+ * handle's owner (PASSIVE_LEVEL, top-level dispatch). A read-only region asks
+ * for MdlMappingNoWrite (Windows 8 and later); a system that does not honour
+ * it fails the mapping and the create fails: a read-only region is never
+ * silently mapped writable.
+ */
+static NTSTATUS map_into_caller(struct kshm_region *region)
+{
+	if (!NT_SUCCESS(kshm_guarded_call(map_user_view, region))) {
+		region->user_va = NULL;
 		return STATUS_INSUFFICIENT_RESOURCES;
-	region->user_va = user_va;
+	}
 	return STATUS_SUCCESS;
 }
 
@@ -125,6 +127,20 @@ uncharge:
 	return status;
 }
 
+struct probe_and_lock {
+	PMDL mdl;
+	LOCK_OPERATION operation;
+};
+
+/* Under kshm_guarded_call: raises on a bad range or when the pages cannot be locked. */
+static NTSTATUS probe_and_lock(void *ctx)
+{
+	struct probe_and_lock *probe = ctx;
+
+	MmProbeAndLockPages(probe->mdl, UserMode, probe->operation);
+	return STATUS_SUCCESS;
+}
+
 /*
  * Lock [user_addr, +length) of the current process and map it into system
  * space. MmProbeAndLockPages raises on a bad range: the failure path frees
@@ -136,8 +152,9 @@ NTSTATUS kshm_lock_user_range(uint64_t user_addr, uint64_t length, BOOLEAN kerne
 			      PMDL *mdl_out, uint8_t **system_va_out)
 {
 	ULONG priority = NormalPagePriority | MdlMappingNoExecute;
-	NTSTATUS status = STATUS_SUCCESS;
+	struct probe_and_lock probe;
 	uint8_t *system_va;
+	NTSTATUS status;
 	PMDL mdl;
 
 	/* A 32-bit kernel must not truncate a 64-bit address into a valid one. */
@@ -146,11 +163,9 @@ NTSTATUS kshm_lock_user_range(uint64_t user_addr, uint64_t length, BOOLEAN kerne
 	mdl = IoAllocateMdl((PVOID)(ULONG_PTR)user_addr, (ULONG)length, FALSE, FALSE, NULL);
 	if (!mdl)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	__try {
-		MmProbeAndLockPages(mdl, UserMode, kernel_writes ? IoWriteAccess : IoReadAccess);
-	} __except (EXCEPTION_EXECUTE_HANDLER) {
-		status = GetExceptionCode();
-	}
+	probe.mdl = mdl;
+	probe.operation = kernel_writes ? IoWriteAccess : IoReadAccess;
+	status = kshm_guarded_call(probe_and_lock, &probe);
 	if (!NT_SUCCESS(status)) {
 		IoFreeMdl(mdl);
 		return status;

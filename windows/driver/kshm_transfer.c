@@ -6,8 +6,8 @@
  *  - buffered: copy through a kernel bounce buffer (what METHOD_BUFFERED does);
  *  - direct: lock the caller's pages and map them for this one call (what
  *    METHOD_IN_DIRECT / METHOD_OUT_DIRECT do with Irp->MdlAddress);
- *  - neither: the raw user pointer, probed and used inside __try
- *    (METHOD_NEITHER).
+ *  - neither: the raw user pointer, probed and used under the guard
+ *    (kshm_guarded_call; METHOD_NEITHER).
  * All three run in the owner's context at PASSIVE_LEVEL, so user addresses
  * name the caller's memory.
  */
@@ -60,6 +60,28 @@ NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum
 	return STATUS_SUCCESS;
 }
 
+struct bounce_copy {
+	uint8_t *user;		/* the caller's bytes */
+	uint8_t *bounce;
+	size_t bytes;
+	BOOLEAN to_kernel;
+};
+
+/* Under kshm_guarded_call: the caller may unmap its buffer at any time. */
+static NTSTATUS copy_bounce(void *ctx)
+{
+	struct bounce_copy *copy = ctx;
+
+	if (copy->to_kernel) {
+		ProbeForRead(copy->user, copy->bytes, 1);
+		RtlCopyMemory(copy->bounce, copy->user, copy->bytes);
+	} else {
+		ProbeForWrite(copy->user, copy->bytes, 1);
+		RtlCopyMemory(copy->user, copy->bounce, copy->bytes);
+	}
+	return STATUS_SUCCESS;
+}
+
 static NTSTATUS transfer_buffered(struct kshm_transfer *req, uint8_t *ubuf)
 {
 	size_t bounce_bytes = (size_t)min(req->length, (uint64_t)KSHM_BOUNCE_BYTES);
@@ -73,22 +95,18 @@ static NTSTATUS transfer_buffered(struct kshm_transfer *req, uint8_t *ubuf)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	kshm_csum_init(&csum);
 	while (NT_SUCCESS(status) && pos < req->length) {
-		size_t chunk = (size_t)min(req->length - pos, (uint64_t)bounce_bytes);
+		struct bounce_copy copy = {
+			.user = ubuf + pos,
+			.bounce = bounce,
+			.bytes = (size_t)min(req->length - pos, (uint64_t)bounce_bytes),
+			.to_kernel = req->direction == KSHM_DIR_TO_KERNEL,
+		};
+		size_t chunk = copy.bytes;
 
-		/* The caller may unmap the buffer at any time: each copy is guarded. */
-		__try {
-			if (req->direction == KSHM_DIR_TO_KERNEL) {
-				ProbeForRead(ubuf + pos, chunk, 1);
-				RtlCopyMemory(bounce, ubuf + pos, chunk);
-			} else {
-				kshm_pattern_fill(bounce, chunk, req->seed, pos);
-				ProbeForWrite(ubuf + pos, chunk, 1);
-				RtlCopyMemory(ubuf + pos, bounce, chunk);
-			}
-		} __except (EXCEPTION_EXECUTE_HANDLER) {
-			status = STATUS_ACCESS_VIOLATION;
-		}
-		if (NT_SUCCESS(status) && req->direction == KSHM_DIR_TO_KERNEL)
+		if (!copy.to_kernel)
+			kshm_pattern_fill(bounce, chunk, req->seed, pos);
+		status = kshm_guarded_call(copy_bounce, &copy);
+		if (NT_SUCCESS(status) && copy.to_kernel)
 			kshm_csum_update(&csum, bounce, chunk);
 		pos += chunk;
 		if (NT_SUCCESS(status) && caller_terminating())
@@ -126,23 +144,31 @@ static NTSTATUS transfer_direct(struct kshm_transfer *req, const struct kshm_lay
 	return status;
 }
 
+struct user_pointer_work {
+	struct kshm_transfer *req;
+	uint8_t *ubuf;		/* the caller's bytes, in its own address space */
+};
+
+/* Under kshm_guarded_call: every access to ubuf may fault. */
+static NTSTATUS work_on_user_pointer(void *ctx)
+{
+	struct user_pointer_work *work = ctx;
+	struct kshm_transfer *req = work->req;
+
+	if (req->direction == KSHM_DIR_TO_KERNEL) {
+		ProbeForRead(work->ubuf, (SIZE_T)req->length, 1);
+		return kshm_work_checksum(work->ubuf, req->length, &req->checksum);
+	}
+	ProbeForWrite(work->ubuf, (SIZE_T)req->length, 1);
+	return kshm_work_fill(work->ubuf, req->length, req->seed, 0);
+}
+
 /* No copy and no lock: the work runs on the user pointer, every fault caught. */
 static NTSTATUS transfer_neither(struct kshm_transfer *req, uint8_t *ubuf)
 {
-	NTSTATUS status;
+	struct user_pointer_work work = { .req = req, .ubuf = ubuf };
 
-	__try {
-		if (req->direction == KSHM_DIR_TO_KERNEL) {
-			ProbeForRead(ubuf, (SIZE_T)req->length, 1);
-			status = kshm_work_checksum(ubuf, req->length, &req->checksum);
-		} else {
-			ProbeForWrite(ubuf, (SIZE_T)req->length, 1);
-			status = kshm_work_fill(ubuf, req->length, req->seed, 0);
-		}
-	} __except (EXCEPTION_EXECUTE_HANDLER) {
-		status = STATUS_ACCESS_VIOLATION;
-	}
-	return status;
+	return kshm_guarded_call(work_on_user_pointer, &work);
 }
 
 NTSTATUS kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout)

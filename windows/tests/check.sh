@@ -2,8 +2,8 @@
 # The Windows suite of `make check`:
 #   check.sh BUILD_RC WIN_DIR RESULTS_DIR UNIT_TEST...
 # BUILD_RC is the exit status of `make windows windows-test-programs` (-Werror).
-# Runs the PE checks of the x64 driver, core's unit tests as Windows programs
-# under Wine (tests/unit/run.sh, unchanged), and the driver smoke test under
+# Runs the PE checks of the x64 and x86 drivers, core's unit tests as Windows
+# programs under Wine (tests/unit/run.sh, unchanged), and the driver smoke test under
 # Wine; writes "passed failed" to RESULTS_DIR/windows.counts. Skipped tests
 # (Wine cannot run them) are printed and counted neither way.
 set -u
@@ -29,29 +29,46 @@ add() { # file with "passed failed [skipped]"
 mkdir -p "$results" "$win/results"
 rm -f "$win/results"/*
 if [ "$build_rc" -eq 0 ]; then
-	echo "PASS build.windows (driver x64, libkshm + kshm.exe x64 and x86, -Werror)"
+	echo "PASS build.windows (driver, libkshm, kshm.exe, each x64 and x86, -Werror)"
 	passed=$((passed + 1))
 else
 	echo "FAIL build.windows (see the make output above)"
 	failed=$((failed + 1))
 fi
 
-# 1. The driver image.
-if [ -f "$win/x64/kshm.sys" ]; then
-	windows/tests/pe-check.sh "$win/x64/kshm.sys" "$win/results/pe.counts"
-fi
-add "$win/results/pe.counts"
+# 1. The driver images, and test signing (windows/sign-test.sh: signs and verifies against
+#    its own test certificate), for each architecture.
+for arch in x64 x86; do
+	echo "-- kshm.sys $arch"
+	if [ -f "$win/$arch/kshm.sys" ]; then
+		windows/tests/pe-check.sh "$win/$arch/kshm.sys" "$win/results/pe-$arch.counts"
+	fi
+	add "$win/results/pe-$arch.counts"
+	if command -v osslsigncode >/dev/null 2>&1 && [ -f "$win/$arch/kshm.sys" ] &&
+	   windows/sign-test.sh "$win/$arch/kshm.sys" "$win/$arch/kshm-signed.sys" "$win/testsign" &&
+	   windows/tests/pe-check.sh "$win/$arch/kshm-signed.sys" "$win/results/pe-signed-$arch.counts" >/dev/null; then
+		echo "PASS sign.test_signature_$arch (signed image verifies and passes the PE checks)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL sign.test_signature_$arch"
+		failed=$((failed + 1))
+	fi
+done
 
-# Test signing (windows/sign-test.sh): signs and verifies against its own test certificate.
-if command -v osslsigncode >/dev/null 2>&1 && [ -f "$win/x64/kshm.sys" ] &&
-   windows/sign-test.sh "$win/x64/kshm.sys" "$win/x64/kshm-signed.sys" "$win/testsign" &&
-   windows/tests/pe-check.sh "$win/x64/kshm-signed.sys" "$win/results/pe-signed.counts" >/dev/null; then
-	echo "PASS sign.test_signature (signed image verifies and passes the PE checks)"
-	passed=$((passed + 1))
-else
-	echo "FAIL sign.test_signature"
-	failed=$((failed + 1))
+# The x86 driver's exception guard, run against a model of the x86 dispatcher
+# (windows/tests/guard_x86.c: no 32-bit Wine here).
+if [ -x "$win/guard_x86" ]; then
+	timeout 30 "$win/guard_x86" > "$win/results/guard_x86.out" 2>&1
+	rc=$?
+	cat "$win/results/guard_x86.out"
+	p=$(grep -c '^PASS ' "$win/results/guard_x86.out")
+	f=$(grep -c '^FAIL ' "$win/results/guard_x86.out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL guard_x86: exit status $rc"; f=1
+	fi
+	echo "$p $f" > "$win/results/guard_x86.counts"
 fi
+add "$win/results/guard_x86.counts"
 
 # 2. core's unit tests, cross-built, each run through a wrapper that starts Wine
 #    in a private prefix (run.sh runs BIN_DIR/NAME and reads cmocka's summary).

@@ -1,11 +1,17 @@
 #!/bin/sh
-# Static checks of a built kshm.sys (x64), from objdump/nm alone:
+# Static checks of a built kshm.sys (x64 or x86), from objdump/nm (and
+# llvm-readobj for the x86 load configuration):
 #   pe-check.sh KSHM_SYS RESULTS_FILE
 # Prints PASS/FAIL per check and writes "passed failed" to RESULTS_FILE.
 #  - native subsystem; imports only from ntoskrnl.exe and HAL.dll;
-#  - SEH: .pdata/.xdata present, __C_specific_handler imported, and every
+#  - SEH, x64: .pdata/.xdata present, __C_specific_handler imported, and every
 #    function in .text starts an unwind entry (the kernel unwinds through each
 #    frame between a fault and its __except);
+#  - SEH, x86 (handlers chained at fs:[0], no tables): a load configuration
+#    directory with a SafeSEH handler table, every table entry the start of a
+#    function, every handler the code registers (push $handler; push %fs:0;
+#    mov %esp,%fs:0) listed in the table, the image not marked NO_SEH, and
+#    RtlUnwind imported (the handler unwinds newer frames before resuming);
 #  - DYNAMIC_BASE (with a .reloc section) and NX_COMPAT; no section both
 #    writable and executable;
 #  - the MDL routines the technique depends on are imported, and the ones that
@@ -17,6 +23,7 @@ results=$2
 OBJDUMP=${OBJDUMP:-x86_64-w64-mingw32-objdump}
 NM=${NM:-x86_64-w64-mingw32-nm}
 STRINGS=${STRINGS:-x86_64-w64-mingw32-strings}
+READOBJ=${READOBJ:-llvm-readobj-14}
 passed=0
 failed=0
 
@@ -73,12 +80,48 @@ every_function_unwinds() {
 	[ -z "$missing" ] || { echo "  functions with a frame but no unwind entry: $missing"; return 1; }
 }
 
+# x86: the SafeSEH table (virtual addresses, as llvm-readobj prints them) and the handlers
+# the code pushes on the fs:[0] chain.
+safeseh_table() {
+	"$READOBJ" --coff-load-config "$sys" > "$tmp/lc" 2>/dev/null || return 1
+	sed -n '/^SEHTable \[/,/^\]/s/^ *0x0*\([0-9a-fA-F]*\)$/\1/p' "$tmp/lc" | tr 'A-F' 'a-f' |
+		sort -u > "$tmp/seh_table"
+	[ -s "$tmp/seh_table" ]
+}
+table_entries_are_functions() {
+	[ -s "$tmp/seh_table" ] || return 1
+	awk '$2 ~ /^[Tt]$/ { print $1 }' "$tmp/nm" | sed 's/^0*//' | sort -u > "$tmp/functions"
+	missing=$(comm -23 "$tmp/seh_table" "$tmp/functions")
+	[ -z "$missing" ] || { echo "  SafeSEH entries that start no function: $missing"; return 1; }
+}
+registered_handlers_listed() {
+	"$OBJDUMP" -d --no-show-raw-insn "$sys" | awk '
+		/\tpush +\$0x[0-9a-f]+$/ { sub(/.*\$0x/, ""); handler = $0; step = 1; next }
+		step == 1 && /\tpush +%fs:0x0$/ { step = 2; next }
+		step == 2 && /\tmov +%esp,%fs:0x0$/ { print handler }
+		{ step = 0 }' | sed 's/^0*//' | sort -u > "$tmp/registered"
+	[ -s "$tmp/registered" ] || { echo "  no handler registration found"; return 1; }
+	missing=$(comm -23 "$tmp/registered" "$tmp/seh_table")
+	[ -z "$missing" ] || { echo "  registered but not in the SafeSEH table: $missing"; return 1; }
+}
+load_config() { grep -q '^Entry a [0-9a-f]*[1-9a-f][0-9a-f]* [0-9a-f]* Load Configuration' "$tmp/p"; }
+seh_allowed() { ! dll_flag 0x400; }	# IMAGE_DLLCHARACTERISTICS_NO_SEH
+
 check subsystem_native native
 check imports_kernel_only only_kernel_dlls
-check seh_pdata section .pdata
-check seh_xdata section .xdata
-check seh_handler_imported imports __C_specific_handler
-check seh_every_function_unwinds every_function_unwinds
+if grep -q 'file format pei-i386' "$tmp/p"; then
+	check seh_load_config load_config
+	check seh_safeseh_table safeseh_table
+	check seh_table_entries_are_functions table_entries_are_functions
+	check seh_registered_handlers_listed registered_handlers_listed
+	check seh_not_disabled seh_allowed
+	check seh_unwind_imported imports RtlUnwind
+else
+	check seh_pdata section .pdata
+	check seh_xdata section .xdata
+	check seh_handler_imported imports __C_specific_handler
+	check seh_every_function_unwinds every_function_unwinds
+fi
 check dynamic_base dll_flag 0x40
 check relocations section .reloc
 check nx_compat dll_flag 0x100

@@ -24,6 +24,7 @@ int kshm_backend_errno_of(unsigned long win32_error);	/* lib/backend_windows.c *
 
 static int passed, failed, skipped;
 static HANDLE device;
+static DWORD last_win32;	/* of the last failed raw() request, for failure messages */
 
 static void report(const char *name, int ok, const char *why)
 {
@@ -47,21 +48,23 @@ static int raw(DWORD code, void *in, DWORD in_bytes, void *out, DWORD out_bytes)
 {
 	DWORD returned = 0;
 
+	last_win32 = 0;
 	if (DeviceIoControl(device, code, in, in_bytes, out, out_bytes, &returned, NULL))
 		return 0;
-	return kshm_backend_errno_of(GetLastError());
+	last_win32 = GetLastError();
+	return kshm_backend_errno_of(last_win32);
 }
 
 #define REQ(code, req) raw((code), &(req), sizeof(req), &(req), sizeof(req))
 
 static void expect(const char *name, int got, int want)
 {
-	char why[96], got_text[40];
+	char why[128], got_text[40];
 
 	/* strerror may reuse one buffer: take a copy before the second call. */
 	snprintf(got_text, sizeof(got_text), "%s", strerror(-got));
-	snprintf(why, sizeof(why), "got %d (%s), want %d (%s)", got, got_text, want,
-		 strerror(-want));
+	snprintf(why, sizeof(why), "got %d (%s; Win32 error %lu), want %d (%s)", got, got_text,
+		 (unsigned long)last_win32, want, strerror(-want));
 	report(name, got == want, why);
 }
 
@@ -218,6 +221,43 @@ static void test_out_direct(void)
 						      buf, 9000), -EINVAL);
 }
 
+/*
+ * A pointer nothing can map (the first page, or NULL) makes the driver fault
+ * inside its exception guard (kshm_guarded_call), which must turn the fault
+ * into STATUS_ACCESS_VIOLATION (EFAULT) rather than crash the driver's host.
+ * Under Wine the fault is real: the driver runs in winedevice.exe, where
+ * these addresses are unmapped too.
+ */
+static void test_guarded_faults(void)
+{
+	static const struct { uint32_t method; const char *name; } methods[] = {
+		{ KSHM_METHOD_BUFFERED, "buffered" },
+		{ KSHM_METHOD_NEITHER, "neither" },
+	};
+	static const uint64_t addrs[] = { 0x1000, 0 };
+	struct kshm_transfer t;
+	char name[80];
+	size_t m, a;
+	uint32_t dir;
+
+	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+		for (a = 0; a < sizeof(addrs) / sizeof(addrs[0]); a++) {
+			for (dir = KSHM_DIR_TO_KERNEL; dir <= KSHM_DIR_FROM_KERNEL; dir++) {
+				memset(&t, 0, sizeof(t));
+				t.size = sizeof(t);
+				t.method = methods[m].method;
+				t.direction = dir;
+				t.user_addr = addrs[a];
+				t.length = 64;
+				snprintf(name, sizeof(name), "guard.%s_%s_%s_efault", methods[m].name,
+					 addrs[a] ? "unmapped" : "null",
+					 dir == KSHM_DIR_TO_KERNEL ? "checksum" : "fill");
+				expect(name, REQ(KSHM_IOC_TRANSFER, t), -EFAULT);
+			}
+		}
+	}
+}
+
 /* The user-side half of the status table: every Win32 error the driver's NTSTATUSes become. */
 static void test_error_table(void)
 {
@@ -292,6 +332,7 @@ int main(int argc, char **argv)
 	test_validation();
 	test_error_table();
 	test_out_direct();
+	test_guarded_faults();
 	if (full) {
 		test_memory(k);
 	} else {
