@@ -22,6 +22,7 @@ union kshm_request {
 	struct kshm_channel_generate generate;
 	struct kshm_channel_process process;
 	struct kshm_channel_kick kick;
+	struct kshm_channel_map map;
 };
 
 #endif /* KSHM_CORE_REQUEST_H */

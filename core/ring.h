@@ -89,6 +89,21 @@ enum kshm_status kshm_ring_peek(struct kshm_ring *ring, struct kshm_ring_entry *
 /* Step past the record kshm_ring_peek() returned. */
 void kshm_ring_advance(struct kshm_ring *ring, const struct kshm_ring_entry *entry);
 
+/*
+ * The consumer's private position, and a step back to one taken earlier,
+ * for records peeked and stepped past that cannot be handled yet: nothing
+ * before a release is visible to the producer, so their space is still theirs.
+ */
+static inline uint64_t kshm_ring_tell(const struct kshm_ring *ring)
+{
+	return ring->pos;
+}
+
+static inline void kshm_ring_rewind(struct kshm_ring *ring, uint64_t pos)
+{
+	ring->pos = pos;
+}
+
 /* Hand the space of every record stepped past back to the producer. */
 void kshm_ring_release(struct kshm_ring *ring);
 

@@ -6,6 +6,7 @@
 #define COPY_CHUNK 256U	/* submissions are copied out through the stack in chunks */
 #define GENERATE_BATCH_RECORDS 64U
 #define GENERATE_BATCH_BYTES (64U << 10)
+#define PROCESS_BATCH 32U	/* submissions handled per hold of the completions' lock */
 
 void kshm_fill_copy(void *payload, uint32_t len, uint64_t index, const void *arg)
 {
@@ -191,6 +192,56 @@ enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
 	return KSHM_SERVICE_DONE;
 }
 
+static void fill_completion(void *payload, uint32_t len, uint64_t index, const void *arg)
+{
+	memcpy(payload, (const struct kshm_completion *)arg + index, len);
+}
+
+/*
+ * Up to PROCESS_BATCH submissions: each copied out once and answered into
+ * done[]; their completions are then written under one hold of the
+ * completions' lock (a spinlock with interrupts off: once per record, that
+ * hold was the service's largest cost in the VM). Submissions whose
+ * completion did not fit are stepped back over, to be handled next call.
+ */
+static enum kshm_service_end process_batch(struct kshm_service_channel *submissions,
+					   struct kshm_service_channel *completions,
+					   uint32_t want, uint32_t *handled)
+{
+	struct kshm_completion done[PROCESS_BATCH];
+	uint64_t start[PROCESS_BATCH];
+	enum kshm_service_end end = KSHM_SERVICE_DONE;
+	enum kshm_status status = KSHM_OK;
+	uint32_t n = 0, written;
+
+	while (n < want) {
+		struct kshm_ring_entry entry;
+
+		start[n] = kshm_ring_tell(&submissions->ring);
+		status = kshm_ring_peek(&submissions->ring, &entry);
+		if (status)
+			break;
+		kshm_completion_of(&entry, &done[n]);
+		kshm_ring_advance(&submissions->ring, &entry);
+		n++;
+	}
+	if (status && status != KSHM_ERR_NOENT) {
+		submissions->broken = true;
+		end = KSHM_SERVICE_BROKEN;
+	}
+	written = n ? (uint32_t)kshm_service_write(completions, n, sizeof(done[0]),
+						   KSHM_COMPLETION_TYPE, fill_completion, done,
+						   &status) : 0;
+	if (written < n) {
+		/* A submission is consumed only once it has its completion. */
+		kshm_ring_rewind(&submissions->ring, start[written]);
+		if (status != KSHM_ERR_QUOTA)
+			end = KSHM_SERVICE_BROKEN;
+	}
+	*handled = written;
+	return end;
+}
+
 enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissions,
 					   struct kshm_service_channel *completions,
 					   struct kshm_channel_process *req)
@@ -201,27 +252,14 @@ enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissi
 	if (submissions->broken)
 		return KSHM_SERVICE_BROKEN;
 	while (req->processed < req->max_records) {
-		struct kshm_completion done;
-		struct kshm_ring_entry entry;
-		enum kshm_status status = kshm_ring_peek(&submissions->ring, &entry);
+		uint32_t left = req->max_records - (uint32_t)req->processed, handled;
+		uint32_t want = left < PROCESS_BATCH ? left : PROCESS_BATCH;
 
-		if (status == KSHM_ERR_NOENT)
+		end = process_batch(submissions, completions, want, &handled);
+		req->processed += handled;
+		/* Done, broken, or the submissions ran out or the completions filled up. */
+		if (end != KSHM_SERVICE_DONE || handled < want)
 			break;
-		if (status) {
-			submissions->broken = true;
-			end = KSHM_SERVICE_BROKEN;
-			break;
-		}
-		kshm_completion_of(&entry, &done);
-		/* Completion first: a submission is consumed only once it has one. */
-		if (!kshm_service_write(completions, 1, sizeof(done), KSHM_COMPLETION_TYPE,
-					kshm_fill_copy, &done, &status)) {
-			if (status != KSHM_ERR_QUOTA)
-				end = KSHM_SERVICE_BROKEN;
-			break;
-		}
-		kshm_ring_advance(&submissions->ring, &entry);
-		req->processed++;
 		if (completions->ops->interrupted()) {
 			end = KSHM_SERVICE_INTERRUPTED;
 			break;

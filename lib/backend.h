@@ -36,19 +36,33 @@ int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void
 int kshm_backend_map(kshm_backend_handle handle, const struct kshm_region_create *create,
 		     uint32_t flags, void **data);
 
+/* A channel's pages as the process sees them, and what it sleeps on. */
+struct kshm_backend_channel {
+	void *consumer;		/* the consumer page */
+	void *producer;		/* the producer page; the data follows it */
+	uint64_t mapped_length;	/* header pages + data */
+	intptr_t event;		/* Windows: the event the driver sets (0: none); Linux: unused */
+};
+
 /*
  * Map a channel's pages: the consumer page (page 0) writable for an events
  * channel, the producer page and data writable for a submissions channel,
- * the rest read-only. One contiguous mapping at *base.
+ * the rest read-only. Linux: one mapping, the producer page right after the
+ * consumer page; Windows: the two views the driver made, anywhere.
  */
 int kshm_backend_map_channel(kshm_backend_handle handle, const struct kshm_channel_create *create,
-			     uint32_t page_size, void **base);
+			     uint32_t page_size, struct kshm_backend_channel *channel);
+
+/* Undo kshm_backend_map_channel; called before the channel is destroyed. */
+int kshm_backend_unmap_channel(kshm_backend_handle handle, struct kshm_backend_channel *channel);
 
 /*
- * Sleep until the driver signals pending events on this handle, or
- * timeout_ms passes (-ETIMEDOUT; -1: no limit).
+ * Sleep until the driver signals pending events (Linux: on any events channel
+ * of the handle; Windows: on this channel), or timeout_ms passes
+ * (-ETIMEDOUT; -1: no limit).
  */
-int kshm_backend_wait(kshm_backend_handle handle, int timeout_ms);
+int kshm_backend_wait(kshm_backend_handle handle, const struct kshm_backend_channel *channel,
+		      int timeout_ms);
 
 /*
  * Undo kshm_backend_map; called before the region is destroyed. A platform

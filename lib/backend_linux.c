@@ -67,7 +67,7 @@ int kshm_backend_map(kshm_backend_handle handle, const struct kshm_region_create
 }
 
 int kshm_backend_map_channel(kshm_backend_handle handle, const struct kshm_channel_create *create,
-			     uint32_t page_size, void **base)
+			     uint32_t page_size, struct kshm_backend_channel *channel)
 {
 	size_t len = (size_t)create->mapped_length;
 	off_t offset = (off_t)create->mmap_offset;
@@ -90,14 +90,27 @@ int kshm_backend_map_channel(kshm_backend_handle handle, const struct kshm_chann
 		munmap(addr, len);
 		return err;
 	}
-	*base = addr;
+	channel->consumer = addr;
+	channel->producer = addr + page_size;
+	channel->mapped_length = create->mapped_length;
+	channel->event = 0;
 	return 0;
 }
 
-int kshm_backend_wait(kshm_backend_handle handle, int timeout_ms)
+int kshm_backend_unmap_channel(kshm_backend_handle handle, struct kshm_backend_channel *channel)
+{
+	return kshm_backend_unmap(handle, channel->consumer, channel->mapped_length);
+}
+
+/* poll() on the device: readable when any events channel of it has records. */
+int kshm_backend_wait(kshm_backend_handle handle, const struct kshm_backend_channel *channel,
+		      int timeout_ms)
 {
 	struct pollfd pfd = { .fd = (int)handle, .events = POLLIN };
-	int ready = poll(&pfd, 1, timeout_ms);
+	int ready;
+
+	(void)channel;
+	ready = poll(&pfd, 1, timeout_ms);
 
 	if (ready < 0)
 		return negative_errno();

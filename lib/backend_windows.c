@@ -44,6 +44,8 @@ static const struct {
 	{ ERROR_PRIVILEGE_NOT_HELD, EPERM },		/* STATUS_PRIVILEGE_NOT_HELD */
 	{ ERROR_OPERATION_ABORTED, EINTR },		/* STATUS_CANCELLED */
 	{ ERROR_NOT_SUPPORTED, EOPNOTSUPP },		/* STATUS_NOT_SUPPORTED */
+	{ ERROR_INVALID_HANDLE, EBADF },		/* STATUS_INVALID_HANDLE: a channel's event */
+	{ ERROR_IO_DEVICE, EIO },			/* STATUS_IO_DEVICE_ERROR: a broken ring */
 };
 
 /* Exported for the Wine smoke test, which checks the table against the driver's codes. */
@@ -125,23 +127,66 @@ int kshm_backend_unmap(kshm_backend_handle handle, void *data, uint64_t mapped_l
 }
 
 /*
- * Channels (include/kshm/channel.h) are not in the Windows driver yet: its
- * dispatcher answers their requests STATUS_INVALID_DEVICE_REQUEST, and these
- * say the same without a round trip.
+ * Channels: the driver maps the pages itself on KSHM_IOC_CHANNEL_MAP, as two
+ * views (one Windows mapping has one protection), and sets an event of ours
+ * when the consumer of an events channel asked for a wake-up: an auto-reset
+ * one, so each set wakes one wait, and a set that came while nobody slept
+ * only makes the next wait return at once (kshm_channel_wait's caller peeks
+ * again, as after any poll() wake-up on Linux).
  */
 int kshm_backend_map_channel(kshm_backend_handle handle, const struct kshm_channel_create *create,
-			     uint32_t page_size, void **base)
+			     uint32_t page_size, struct kshm_backend_channel *channel)
 {
-	(void)handle;
-	(void)create;
+	struct kshm_channel_map map = { .size = sizeof(map), .id = create->id };
+	HANDLE event = NULL;
+	int err;
+
 	(void)page_size;
-	(void)base;
-	return -EOPNOTSUPP;
+	if (create->kind == KSHM_CHANNEL_EVENTS) {
+		event = CreateEventW(NULL, FALSE, FALSE, NULL);
+		if (!event)
+			return last_error();
+		map.event = (uintptr_t)event;
+	}
+	err = kshm_backend_request(handle, KSHM_IOC_CHANNEL_MAP, &map, sizeof(map));
+	if (!err && (!map.consumer_addr || !map.producer_addr ||
+		     map.consumer_addr > UINTPTR_MAX || map.producer_addr > UINTPTR_MAX))
+		err = -EFAULT;
+	if (err) {
+		if (event)
+			CloseHandle(event);
+		return err;
+	}
+	channel->consumer = (void *)(uintptr_t)map.consumer_addr;
+	channel->producer = (void *)(uintptr_t)map.producer_addr;
+	channel->mapped_length = create->mapped_length;
+	channel->event = (intptr_t)event;
+	return 0;
 }
 
-int kshm_backend_wait(kshm_backend_handle handle, int timeout_ms)
+/* The driver unmaps the views when the channel is destroyed; the event is ours to close. */
+int kshm_backend_unmap_channel(kshm_backend_handle handle, struct kshm_backend_channel *channel)
 {
 	(void)handle;
-	(void)timeout_ms;
-	return -EOPNOTSUPP;
+	if (channel->event)
+		CloseHandle((HANDLE)channel->event);
+	channel->event = 0;
+	return 0;
+}
+
+int kshm_backend_wait(kshm_backend_handle handle, const struct kshm_backend_channel *channel,
+		      int timeout_ms)
+{
+	DWORD waited;
+
+	(void)handle;
+	if (!channel->event)
+		return -EINVAL;
+	waited = WaitForSingleObject((HANDLE)channel->event,
+				     timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+	if (waited == WAIT_OBJECT_0)
+		return 0;
+	if (waited == WAIT_TIMEOUT)
+		return -ETIMEDOUT;
+	return last_error();
 }

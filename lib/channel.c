@@ -16,6 +16,7 @@ struct kshm_channel {
 	struct kshm_region *region;	/* owns the mapping and this struct */
 	uint32_t kind;
 	struct kshm_ring ring;
+	struct kshm_backend_channel view;	/* where the pages are, what to wait on */
 };
 
 int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
@@ -24,7 +25,6 @@ int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
 	struct kshm_channel_create create = { .kind = kind, .data_bytes = data_bytes };
 	struct kshm_channel *channel;
 	struct kshm_region *region;
-	uint8_t *base;
 	int err;
 
 	if (!kshm || !out)
@@ -36,18 +36,18 @@ int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
 	err = kshm_request(kshm, KSHM_IOC_CHANNEL_CREATE, &create);
 	if (err)
 		goto free_channel;
-	err = kshm_backend_map_channel(kshm->handle, &create, kshm->page_size, (void **)&base);
+	err = kshm_backend_map_channel(kshm->handle, &create, kshm->page_size, &channel->view);
 	if (err)
 		goto destroy;
-	kshm_ring_init(&channel->ring, (void *)base, (void *)(base + kshm->page_size),
-		       base + 2 * kshm->page_size, data_bytes);
+	kshm_ring_init(&channel->ring, channel->view.consumer, channel->view.producer,
+		       (uint8_t *)channel->view.producer + kshm->page_size, data_bytes);
 	channel->kind = kind;
 	err = kshm_publish_region(kshm, &(struct kshm_region){
-		.id = create.id, .kind = KSHM_KIND_CHANNEL, .data = base,
+		.id = create.id, .kind = KSHM_KIND_CHANNEL, .data = channel->view.consumer,
 		.length = create.mapped_length, .mapped_length = create.mapped_length,
 		.channel = channel }, &region);
 	if (err) {
-		kshm_backend_unmap(kshm->handle, base, create.mapped_length);
+		kshm_backend_unmap_channel(kshm->handle, &channel->view);
 		goto destroy;
 	}
 	channel->region = region;
@@ -59,6 +59,11 @@ destroy:
 free_channel:
 	free(channel);
 	return err;
+}
+
+int kshm_channel_unmap(struct kshm_channel *channel)
+{
+	return kshm_backend_unmap_channel(channel->region->owner->handle, &channel->view);
 }
 
 int kshm_channel_destroy(struct kshm_channel *channel)
@@ -134,7 +139,7 @@ int kshm_channel_wait(struct kshm_channel *channel, uint32_t wakeup_bytes, int t
 	kshm_channel_release(channel);
 	if (!kshm_ring_prepare_wait(&channel->ring, wakeup_bytes))
 		return 0;	/* records arrived meanwhile */
-	err = kshm_backend_wait(channel->region->owner->handle, timeout_ms);
+	err = kshm_backend_wait(channel->region->owner->handle, &channel->view, timeout_ms);
 	kshm_ring_finish_wait(&channel->ring);
 	return err;
 }

@@ -42,4 +42,7 @@ int kshm_publish_region(struct kshm *kshm, const struct kshm_region *proto,
 
 int kshm_destroy_kernel_region(struct kshm *kshm, uint32_t id);
 
+/* Undo the channel's mapping (channel.c), before its region is destroyed. */
+int kshm_channel_unmap(struct kshm_channel *channel);
+
 #endif /* KSHM_LIB_INTERNAL_H */

@@ -183,7 +183,9 @@ int kshm_region_destroy(struct kshm_region *region)
 	if (!region)
 		return -EINVAL;
 	kshm = region->owner;
-	if (region->kind != KSHM_KIND_USER_BUFFER)
+	if (region->channel)
+		unmap_err = kshm_channel_unmap(region->channel);
+	else if (region->kind != KSHM_KIND_USER_BUFFER)
 		unmap_err = kshm_backend_unmap(kshm->handle, region->data, region->mapped_length);
 	err = kshm_destroy_kernel_region(kshm, region->id);
 	unlink_region(kshm, region);

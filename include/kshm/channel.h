@@ -16,6 +16,10 @@
  * the consumer page at +0, the producer page and data at +page_size); a
  * process waits for events with poll() on the device (EPOLLIN when any events
  * channel has records), after asking for a wake-up in the consumer page.
+ * On Windows the driver maps them into the caller on KSHM_IOC_CHANNEL_MAP, as
+ * two views (one Windows mapping has one protection): the consumer page, and
+ * the producer page with the data after it; the process waits on an event of
+ * its own that the driver sets instead of poll().
  */
 #ifndef KSHM_CHANNEL_ABI_H
 #define KSHM_CHANNEL_ABI_H
@@ -89,6 +93,22 @@ struct kshm_channel_kick {
 	__u32 id;
 };
 
+/*
+ * KSHM_IOC_CHANNEL_MAP (Windows only): map a channel's pages into the caller,
+ * once. `event` is a handle of the caller's to an event object (needs
+ * EVENT_MODIFY_STATE) that the driver sets whenever it would wake a poll() on
+ * Linux, i.e. only when the consumer asked (KSHM_RING_NEED_WAKEUP); 0 for
+ * none; a submissions channel takes none. The views are the caller's until
+ * the channel is destroyed or the handle closed, which unmap them.
+ */
+struct kshm_channel_map {
+	__u32 size;
+	__u32 id;
+	__u64 event;		/* in: event HANDLE, or 0 */
+	__u64 consumer_addr;	/* out: the consumer page */
+	__u64 producer_addr;	/* out: the producer page; the data follows it */
+};
+
 #define KSHM_COMPLETION_TYPE	0x4b43	/* "KC" */
 
 /* Payload of a completion record. */
@@ -103,6 +123,7 @@ struct kshm_completion {
 #define KSHM_NR_CHANNEL_GENERATE	0x11
 #define KSHM_NR_CHANNEL_PROCESS		0x12
 #define KSHM_NR_CHANNEL_KICK		0x13
+#define KSHM_NR_CHANNEL_MAP		0x14	/* Windows only */
 
 #if defined(__linux__)
 #define KSHM_IOC_CHANNEL_CREATE	  _IOWR(KSHM_IOC_MAGIC, KSHM_NR_CHANNEL_CREATE, struct kshm_channel_create)
@@ -114,6 +135,7 @@ struct kshm_completion {
 #define KSHM_IOC_CHANNEL_GENERATE KSHM_CTL(KSHM_NR_CHANNEL_GENERATE, KSHM_CTL_BUFFERED)
 #define KSHM_IOC_CHANNEL_PROCESS  KSHM_CTL(KSHM_NR_CHANNEL_PROCESS, KSHM_CTL_BUFFERED)
 #define KSHM_IOC_CHANNEL_KICK	  KSHM_CTL(KSHM_NR_CHANNEL_KICK, KSHM_CTL_BUFFERED)
+#define KSHM_IOC_CHANNEL_MAP	  KSHM_CTL(KSHM_NR_CHANNEL_MAP, KSHM_CTL_BUFFERED)
 #endif
 
 #ifndef __cplusplus
@@ -122,6 +144,7 @@ KSHM_ABI_ASSERT(sizeof(struct kshm_channel_generate) == 56);
 KSHM_ABI_ASSERT(sizeof(struct kshm_channel_process) == 24);
 KSHM_ABI_ASSERT(sizeof(struct kshm_completion) == 24);
 KSHM_ABI_ASSERT(sizeof(struct kshm_channel_kick) == 8);
+KSHM_ABI_ASSERT(sizeof(struct kshm_channel_map) == 32);
 #endif
 
 #endif /* KSHM_CHANNEL_ABI_H */

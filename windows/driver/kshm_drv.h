@@ -45,6 +45,7 @@ struct kshm_region {
 	uint8_t *system_va;		/* first byte fill/checksum count from */
 	PVOID user_va;			/* kernel pages: the owner's view, until removed */
 	struct kshm_layout layout;	/* user buffer: as the MDL records it */
+	struct kshm_channel *channel;	/* KSHM_KIND_CHANNEL: its ring, freed with the region */
 };
 
 struct kshm_handle {
@@ -102,6 +103,9 @@ PVOID kshm_pool_alloc(SIZE_T bytes);	/* zeroed, non-paged, non-executable */
 
 /* kshm_region.c */
 void kshm_region_init(void);	/* DriverEntry, PASSIVE_LEVEL */
+NTSTATUS kshm_region_alloc_kernel_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
+					const struct kshm_limits *limits,
+					struct kshm_region **out);	/* no user view */
 NTSTATUS kshm_region_alloc_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
 				 const struct kshm_limits *limits, struct kshm_region **out);
 NTSTATUS kshm_region_attach_user(const struct kshm_layout *layout, uint32_t flags,
@@ -121,6 +125,20 @@ NTSTATUS kshm_handle_insert(struct kshm_handle *handle, struct kshm_region *regi
 struct kshm_region *kshm_handle_get_region(struct kshm_handle *handle, uint32_t id);
 NTSTATUS kshm_handle_remove(struct kshm_handle *handle, uint32_t id);
 
+/* kshm_channel.c: the request handlers, PASSIVE_LEVEL in the owner's context */
+union kshm_request;
+struct kshm_channel;
+void kshm_channel_init(void);	/* DriverEntry, PASSIVE_LEVEL */
+void kshm_channel_remove_views(struct kshm_channel *channel);	/* in the owner's context */
+void kshm_channel_free(struct kshm_channel *channel);		/* with the region */
+NTSTATUS kshm_ioctl_channel_create(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
+NTSTATUS kshm_ioctl_channel_generate(struct kshm_handle *handle, union kshm_request *req,
+				     PIRP irp);
+NTSTATUS kshm_ioctl_channel_process(struct kshm_handle *handle, union kshm_request *req,
+				    PIRP irp);
+NTSTATUS kshm_ioctl_channel_kick(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
+NTSTATUS kshm_ioctl_channel_map(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
+
 /* kshm_ioctl.c */
 NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack);
 
@@ -128,5 +146,6 @@ NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOC
 NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos);
 NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum);
 NTSTATUS kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout);
+NTSTATUS kshm_transfer_neither(struct kshm_transfer *req, uint8_t *ubuf);	/* owner's context */
 
 #endif /* KSHM_DRV_H */

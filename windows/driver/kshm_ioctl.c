@@ -199,7 +199,9 @@ static NTSTATUS ioctl_fill(struct kshm_handle *handle, union kshm_request *req, 
 
 	if (!NT_SUCCESS(status))
 		return status;
-	if (region->kind == KSHM_KIND_USER_BUFFER && !(region->flags & KSHM_ATTACH_KERNEL_WRITE))
+	/* A channel's pages belong to its ring, and a read-only attach is read-only. */
+	if (region->channel ||
+	    (region->kind == KSHM_KIND_USER_BUFFER && !(region->flags & KSHM_ATTACH_KERNEL_WRITE)))
 		status = STATUS_ACCESS_DENIED;
 	else
 		status = kshm_work_fill(region->system_va + op->offset, op->length, op->seed, 0);
@@ -294,6 +296,15 @@ static const struct kshm_ioctl_desc kshm_ioctls[] = {
 	{ KSHM_IOC_TRANSFER, sizeof(struct kshm_transfer), TRUE, ioctl_transfer },
 	{ KSHM_IOC_TRANSFER_OUT_DIRECT, sizeof(struct kshm_transfer), FALSE,
 	  ioctl_transfer_out_direct },
+	/* Channels: kshm_channel.c. */
+	{ KSHM_IOC_CHANNEL_CREATE, sizeof(struct kshm_channel_create), TRUE,
+	  kshm_ioctl_channel_create },
+	{ KSHM_IOC_CHANNEL_GENERATE, sizeof(struct kshm_channel_generate), TRUE,
+	  kshm_ioctl_channel_generate },
+	{ KSHM_IOC_CHANNEL_PROCESS, sizeof(struct kshm_channel_process), TRUE,
+	  kshm_ioctl_channel_process },
+	{ KSHM_IOC_CHANNEL_KICK, sizeof(struct kshm_channel_kick), FALSE, kshm_ioctl_channel_kick },
+	{ KSHM_IOC_CHANNEL_MAP, sizeof(struct kshm_channel_map), TRUE, kshm_ioctl_channel_map },
 };
 
 /* Bytes past what this driver knows must be zero (Linux: copy_struct_from_user, E2BIG). */

@@ -221,6 +221,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 	RtlInitUnicodeString(&routine, L"ExAllocatePool2");
 	kshm_ex_allocate_pool2 = (ex_allocate_pool2_fn)MmGetSystemRoutineAddress(&routine);
 	kshm_region_init();
+	kshm_channel_init();
 	read_configuration(registry_path, &allow_users);
 	status = kshm_handles_start();
 	if (!NT_SUCCESS(status))

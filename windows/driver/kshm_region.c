@@ -82,8 +82,8 @@ static PMDL alloc_zeroed_pages(uint64_t bytes)
  * pages can reach user space. Both allocators may return fewer bytes than
  * asked (MmAllocatePagesForMdl always may): checked.
  */
-NTSTATUS kshm_region_alloc_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
-				 const struct kshm_limits *limits, struct kshm_region **out)
+NTSTATUS kshm_region_alloc_kernel_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
+					const struct kshm_limits *limits, struct kshm_region **out)
 {
 	struct kshm_region *region;
 	NTSTATUS status;
@@ -107,16 +107,11 @@ NTSTATUS kshm_region_alloc_pages(uint64_t alloc_bytes, uint64_t byte_count, uint
 							 NormalPagePriority | MdlMappingNoExecute);
 	if (!region->system_va)
 		goto free_pages;
-	status = map_into_caller(region);
-	if (!NT_SUCCESS(status))
-		goto unmap_system;
 	region->byte_count = byte_count;
 	kshm_counter_add(&kshm_counters.regions_live, 1);
 	*out = region;
 	return STATUS_SUCCESS;
 
-unmap_system:
-	MmUnmapLockedPages(region->system_va, region->mdl);
 free_pages:
 	MmFreePagesFromMdl(region->mdl);
 	ExFreePool(region->mdl);
@@ -138,6 +133,25 @@ static NTSTATUS probe_and_lock(void *ctx)
 	struct probe_and_lock *probe = ctx;
 
 	MmProbeAndLockPages(probe->mdl, UserMode, probe->operation);
+	return STATUS_SUCCESS;
+}
+
+/* The same, mapped into the caller (the handle's owner) for a region. */
+NTSTATUS kshm_region_alloc_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
+				 const struct kshm_limits *limits, struct kshm_region **out)
+{
+	struct kshm_region *region;
+	NTSTATUS status;
+
+	status = kshm_region_alloc_kernel_pages(alloc_bytes, byte_count, flags, limits, &region);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = map_into_caller(region);
+	if (!NT_SUCCESS(status)) {
+		kshm_region_put(region);
+		return status;
+	}
+	*out = region;
 	return STATUS_SUCCESS;
 }
 
@@ -243,7 +257,9 @@ uncharge:
 /* Called with the last reference; the user view is already gone (remove_user_view). */
 static void region_free(struct kshm_region *region)
 {
-	if (region->kind == KSHM_KIND_KERNEL_PAGES) {
+	if (region->channel)
+		kshm_channel_free(region->channel);
+	if (region->kind != KSHM_KIND_USER_BUFFER) {
 		MmUnmapLockedPages(region->system_va, region->mdl);
 		MmFreePagesFromMdl(region->mdl);
 		ExFreePool(region->mdl);
@@ -273,12 +289,15 @@ static void remove_user_view(struct kshm_handle *handle, struct kshm_region *reg
 	KAPC_STATE apc_state;
 	BOOLEAN attach;
 
-	if (!region->user_va)
+	if (!region->user_va && !region->channel)
 		return;
 	attach = PsGetCurrentProcess() != handle->owner;
 	if (attach)
 		KeStackAttachProcess((PKPROCESS)handle->owner, &apc_state);
-	MmUnmapLockedPages(region->user_va, region->mdl);
+	if (region->channel)
+		kshm_channel_remove_views(region->channel);	/* its two views, if mapped */
+	else
+		MmUnmapLockedPages(region->user_va, region->mdl);
 	if (attach)
 		KeUnstackDetachProcess(&apc_state);
 	region->user_va = NULL;

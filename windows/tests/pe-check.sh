@@ -14,9 +14,10 @@
 #    RtlUnwind imported (the handler unwinds newer frames before resuming);
 #  - DYNAMIC_BASE (with a .reloc section) and NX_COMPAT; no section both
 #    writable and executable;
-#  - the MDL routines the technique depends on are imported, and the ones that
-#    must be resolved at run time (ExAllocatePool2, MmAllocatePagesForMdlEx)
-#    are not imported but named for MmGetSystemRoutineAddress.
+#  - the MDL routines the technique depends on are imported (and the channels'
+#    partial MDLs, event reference, set and wait), and the ones that must be
+#    resolved at run time (ExAllocatePool2, MmAllocatePagesForMdlEx,
+#    ExEventObjectType) are not imported but named for MmGetSystemRoutineAddress.
 set -u
 sys=$1
 results=$2
@@ -130,10 +131,13 @@ for routine in IoAllocateMdl IoFreeMdl MmProbeAndLockPages MmUnlockPages \
 	MmMapLockedPagesSpecifyCache MmUnmapLockedPages MmAllocatePagesForMdl MmFreePagesFromMdl \
 	MmGetSystemRoutineAddress KeStackAttachProcess KeUnstackDetachProcess ProbeForRead \
 	ProbeForWrite IoCreateDevice IoCreateSymbolicLink ZwSetSecurityObject \
-	PsSetCreateProcessNotifyRoutine; do
+	PsSetCreateProcessNotifyRoutine IoBuildPartialMdl ObReferenceObjectByHandle KeSetEvent \
+	KeWaitForSingleObject; do
 	check "imports_$routine" imports "$routine"
 done
-for routine in ExAllocatePool2 MmAllocatePagesForMdlEx; do
+# ExEventObjectType: a data export, looked up by name rather than through mingw-w64's
+# dllimport declaration (one level of indirection off; see windows/driver/kshm_channel.c).
+for routine in ExAllocatePool2 MmAllocatePagesForMdlEx ExEventObjectType; do
 	check "resolves_at_run_time_$routine" not_imported "$routine"
 	check "names_for_lookup_$routine" names_utf16 "$routine"
 done

@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Channels on Windows: one ring (core/ring.c) in zeroed whole pages shared
+ * with the handle's owner, as in linux/kshm_channel.c. Publishing, the
+ * generator and echo/checksum loops, the record contents and which pages
+ * the process may write are core/service.c's, the same code the Linux
+ * module runs; this file supplies the locks, the wake-ups, the sleeps and
+ * the memory.
+ *
+ * Memory. The pages are a region's (kshm_region_alloc_kernel_pages: whole
+ * zeroed pages from MmAllocatePagesForMdlEx, byte count checked, one system
+ * view, which is all the driver uses). The owner gets its views on
+ * KSHM_IOC_CHANNEL_MAP, not at create: include/kshm/channel.h has no room
+ * for two addresses and a handle in the create request. One MDL mapping has
+ * one protection, so the region's MDL is split with IoBuildPartialMdl into
+ * the consumer page and the rest (producer page + data), and each is mapped
+ * with MmMapLockedPagesSpecifyCache(UserMode), the part the process may not
+ * write with MdlMappingNoWrite (a system that does not honour it fails the
+ * map: never silently writable). The two views are not adjacent;
+ * libkshm takes the two addresses (lib/backend_windows.c).
+ *
+ * Waking. Linux wakes poll() on the device; here the owner passes a handle
+ * to an event of its own in KSHM_IOC_CHANNEL_MAP, referenced with
+ * ObReferenceObjectByHandle(EVENT_MODIFY_STATE, event type, UserMode) in the
+ * owner's context at PASSIVE_LEVEL, kept until the channel is freed, and set
+ * with KeSetEvent only when the consumer asked (core/service.c decides).
+ *
+ * IRQL and context. Requests come at PASSIVE_LEVEL in the owner's context
+ * (kshm_dispatch_device_control refuses other processes). The producer side
+ * of an events ring is under a spinlock (DISPATCH_LEVEL): the pages are
+ * non-paged and the system view valid in any context. The consumer side of
+ * a submissions ring is under a FAST_MUTEX (APC_LEVEL). The views are mapped
+ * and unmapped under views_lock (APC_LEVEL, allowed for UserMode mappings),
+ * always in the owner's context (kshm_region.c attaches when it must).
+ */
+#include "kshm_drv.h"
+#include "core/channel.h"
+#include "core/request.h"
+#include "core/service.h"
+
+struct kshm_channel {
+	struct kshm_service_channel sc;	/* ring view, kind, broken (core/service.h) */
+	KSPIN_LOCK produce_lock;	/* events: the kernel's producer side */
+	FAST_MUTEX consume_lock;	/* submissions: the kernel's consumer side */
+	KEVENT space_event;		/* events: kicked, for a producer waiting for room */
+	PKEVENT wake_event;		/* events: the owner's event, referenced; set once */
+	FAST_MUTEX views_lock;		/* the fields below */
+	BOOLEAN views_gone;		/* the channel left its handle: never map again */
+	PMDL part_mdl[2];		/* [0] consumer page, [1] producer page + data */
+	PVOID user_va[2];		/* their views in the owner, or NULL */
+};
+
+static const struct kshm_service_ops kshm_service_ops;
+
+/* &ExEventObjectType, resolved at load (see kshm_channel_init). */
+static POBJECT_TYPE *kshm_event_object_type;
+
+/*
+ * mingw-w64's wdm.h declares ExEventObjectType as a dllimport of type
+ * POBJECT_TYPE *, so the WDK idiom *ExEventObjectType would load one level
+ * too deep. Resolving the export's address by name leaves no doubt: it is
+ * the address of the kernel's POBJECT_TYPE variable, dereferenced once at
+ * use. NULL (a host without it) makes an event handle STATUS_NOT_SUPPORTED.
+ */
+void kshm_channel_init(void)
+{
+	UNICODE_STRING name;
+
+	RtlInitUnicodeString(&name, L"ExEventObjectType");
+	kshm_event_object_type = (POBJECT_TYPE *)MmGetSystemRoutineAddress(&name);
+}
+
+static struct kshm_channel *to_channel(struct kshm_service_channel *sc)
+{
+	return CONTAINING_RECORD(sc, struct kshm_channel, sc);
+}
+
+/* ---- the driver's side of core/service.c ---- */
+
+static uintptr_t producer_lock(struct kshm_service_channel *sc)
+{
+	KIRQL irql;
+
+	KeAcquireSpinLock(&to_channel(sc)->produce_lock, &irql);
+	return irql;
+}
+
+static void producer_unlock(struct kshm_service_channel *sc, uintptr_t irql)
+{
+	KeReleaseSpinLock(&to_channel(sc)->produce_lock, (KIRQL)irql);
+}
+
+/* Any IRQL <= DISPATCH_LEVEL. Pairs with the release store in set_wake_event(). */
+static void wake_consumer(struct kshm_service_channel *sc)
+{
+	PKEVENT event = __atomic_load_n(&to_channel(sc)->wake_event, __ATOMIC_ACQUIRE);
+
+	if (event)
+		KeSetEvent(event, IO_NO_INCREMENT, FALSE);
+}
+
+static bool caller_killed(void)
+{
+	return PsIsThreadTerminating(PsGetCurrentThread());
+}
+
+/*
+ * PASSIVE_LEVEL. Sleep until the consumer kicks (it does so only when it sees
+ * our flag), at most a second: a consumer that never kicks costs latency,
+ * not a hang. An alertable user-mode wait, so a terminating thread (or a
+ * user APC, like a signal on Linux) ends it. A kick from an earlier round
+ * left in the event only makes the producer look for room once more.
+ */
+static bool wait_for_space(struct kshm_service_channel *sc, uint32_t len)
+{
+	LARGE_INTEGER timeout = { .QuadPart = -10LL * 1000 * 1000 };	/* 1 s, relative */
+	NTSTATUS status = STATUS_SUCCESS;
+
+	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	if (kshm_service_prepare_wait_space(sc, len))
+		status = KeWaitForSingleObject(&to_channel(sc)->space_event, Executive, UserMode,
+					       TRUE, &timeout);
+	kshm_service_finish_wait_space(sc);
+	return status != STATUS_USER_APC && status != STATUS_ALERTED && !caller_killed();
+}
+
+static const struct kshm_service_ops kshm_service_ops = {
+	.lock = producer_lock,
+	.unlock = producer_unlock,
+	.wake = wake_consumer,
+	.wait_for_space = wait_for_space,
+	.interrupted = caller_killed,
+	.yield = NULL,	/* PASSIVE_LEVEL threads are preempted anyway */
+};
+
+/* EIO and EINTR as lib/backend_windows.c maps them back. */
+static NTSTATUS service_status(enum kshm_service_end end)
+{
+	switch (end) {
+	case KSHM_SERVICE_DONE:
+		return STATUS_SUCCESS;
+	case KSHM_SERVICE_INTERRUPTED:
+		return STATUS_CANCELLED;
+	default:
+		return STATUS_IO_DEVICE_ERROR;
+	}
+}
+
+/* ---- lifetime ---- */
+
+/* The pages of [offset, offset + length) of the region's MDL, as an MDL of their own. */
+static PMDL partial_mdl(PMDL source, ULONG offset, ULONG length)
+{
+	PUCHAR va = (PUCHAR)MmGetMdlVirtualAddress(source) + offset;
+	PMDL part = IoAllocateMdl(va, length, FALSE, FALSE, NULL);
+
+	if (part)
+		IoBuildPartialMdl(source, part, va, length);
+	return part;
+}
+
+/* Called with the region's last reference (kshm_region.c): the views are gone. */
+void kshm_channel_free(struct kshm_channel *channel)
+{
+	ULONG i;
+
+	for (i = 0; i < ARRAYSIZE(channel->part_mdl); i++) {
+		NT_ASSERT(!channel->user_va[i]);
+		if (channel->part_mdl[i]) {
+			MmPrepareMdlForReuse(channel->part_mdl[i]);
+			IoFreeMdl(channel->part_mdl[i]);
+		}
+	}
+	if (channel->wake_event)
+		ObDereferenceObject(channel->wake_event);
+	ExFreePool(channel);
+}
+
+/*
+ * The region leaves its handle (destroy, CLEANUP, CLOSE, owner exit): unmap
+ * the owner's views, in the owner's context (the caller attached if it had
+ * to), and let no KSHM_IOC_CHANNEL_MAP in flight map them again.
+ */
+void kshm_channel_remove_views(struct kshm_channel *channel)
+{
+	ULONG i;
+
+	ExAcquireFastMutex(&channel->views_lock);
+	for (i = 0; i < ARRAYSIZE(channel->user_va); i++) {
+		if (channel->user_va[i])
+			MmUnmapLockedPages(channel->user_va[i], channel->part_mdl[i]);
+		channel->user_va[i] = NULL;
+	}
+	channel->views_gone = TRUE;
+	ExReleaseFastMutex(&channel->views_lock);
+}
+
+/* A channel over a fresh region of alloc_bytes (validated: 2 header pages + a power of two). */
+static NTSTATUS channel_new(struct kshm_region *region, const struct kshm_channel_create *req,
+			    uint64_t alloc_bytes)
+{
+	struct kshm_channel *channel = kshm_pool_alloc(sizeof(*channel));
+
+	if (!channel)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	KeInitializeSpinLock(&channel->produce_lock);
+	ExInitializeFastMutex(&channel->consume_lock);
+	ExInitializeFastMutex(&channel->views_lock);
+	KeInitializeEvent(&channel->space_event, SynchronizationEvent, FALSE);
+	/* alloc_bytes is under the region limit, itself under MAXULONG (kshm_main.c). */
+	channel->part_mdl[0] = partial_mdl(region->mdl, 0, PAGE_SIZE);
+	channel->part_mdl[1] = partial_mdl(region->mdl, PAGE_SIZE, (ULONG)alloc_bytes - PAGE_SIZE);
+	kshm_service_channel_init(&channel->sc, req->kind, region->system_va, PAGE_SIZE,
+				  req->data_bytes, &kshm_service_ops);
+	region->kind = KSHM_KIND_CHANNEL;
+	region->channel = channel;	/* freed with the region from here on */
+	if (!channel->part_mdl[0] || !channel->part_mdl[1])
+		return STATUS_INSUFFICIENT_RESOURCES;
+	return STATUS_SUCCESS;
+}
+
+/* ---- requests: PASSIVE_LEVEL, in the owner's context ---- */
+
+NTSTATUS kshm_ioctl_channel_create(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
+{
+	struct kshm_channel_create *c = &req->channel_create;
+	struct kshm_region *region;
+	struct kshm_limits limits;
+	uint64_t alloc_bytes;
+	NTSTATUS status;
+
+	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	kshm_current_limits(&limits);
+	status = kshm_status_to_ntstatus(kshm_validate_channel_create(c, &limits, &alloc_bytes));
+	if (!NT_SUCCESS(status))
+		return status;
+	status = kshm_region_alloc_kernel_pages(alloc_bytes, alloc_bytes, 0, &limits, &region);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = channel_new(region, c, alloc_bytes);
+	if (NT_SUCCESS(status))
+		status = kshm_handle_insert(handle, region, &limits);
+	if (!NT_SUCCESS(status)) {
+		kshm_region_put(region);	/* never mapped: nothing to unmap */
+		return status;
+	}
+	c->id = region->id;
+	c->mapped_length = alloc_bytes;
+	c->mmap_offset = 0;	/* no window: KSHM_IOC_CHANNEL_MAP maps it */
+	return STATUS_SUCCESS;
+}
+
+/* A counted reference to channel `id` of `kind`: NOT_FOUND, or INVALID_PARAMETER for another kind. */
+static NTSTATUS get_channel(struct kshm_handle *handle, uint32_t id, uint32_t kind,
+			    struct kshm_region **out)
+{
+	struct kshm_region *region = kshm_handle_get_region(handle, id);
+
+	if (!region)
+		return STATUS_NOT_FOUND;
+	if (!region->channel || region->channel->sc.kind != kind) {
+		kshm_region_put(region);
+		return STATUS_INVALID_PARAMETER;
+	}
+	*out = region;
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS kshm_ioctl_channel_generate(struct kshm_handle *handle, union kshm_request *req,
+				     PIRP irp)
+{
+	struct kshm_channel_generate *g = &req->generate;
+	struct kshm_region *region;
+	NTSTATUS status;
+
+	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	status = get_channel(handle, g->id, KSHM_CHANNEL_EVENTS, &region);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = kshm_status_to_ntstatus(kshm_validate_channel_generate(
+		g, kshm_ring_max_payload(&region->channel->sc.ring)));
+	if (NT_SUCCESS(status))
+		status = service_status(kshm_service_generate(&region->channel->sc, g));
+	kshm_region_put(region);
+	return status;
+}
+
+NTSTATUS kshm_ioctl_channel_process(struct kshm_handle *handle, union kshm_request *req,
+				    PIRP irp)
+{
+	struct kshm_channel_process *p = &req->process;
+	struct kshm_region *sub, *comp;
+	struct kshm_channel *channel;
+	NTSTATUS status;
+
+	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	status = kshm_status_to_ntstatus(kshm_validate_channel_process(p));
+	if (!NT_SUCCESS(status))
+		return status;
+	sub = kshm_handle_get_region(handle, p->submissions);
+	comp = kshm_handle_get_region(handle, p->completions);
+	if (!sub || !comp)
+		status = STATUS_NOT_FOUND;
+	else if (!sub->channel || !comp->channel ||
+		 sub->channel->sc.kind != KSHM_CHANNEL_SUBMISSIONS ||
+		 comp->channel->sc.kind != KSHM_CHANNEL_EVENTS)
+		status = STATUS_INVALID_PARAMETER;
+	if (NT_SUCCESS(status)) {
+		channel = sub->channel;
+		ExAcquireFastMutex(&channel->consume_lock);
+		status = service_status(kshm_service_process(&channel->sc, &comp->channel->sc, p));
+		ExReleaseFastMutex(&channel->consume_lock);
+	}
+	if (sub)
+		kshm_region_put(sub);
+	if (comp)
+		kshm_region_put(comp);
+	return status;
+}
+
+NTSTATUS kshm_ioctl_channel_kick(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
+{
+	struct kshm_region *region;
+	NTSTATUS status = get_channel(handle, req->kick.id, KSHM_CHANNEL_EVENTS, &region);
+
+	if (!NT_SUCCESS(status))
+		return status;
+	KeSetEvent(&region->channel->space_event, IO_NO_INCREMENT, FALSE);
+	kshm_region_put(region);
+	return STATUS_SUCCESS;
+}
+
+/*
+ * The owner's event, from its handle: PASSIVE_LEVEL, in its context (the
+ * handle means something only in its handle table); UserMode, so a kernel
+ * handle or one without EVENT_MODIFY_STATE is refused. 0: no event.
+ */
+static NTSTATUS reference_event(uint64_t value, PKEVENT *out)
+{
+	PVOID object;
+	NTSTATUS status;
+
+	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	*out = NULL;
+	if (!value)
+		return STATUS_SUCCESS;
+	if (value > (uint64_t)MAXULONG_PTR)	/* a 32-bit kernel must not truncate it into another */
+		return STATUS_INVALID_HANDLE;
+	if (!kshm_event_object_type)
+		return STATUS_NOT_SUPPORTED;
+	status = ObReferenceObjectByHandle((HANDLE)(ULONG_PTR)value, EVENT_MODIFY_STATE,
+					   *kshm_event_object_type, UserMode, &object, NULL);
+	if (status == STATUS_OBJECT_TYPE_MISMATCH)
+		status = STATUS_INVALID_HANDLE;		/* a handle, but not to an event */
+	if (NT_SUCCESS(status))
+		*out = object;
+	return status;
+}
+
+struct view_map {
+	PMDL mdl;
+	ULONG priority;
+	PVOID user_va;
+};
+
+/* Under kshm_guarded_call: with UserMode the mapping raises on failure. */
+static NTSTATUS map_view(void *ctx)
+{
+	struct view_map *view = ctx;
+
+	view->user_va = MmMapLockedPagesSpecifyCache(view->mdl, UserMode, MmCached, NULL, FALSE,
+						     view->priority);
+	return view->user_va ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+}
+
+/* views_lock held (APC_LEVEL, allowed for UserMode mappings), in the owner's context. */
+static NTSTATUS map_views_locked(struct kshm_channel *channel)
+{
+	ULONG i;
+
+	for (i = 0; i < ARRAYSIZE(channel->part_mdl); i++) {
+		struct view_map view = {
+			.mdl = channel->part_mdl[i],
+			.priority = NormalPagePriority | MdlMappingNoExecute,
+		};
+
+		/* Part 0 is the consumer page, part 1 starts at page 1. */
+		if (!kshm_channel_user_writable_pages(channel->sc.kind, i,
+						      MmGetMdlByteCount(view.mdl) >> PAGE_SHIFT))
+			view.priority |= MdlMappingNoWrite;
+		if (!NT_SUCCESS(kshm_guarded_call(map_view, &view)) || !view.user_va) {
+			if (i)
+				MmUnmapLockedPages(channel->user_va[0], channel->part_mdl[0]);
+			channel->user_va[0] = NULL;
+			return STATUS_INSUFFICIENT_RESOURCES;
+		}
+		channel->user_va[i] = view.user_va;
+	}
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS kshm_ioctl_channel_map(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
+{
+	struct kshm_channel_map *m = &req->map;
+	struct kshm_channel *channel;
+	struct kshm_region *region;
+	PKEVENT event = NULL;
+	NTSTATUS status;
+
+	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	region = kshm_handle_get_region(handle, m->id);
+	if (!region)
+		return STATUS_NOT_FOUND;
+	channel = region->channel;
+	if (!channel || (m->event && channel->sc.kind != KSHM_CHANNEL_EVENTS))
+		status = STATUS_INVALID_PARAMETER;	/* only an events channel wakes anyone */
+	else
+		status = reference_event(m->event, &event);
+	if (NT_SUCCESS(status)) {
+		ExAcquireFastMutex(&channel->views_lock);
+		if (channel->views_gone)
+			status = STATUS_NOT_FOUND;		/* destroyed meanwhile */
+		else if (channel->user_va[0])
+			status = STATUS_INVALID_PARAMETER;	/* once per channel */
+		else
+			status = map_views_locked(channel);
+		if (NT_SUCCESS(status) && event) {
+			/* Pairs with the acquire load in wake_consumer(); set once, freed with the channel. */
+			__atomic_store_n(&channel->wake_event, event, __ATOMIC_RELEASE);
+			event = NULL;
+		}
+		if (NT_SUCCESS(status)) {
+			m->consumer_addr = (uint64_t)(ULONG_PTR)channel->user_va[0];
+			m->producer_addr = (uint64_t)(ULONG_PTR)channel->user_va[1];
+		}
+		ExReleaseFastMutex(&channel->views_lock);
+	}
+	if (event)
+		ObDereferenceObject(event);
+	kshm_region_put(region);
+	return status;
+}
