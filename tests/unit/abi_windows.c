@@ -8,6 +8,7 @@
 #undef __linux
 #undef linux
 #include <kshm/abi.h>
+#include <kshm/channel.h>
 #include "abi_windows.h"
 
 #if defined(KSHM_IOC_MAGIC)
@@ -26,9 +27,25 @@ void kshm_abi_windows_codes(uint32_t codes[KSHM_ABI_WIN_NCODES])
 	codes[7] = KSHM_IOC_TRANSFER;
 }
 
+void kshm_abi_windows_channel_codes(uint32_t codes[KSHM_ABI_WIN_NCHANNEL_CODES])
+{
+	codes[0] = KSHM_IOC_CHANNEL_CREATE;
+	codes[1] = KSHM_IOC_CHANNEL_GENERATE;
+	codes[2] = KSHM_IOC_CHANNEL_PROCESS;
+	codes[3] = KSHM_IOC_CHANNEL_KICK;
+	codes[4] = KSHM_IOC_CHANNEL_MAP;
+}
+
 uint32_t kshm_abi_windows_transfer_out_direct(void)
 {
 	return KSHM_IOC_TRANSFER_OUT_DIRECT;
+}
+
+void kshm_abi_windows_transfer_io_codes(uint32_t codes[3])
+{
+	codes[0] = KSHM_IOC_TRANSFER_IN_DIRECT;
+	codes[1] = KSHM_IOC_TRANSFER_OUT_DIRECT;
+	codes[2] = KSHM_IOC_TRANSFER_NEITHER;
 }
 
 size_t kshm_abi_windows_sizeof(int which)

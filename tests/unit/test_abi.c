@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 #include <kshm/abi.h>
+#include <kshm/channel.h>
 #include "abi_windows.h"
 
 struct field {
@@ -275,6 +276,32 @@ static void test_windows_ioctl_codes(void **state)
 	assert_int_equal(codes[0], 0x8B6BE004U);
 }
 
+/* Channel requests: CTL_CODE(0x8B6B, 0x800 + nr, METHOD_BUFFERED, RW), none equal to another. */
+static void test_windows_channel_codes(void **state)
+{
+	uint32_t codes[KSHM_ABI_WIN_NCODES], channel[KSHM_ABI_WIN_NCHANNEL_CODES];
+	size_t i, j;
+
+	(void)state;
+	kshm_abi_windows_codes(codes);
+	kshm_abi_windows_channel_codes(channel);
+	for (i = 0; i < KSHM_ABI_WIN_NCHANNEL_CODES; i++) {
+		assert_int_equal(channel[i] >> 16, 0x8B6B);
+		assert_int_equal((channel[i] >> 14) & 3, 3);
+		assert_int_equal((channel[i] >> 2) & 0xfff, 0x800 + KSHM_NR_CHANNEL_CREATE + i);
+		assert_int_equal(channel[i] & 3, 0);
+		for (j = 0; j < KSHM_ABI_WIN_NCODES; j++)
+			assert_int_not_equal(channel[i], codes[j]);
+		for (j = i + 1; j < KSHM_ABI_WIN_NCHANNEL_CODES; j++)
+			assert_int_not_equal(channel[i], channel[j]);
+	}
+	assert_int_equal(KSHM_NR_CHANNEL_MAP, KSHM_NR_CHANNEL_CREATE + 4);
+	assert_int_equal(sizeof(struct kshm_channel_map), 32);
+	assert_int_equal(offsetof(struct kshm_channel_map, event), 8);
+	assert_int_equal(offsetof(struct kshm_channel_map, consumer_addr), 16);
+	assert_int_equal(offsetof(struct kshm_channel_map, producer_addr), 24);
+}
+
 static void test_windows_transfer_out_direct_code(void **state)
 {
 	uint32_t codes[KSHM_ABI_WIN_NCODES];
@@ -288,6 +315,25 @@ static void test_windows_transfer_out_direct_code(void **state)
 	assert_int_equal(code & ~3U, codes[KSHM_NR_TRANSFER - 1]);
 	for (i = 0; i < KSHM_ABI_WIN_NCODES; i++)
 		assert_int_not_equal(code, codes[i]);
+}
+
+/* TRANSFER's function number with METHOD_IN_DIRECT (1), _OUT_DIRECT (2), _NEITHER (3). */
+static void test_windows_transfer_io_codes(void **state)
+{
+	uint32_t codes[KSHM_ABI_WIN_NCODES], io[3];
+	size_t i, j;
+
+	(void)state;
+	kshm_abi_windows_codes(codes);
+	kshm_abi_windows_transfer_io_codes(io);
+	assert_int_equal(io[0], 0x8B6BE021U);
+	assert_int_equal(io[1], 0x8B6BE022U);
+	assert_int_equal(io[2], 0x8B6BE023U);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(io[i], codes[KSHM_NR_TRANSFER - 1] | (uint32_t)(i + 1));
+		for (j = 0; j < KSHM_ABI_WIN_NCODES; j++)
+			assert_int_not_equal(io[i], codes[j]);
+	}
 }
 
 static void test_windows_view_has_same_sizes(void **state)
@@ -322,7 +368,9 @@ int main(void)
 		cmocka_unit_test(test_linux_ioctl_encoding),
 #endif
 		cmocka_unit_test(test_windows_ioctl_codes),
+		cmocka_unit_test(test_windows_channel_codes),
 		cmocka_unit_test(test_windows_transfer_out_direct_code),
+		cmocka_unit_test(test_windows_transfer_io_codes),
 		cmocka_unit_test(test_windows_view_has_same_sizes),
 	};
 
