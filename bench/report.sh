@@ -159,6 +159,7 @@ plot() {	# plot FILE-STEM TITLE XLABEL YLABEL LOGX "title:case:method:batch ..."
 		set key outside right
 		set grid
 		set xtics ($tics)
+		set offsets graph 0.03, graph 0.03, 0, 0
 		set format y '%.0s%c'
 		$([ "$logx" = 1 ] && echo "set logscale x 2")
 		set logscale y
