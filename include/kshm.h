@@ -91,6 +91,18 @@ int kshm_transfer(struct kshm *kshm, uint32_t method, uint32_t direction, void *
 		  uint64_t length, uint64_t seed, uint64_t *checksum);
 
 /*
+ * Windows only, or'ed into kshm_transfer's method: the same work through the
+ * I/O manager's own transfer methods instead of a pointer in a buffered
+ * request. KSHM_METHOD_DIRECT becomes METHOD_IN_DIRECT (checksum) or
+ * METHOD_OUT_DIRECT (fill), the I/O manager locking buf; KSHM_METHOD_NEITHER
+ * becomes METHOD_NEITHER, the driver probing the caller's pointers itself. A
+ * direct method returns nothing but a status, so a METHOD_IN_DIRECT checksum
+ * is a check: *checksum holds the sum the caller expects, and -EBADMSG says
+ * the kernel's differs. Elsewhere -EOPNOTSUPP.
+ */
+#define KSHM_TRANSFER_IO_MANAGER 0x100u
+
+/*
  * Channels: a ring in shared memory per direction, no system call per
  * message. KSHM_CHANNEL_EVENTS: the kernel produces, this process consumes
  * (peek / advance / release, wait to sleep). KSHM_CHANNEL_SUBMISSIONS: this

@@ -29,6 +29,13 @@ int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void
 			 size_t size);
 
 /*
+ * A transfer through the I/O manager's own methods (KSHM_TRANSFER_IO_MANAGER
+ * in include/kshm.h): the struct as input, buf (transfer->length bytes) as
+ * the output buffer. Windows only; elsewhere -EOPNOTSUPP.
+ */
+int kshm_backend_transfer(kshm_backend_handle handle, struct kshm_transfer *transfer, void *buf);
+
+/*
  * Make a freshly created kernel region visible to the process, from what
  * KSHM_IOC_REGION_CREATE returned: Linux maps it, Windows finds it already
  * mapped at create->user_addr. flags are the region's create flags.

@@ -47,6 +47,15 @@ int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void
 	return 0;
 }
 
+/* The I/O manager's transfer methods are Windows's: the module has no such requests. */
+int kshm_backend_transfer(kshm_backend_handle handle, struct kshm_transfer *transfer, void *buf)
+{
+	(void)handle;
+	(void)transfer;
+	(void)buf;
+	return -EOPNOTSUPP;
+}
+
 int kshm_backend_map(kshm_backend_handle handle, const struct kshm_region_create *create,
 		     uint32_t flags, void **data)
 {

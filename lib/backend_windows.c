@@ -44,6 +44,7 @@ static const struct {
 	{ ERROR_PRIVILEGE_NOT_HELD, EPERM },		/* STATUS_PRIVILEGE_NOT_HELD */
 	{ ERROR_OPERATION_ABORTED, EINTR },		/* STATUS_CANCELLED */
 	{ ERROR_NOT_SUPPORTED, EOPNOTSUPP },		/* STATUS_NOT_SUPPORTED */
+	{ ERROR_CRC, EBADMSG },				/* STATUS_CRC_ERROR: IN_DIRECT checksum differs */
 	{ ERROR_INVALID_HANDLE, EBADF },		/* STATUS_INVALID_HANDLE: a channel's event */
 	{ ERROR_IO_DEVICE, EIO },			/* STATUS_IO_DEVICE_ERROR: a broken ring */
 };
@@ -92,7 +93,7 @@ void kshm_backend_close(kshm_backend_handle handle)
 	CloseHandle((HANDLE)handle);
 }
 
-/* Every request is METHOD_BUFFERED: the struct goes in and comes back in place. */
+/* A METHOD_BUFFERED request: the struct goes in and comes back in place. */
 int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void *arg,
 			 size_t size)
 {
@@ -102,6 +103,31 @@ int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void
 		return -EINVAL;
 	if (!DeviceIoControl((HANDLE)handle, (DWORD)request, arg, (DWORD)size, arg, (DWORD)size,
 			     &returned, NULL))
+		return last_error();
+	return 0;
+}
+
+/*
+ * The I/O manager's own methods: METHOD_IN_DIRECT / METHOD_OUT_DIRECT lock buf
+ * (the output buffer) and hand the driver its MDL; METHOD_NEITHER hands it
+ * both pointers as they are, and the driver writes the struct back into the
+ * input buffer.
+ */
+int kshm_backend_transfer(kshm_backend_handle handle, struct kshm_transfer *transfer, void *buf)
+{
+	DWORD returned = 0, code;
+
+	if (transfer->length > MAXDWORD)
+		return -EINVAL;
+	if (transfer->method == KSHM_METHOD_NEITHER)
+		code = KSHM_IOC_TRANSFER_NEITHER;
+	else if (transfer->method == KSHM_METHOD_DIRECT)
+		code = transfer->direction == KSHM_DIR_TO_KERNEL ? KSHM_IOC_TRANSFER_IN_DIRECT :
+								    KSHM_IOC_TRANSFER_OUT_DIRECT;
+	else
+		return -EINVAL;
+	if (!DeviceIoControl((HANDLE)handle, code, transfer, sizeof(*transfer), buf,
+			     (DWORD)transfer->length, &returned, NULL))
 		return last_error();
 	return 0;
 }

@@ -290,7 +290,7 @@ int kshm_transfer(struct kshm *kshm, uint32_t method, uint32_t direction, void *
 		  uint64_t length, uint64_t seed, uint64_t *checksum)
 {
 	struct kshm_transfer transfer = {
-		.method = method,
+		.method = method & ~KSHM_TRANSFER_IO_MANAGER,
 		.direction = direction,
 		.user_addr = (uintptr_t)buf,
 		.length = length,
@@ -301,7 +301,14 @@ int kshm_transfer(struct kshm *kshm, uint32_t method, uint32_t direction, void *
 
 	if (!kshm || (to_kernel && !checksum))
 		return -EINVAL;
-	err = kshm_request(kshm, KSHM_IOC_TRANSFER, &transfer);
+	if (method & KSHM_TRANSFER_IO_MANAGER) {
+		transfer.size = sizeof(transfer);
+		if (to_kernel && transfer.method == KSHM_METHOD_DIRECT)
+			transfer.checksum = *checksum;	/* METHOD_IN_DIRECT: the sum expected */
+		err = kshm_backend_transfer(kshm->handle, &transfer, buf);
+	} else {
+		err = kshm_request(kshm, KSHM_IOC_TRANSFER, &transfer);
+	}
 	if (err)
 		return err;
 	if (to_kernel)

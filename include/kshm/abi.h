@@ -213,13 +213,25 @@ struct kshm_transfer {
 #define KSHM_IOC_REGION_DESTROY	KSHM_CTL(KSHM_NR_REGION_DESTROY, KSHM_CTL_BUFFERED)
 #define KSHM_IOC_TRANSFER	KSHM_CTL(KSHM_NR_TRANSFER, KSHM_CTL_BUFFERED)
 /*
- * The direct method done by the I/O manager (METHOD_OUT_DIRECT): the same
- * struct kshm_transfer as input (method KSHM_METHOD_DIRECT, direction
- * KSHM_DIR_FROM_KERNEL), the data buffer as the output buffer, `length` its
- * size. The I/O manager locks it and hands the driver its MDL; nothing copies
- * the struct back, so there is no TO_KERNEL (checksum) variant.
+ * The same work through the I/O manager's own transfer methods: struct
+ * kshm_transfer as the input buffer, the data as the output buffer, `length`
+ * its size (`user_addr` is validated like any transfer's but not used: the
+ * I/O manager hands the driver the output buffer itself).
+ *  - IN_DIRECT (method KSHM_METHOD_DIRECT, direction KSHM_DIR_TO_KERNEL): the
+ *    I/O manager locks the data for reading and hands the driver its MDL.
+ *    A direct method copies nothing back but the status, so this is a check:
+ *    `checksum` is the sum the caller expects (it produced the bytes), and a
+ *    different sum fails the request with STATUS_CRC_ERROR (EBADMSG).
+ *  - OUT_DIRECT (method KSHM_METHOD_DIRECT, direction KSHM_DIR_FROM_KERNEL):
+ *    locked for writing; the driver fills it.
+ *  - NEITHER (method KSHM_METHOD_NEITHER, either direction): the driver gets
+ *    the caller's own pointers, probes and captures the struct, works on the
+ *    data in the caller's context under its exception guard, and writes the
+ *    struct (with `checksum`) back into the caller's input buffer.
  */
+#define KSHM_IOC_TRANSFER_IN_DIRECT  KSHM_CTL(KSHM_NR_TRANSFER, KSHM_CTL_IN_DIRECT)
 #define KSHM_IOC_TRANSFER_OUT_DIRECT KSHM_CTL(KSHM_NR_TRANSFER, KSHM_CTL_OUT_DIRECT)
+#define KSHM_IOC_TRANSFER_NEITHER    KSHM_CTL(KSHM_NR_TRANSFER, KSHM_CTL_NEITHER)
 #endif
 
 /* Layout pins: a change here is an ABI break and needs a new request. */

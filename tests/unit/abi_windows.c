@@ -41,6 +41,13 @@ uint32_t kshm_abi_windows_transfer_out_direct(void)
 	return KSHM_IOC_TRANSFER_OUT_DIRECT;
 }
 
+void kshm_abi_windows_transfer_io_codes(uint32_t codes[3])
+{
+	codes[0] = KSHM_IOC_TRANSFER_IN_DIRECT;
+	codes[1] = KSHM_IOC_TRANSFER_OUT_DIRECT;
+	codes[2] = KSHM_IOC_TRANSFER_NEITHER;
+}
+
 size_t kshm_abi_windows_sizeof(int which)
 {
 	switch (which) {

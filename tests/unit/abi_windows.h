@@ -18,6 +18,9 @@ void kshm_abi_windows_channel_codes(uint32_t codes[KSHM_ABI_WIN_NCHANNEL_CODES])
 /* KSHM_IOC_TRANSFER_OUT_DIRECT (Windows only, METHOD_OUT_DIRECT). */
 uint32_t kshm_abi_windows_transfer_out_direct(void);
 
+/* KSHM_IOC_TRANSFER_IN_DIRECT, _OUT_DIRECT, _NEITHER (Windows only), in METHOD_* order. */
+void kshm_abi_windows_transfer_io_codes(uint32_t codes[3]);
+
 /* sizeof the ABI structs in abi.h order (layout .. transfer); 0 past the end. */
 size_t kshm_abi_windows_sizeof(int which);
 

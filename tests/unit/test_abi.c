@@ -317,6 +317,25 @@ static void test_windows_transfer_out_direct_code(void **state)
 		assert_int_not_equal(code, codes[i]);
 }
 
+/* TRANSFER's function number with METHOD_IN_DIRECT (1), _OUT_DIRECT (2), _NEITHER (3). */
+static void test_windows_transfer_io_codes(void **state)
+{
+	uint32_t codes[KSHM_ABI_WIN_NCODES], io[3];
+	size_t i, j;
+
+	(void)state;
+	kshm_abi_windows_codes(codes);
+	kshm_abi_windows_transfer_io_codes(io);
+	assert_int_equal(io[0], 0x8B6BE021U);
+	assert_int_equal(io[1], 0x8B6BE022U);
+	assert_int_equal(io[2], 0x8B6BE023U);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(io[i], codes[KSHM_NR_TRANSFER - 1] | (uint32_t)(i + 1));
+		for (j = 0; j < KSHM_ABI_WIN_NCODES; j++)
+			assert_int_not_equal(io[i], codes[j]);
+	}
+}
+
 static void test_windows_view_has_same_sizes(void **state)
 {
 	(void)state;
@@ -351,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_windows_ioctl_codes),
 		cmocka_unit_test(test_windows_channel_codes),
 		cmocka_unit_test(test_windows_transfer_out_direct_code),
+		cmocka_unit_test(test_windows_transfer_io_codes),
 		cmocka_unit_test(test_windows_view_has_same_sizes),
 	};
 

@@ -143,6 +143,13 @@ NTSTATUS kshm_ioctl_channel_map(struct kshm_handle *handle, union kshm_request *
 NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack);
 
 /* kshm_transfer.c */
+struct kshm_user_copy {
+	void *user;		/* the caller's bytes, a raw pointer in its address space */
+	void *kernel;
+	size_t bytes;
+	BOOLEAN to_kernel;
+};
+NTSTATUS kshm_copy_user(void *ctx);	/* a kshm_guarded_fn on a struct kshm_user_copy */
 NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos);
 NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum);
 NTSTATUS kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout);

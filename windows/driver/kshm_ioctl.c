@@ -3,11 +3,14 @@
  * The DEVICE_CONTROL requests, as on Linux (linux/kshm_ioctl.c): the request
  * is copied once from the I/O manager's system buffer into a private union,
  * its size checked, and one small handler validates it with core/ and acts.
- * Every request but one is METHOD_BUFFERED: the I/O manager owns
+ * Every request but three is METHOD_BUFFERED: the I/O manager owns
  * SystemBuffer, sized max(input, output), and copies `Information` bytes back
- * to the caller after completion. KSHM_IOC_TRANSFER_OUT_DIRECT is
- * METHOD_OUT_DIRECT: the request still arrives in SystemBuffer (input only),
- * and the caller's output buffer arrives locked, as Irp->MdlAddress.
+ * to the caller after completion. KSHM_IOC_TRANSFER_IN_DIRECT / _OUT_DIRECT
+ * are METHOD_IN_DIRECT / METHOD_OUT_DIRECT: the request still arrives in
+ * SystemBuffer (input only), and the caller's output buffer arrives locked,
+ * as Irp->MdlAddress. KSHM_IOC_TRANSFER_NEITHER is METHOD_NEITHER: both
+ * buffers are the caller's own pointers (run_request copies the request in
+ * and out under the guard).
  */
 #include "kshm_drv.h"
 #include "core/validate.h"
@@ -244,20 +247,26 @@ static NTSTATUS ioctl_transfer(struct kshm_handle *handle, union kshm_request *r
 }
 
 /*
- * The I/O manager did the direct method's work: it probed and locked the
- * caller's output buffer for writing, and unlocks it after completion. The
- * driver only needs a system view of it. FROM_KERNEL only: with a direct
- * method nothing copies SystemBuffer back, so a checksum could not be
- * returned. `length` must be the output buffer's; `user_addr` is validated
- * like any transfer's but not compared (a host may hand the driver a copy).
+ * KSHM_IOC_TRANSFER_IN_DIRECT / _OUT_DIRECT: the I/O manager did the direct
+ * method's work, probing and locking the caller's output buffer (for reading
+ * with IN_DIRECT, writing with OUT_DIRECT); it unlocks it after completion.
+ * The driver only needs a system view of it. Nothing copies SystemBuffer
+ * back, so an IN_DIRECT checksum is compared with the one the caller sent.
+ * `length` must be the output buffer's; `user_addr` is validated like any
+ * transfer's but not compared (a host may hand the driver a copy).
  */
-static NTSTATUS ioctl_transfer_out_direct(struct kshm_handle *handle, union kshm_request *req,
-					  PIRP irp)
+static NTSTATUS ioctl_transfer_io_direct(struct kshm_handle *handle, union kshm_request *req,
+					 PIRP irp)
 {
-	ULONG out_bytes = IoGetCurrentIrpStackLocation(irp)->Parameters.DeviceIoControl.OutputBufferLength;
+	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
+	ULONG out_bytes = stack->Parameters.DeviceIoControl.OutputBufferLength;
+	BOOLEAN to_kernel = METHOD_FROM_CTL_CODE(stack->Parameters.DeviceIoControl.IoControlCode) ==
+			    METHOD_IN_DIRECT;
+	ULONG priority = NormalPagePriority | MdlMappingNoExecute;
 	struct kshm_transfer *t = &req->transfer;
 	struct kshm_limits limits;
 	struct kshm_layout layout;
+	uint64_t checksum;
 	uint8_t *system_va;
 	NTSTATUS status;
 
@@ -265,14 +274,50 @@ static NTSTATUS ioctl_transfer_out_direct(struct kshm_handle *handle, union kshm
 	status = to_nt(kshm_validate_transfer(t, &limits, 1U << KSHM_METHOD_DIRECT, &layout));
 	if (!NT_SUCCESS(status))
 		return status;
-	if (t->direction != KSHM_DIR_FROM_KERNEL || !irp->MdlAddress || t->length != out_bytes)
+	if (t->direction != (to_kernel ? KSHM_DIR_TO_KERNEL : KSHM_DIR_FROM_KERNEL) ||
+	    !irp->MdlAddress || t->length != out_bytes)
 		return STATUS_INVALID_PARAMETER;
-	system_va = MmGetSystemAddressForMdlSafe(irp->MdlAddress,
-						 NormalPagePriority | MdlMappingNoExecute);
+	if (to_kernel)
+		priority |= MdlMappingNoWrite;	/* locked for reading: viewed read-only */
+	system_va = MmGetSystemAddressForMdlSafe(irp->MdlAddress, priority);
 	if (!system_va)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	status = kshm_work_fill(system_va, t->length, t->seed, 0);
-	if (NT_SUCCESS(status))
+	if (!to_kernel) {
+		status = kshm_work_fill(system_va, t->length, t->seed, 0);
+		if (NT_SUCCESS(status))
+			irp->IoStatus.Information = out_bytes;	/* bytes of the output buffer written */
+		return status;
+	}
+	status = kshm_work_checksum(system_va, t->length, &checksum);
+	if (NT_SUCCESS(status) && checksum != t->checksum)
+		status = STATUS_CRC_ERROR;
+	return status;
+}
+
+/*
+ * KSHM_IOC_TRANSFER_NEITHER: the struct was captured from the caller's input
+ * buffer (run_request) and goes back there; the data is the caller's output
+ * buffer, Irp->UserBuffer, a raw pointer in the caller's address space (this
+ * runs in the owner's context, top-level dispatch), probed and used under
+ * the guard. `length` must be the output buffer's.
+ */
+static NTSTATUS ioctl_transfer_neither(struct kshm_handle *handle, union kshm_request *req,
+				       PIRP irp)
+{
+	ULONG out_bytes = IoGetCurrentIrpStackLocation(irp)->Parameters.DeviceIoControl.OutputBufferLength;
+	struct kshm_transfer *t = &req->transfer;
+	struct kshm_limits limits;
+	struct kshm_layout layout;
+	NTSTATUS status;
+
+	kshm_current_limits(&limits);
+	status = to_nt(kshm_validate_transfer(t, &limits, 1U << KSHM_METHOD_NEITHER, &layout));
+	if (!NT_SUCCESS(status))
+		return status;
+	if (t->length != out_bytes)
+		return STATUS_INVALID_PARAMETER;
+	status = kshm_transfer_neither(t, irp->UserBuffer);
+	if (NT_SUCCESS(status) && t->direction == KSHM_DIR_FROM_KERNEL)
 		irp->IoStatus.Information = out_bytes;	/* bytes of the output buffer written */
 	return status;
 }
@@ -280,7 +325,7 @@ static NTSTATUS ioctl_transfer_out_direct(struct kshm_handle *handle, union kshm
 struct kshm_ioctl_desc {
 	ULONG code;
 	uint32_t size;		/* v1 struct size */
-	BOOLEAN replies;	/* the struct goes back in SystemBuffer */
+	BOOLEAN replies;	/* the struct goes back (SystemBuffer; METHOD_NEITHER: the input buffer) */
 	NTSTATUS (*handler)(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
 };
 
@@ -294,8 +339,11 @@ static const struct kshm_ioctl_desc kshm_ioctls[] = {
 	{ KSHM_IOC_CHECKSUM, sizeof(struct kshm_range_op), TRUE, ioctl_checksum },
 	{ KSHM_IOC_REGION_DESTROY, sizeof(struct kshm_region_destroy), FALSE, ioctl_region_destroy },
 	{ KSHM_IOC_TRANSFER, sizeof(struct kshm_transfer), TRUE, ioctl_transfer },
+	{ KSHM_IOC_TRANSFER_IN_DIRECT, sizeof(struct kshm_transfer), FALSE,
+	  ioctl_transfer_io_direct },
 	{ KSHM_IOC_TRANSFER_OUT_DIRECT, sizeof(struct kshm_transfer), FALSE,
-	  ioctl_transfer_out_direct },
+	  ioctl_transfer_io_direct },
+	{ KSHM_IOC_TRANSFER_NEITHER, sizeof(struct kshm_transfer), TRUE, ioctl_transfer_neither },
 	/* Channels: kshm_channel.c. */
 	{ KSHM_IOC_CHANNEL_CREATE, sizeof(struct kshm_channel_create), TRUE,
 	  kshm_ioctl_channel_create },
@@ -317,6 +365,51 @@ static BOOLEAN tail_is_zero(const UCHAR *buffer, ULONG from, ULONG to)
 	return TRUE;
 }
 
+/* The one copy of the request; nothing reads its bytes again. */
+static NTSTATUS take_request(const UCHAR *bytes, ULONG in_bytes, ULONG size,
+			     union kshm_request *req)
+{
+	if (!tail_is_zero(bytes, size, in_bytes))
+		return STATUS_INVALID_BUFFER_SIZE;
+	RtlZeroMemory(req, sizeof(*req));
+	RtlCopyMemory(req, bytes, size);
+	return to_nt(kshm_check_request_size(*(uint32_t *)req, in_bytes, size));
+}
+
+/*
+ * METHOD_NEITHER has no SystemBuffer: the request is the caller's input
+ * buffer itself, a raw pointer in its address space (this runs in the
+ * owner's context), copied in once and the reply copied back, each under the
+ * guard.
+ */
+static NTSTATUS copy_caller_input(PIO_STACK_LOCATION stack, void *kernel, ULONG bytes,
+				  BOOLEAN to_caller)
+{
+	struct kshm_user_copy copy = {
+		.user = stack->Parameters.DeviceIoControl.Type3InputBuffer,
+		.kernel = kernel,
+		.bytes = bytes,
+		.to_kernel = !to_caller,
+	};
+
+	return kshm_guarded_call(kshm_copy_user, &copy);
+}
+
+static NTSTATUS capture_caller_input(PIO_STACK_LOCATION stack, ULONG in_bytes, ULONG size,
+				     union kshm_request *req)
+{
+	UCHAR *captured = kshm_pool_alloc(in_bytes);
+	NTSTATUS status;
+
+	if (!captured)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	status = copy_caller_input(stack, captured, in_bytes, FALSE);
+	if (NT_SUCCESS(status))
+		status = take_request(captured, in_bytes, size, req);
+	ExFreePool(captured);
+	return status;
+}
+
 static NTSTATUS run_request(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack,
 			    ULONG_PTR *information)
 {
@@ -324,6 +417,7 @@ static NTSTATUS run_request(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCA
 	ULONG in_bytes = stack->Parameters.DeviceIoControl.InputBufferLength;
 	ULONG out_bytes = stack->Parameters.DeviceIoControl.OutputBufferLength;
 	const UCHAR *system_buffer = irp->AssociatedIrp.SystemBuffer;
+	BOOLEAN neither = METHOD_FROM_CTL_CODE(code) == METHOD_NEITHER;
 	const struct kshm_ioctl_desc *desc = NULL;
 	union kshm_request req;
 	NTSTATUS status;
@@ -335,21 +429,24 @@ static NTSTATUS run_request(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCA
 	}
 	if (!desc)
 		return STATUS_INVALID_DEVICE_REQUEST;
-	if (in_bytes < desc->size || in_bytes > KSHM_MAX_REQUEST_BYTES || !system_buffer)
+	if (in_bytes < desc->size || in_bytes > KSHM_MAX_REQUEST_BYTES)
 		return STATUS_INVALID_PARAMETER;
-	if (desc->replies && out_bytes < desc->size)
-		return STATUS_BUFFER_TOO_SMALL;
-	if (!tail_is_zero(system_buffer, desc->size, in_bytes))
-		return STATUS_INVALID_BUFFER_SIZE;
-	/* The one copy of the request; nothing reads SystemBuffer's request bytes again. */
-	RtlZeroMemory(&req, sizeof(req));
-	RtlCopyMemory(&req, system_buffer, desc->size);
-	status = to_nt(kshm_check_request_size(*(uint32_t *)&req, in_bytes, desc->size));
+	if (neither) {
+		status = capture_caller_input(stack, in_bytes, desc->size, &req);
+	} else {
+		if (!system_buffer)
+			return STATUS_INVALID_PARAMETER;
+		if (desc->replies && out_bytes < desc->size)
+			return STATUS_BUFFER_TOO_SMALL;
+		status = take_request(system_buffer, in_bytes, desc->size, &req);
+	}
 	if (!NT_SUCCESS(status))
 		return status;
 	status = desc->handler(handle, &req, irp);
 	if (!NT_SUCCESS(status) || !desc->replies)
 		return status;
+	if (neither)	/* Information: what the handler wrote to the output buffer */
+		return copy_caller_input(stack, &req, desc->size, TRUE);
 	RtlCopyMemory(irp->AssociatedIrp.SystemBuffer, &req, desc->size);
 	*information = desc->size;
 	return STATUS_SUCCESS;

@@ -60,24 +60,17 @@ NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum
 	return STATUS_SUCCESS;
 }
 
-struct bounce_copy {
-	uint8_t *user;		/* the caller's bytes */
-	uint8_t *bounce;
-	size_t bytes;
-	BOOLEAN to_kernel;
-};
-
 /* Under kshm_guarded_call: the caller may unmap its buffer at any time. */
-static NTSTATUS copy_bounce(void *ctx)
+NTSTATUS kshm_copy_user(void *ctx)
 {
-	struct bounce_copy *copy = ctx;
+	struct kshm_user_copy *copy = ctx;
 
 	if (copy->to_kernel) {
 		ProbeForRead(copy->user, copy->bytes, 1);
-		RtlCopyMemory(copy->bounce, copy->user, copy->bytes);
+		RtlCopyMemory(copy->kernel, copy->user, copy->bytes);
 	} else {
 		ProbeForWrite(copy->user, copy->bytes, 1);
-		RtlCopyMemory(copy->user, copy->bounce, copy->bytes);
+		RtlCopyMemory(copy->user, copy->kernel, copy->bytes);
 	}
 	return STATUS_SUCCESS;
 }
@@ -95,9 +88,9 @@ static NTSTATUS transfer_buffered(struct kshm_transfer *req, uint8_t *ubuf)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	kshm_csum_init(&csum);
 	while (NT_SUCCESS(status) && pos < req->length) {
-		struct bounce_copy copy = {
+		struct kshm_user_copy copy = {
 			.user = ubuf + pos,
-			.bounce = bounce,
+			.kernel = bounce,
 			.bytes = (size_t)min(req->length - pos, (uint64_t)bounce_bytes),
 			.to_kernel = req->direction == KSHM_DIR_TO_KERNEL,
 		};
@@ -105,7 +98,7 @@ static NTSTATUS transfer_buffered(struct kshm_transfer *req, uint8_t *ubuf)
 
 		if (!copy.to_kernel)
 			kshm_pattern_fill(bounce, chunk, req->seed, pos);
-		status = kshm_guarded_call(copy_bounce, &copy);
+		status = kshm_guarded_call(kshm_copy_user, &copy);
 		if (NT_SUCCESS(status) && copy.to_kernel)
 			kshm_csum_update(&csum, bounce, chunk);
 		pos += chunk;
@@ -163,8 +156,11 @@ static NTSTATUS work_on_user_pointer(void *ctx)
 	return kshm_work_fill(work->ubuf, req->length, req->seed, 0);
 }
 
-/* No copy and no lock: the work runs on the user pointer, every fault caught. */
-static NTSTATUS transfer_neither(struct kshm_transfer *req, uint8_t *ubuf)
+/*
+ * No copy and no lock: the work runs on the user pointer, every fault caught.
+ * Also KSHM_IOC_TRANSFER_NEITHER's work, on the I/O manager's Irp->UserBuffer.
+ */
+NTSTATUS kshm_transfer_neither(struct kshm_transfer *req, uint8_t *ubuf)
 {
 	struct user_pointer_work work = { .req = req, .ubuf = ubuf };
 
@@ -184,6 +180,6 @@ NTSTATUS kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *
 	case KSHM_METHOD_DIRECT:
 		return transfer_direct(req, layout);
 	default:
-		return transfer_neither(req, ubuf);
+		return kshm_transfer_neither(req, ubuf);
 	}
 }

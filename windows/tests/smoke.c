@@ -258,6 +258,164 @@ static void test_guarded_faults(void)
 	}
 }
 
+static int under_wine(void)
+{
+	HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+
+	return ntdll && GetProcAddress(ntdll, "wine_get_version");
+}
+
+/* A page the process may read but not write. */
+static uint8_t *read_only_page(void)
+{
+	DWORD old;
+	uint8_t *page = VirtualAlloc(NULL, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+
+	if (!page || !VirtualProtect(page, 4096, PAGE_READONLY, &old))
+		return NULL;
+	return page;
+}
+
+#define IN_DIRECT KSHM_IOC_TRANSFER_IN_DIRECT
+#define NEITHER KSHM_IOC_TRANSFER_NEITHER
+#define TO_K KSHM_DIR_TO_KERNEL
+#define FROM_K KSHM_DIR_FROM_KERNEL
+static const struct bad_io_request {
+	const char *name;
+	DWORD code;
+	uint32_t method, direction;
+	uint64_t length;		/* of the data, in the struct */
+	uint32_t reserved;
+	DWORD in_bytes, out_bytes;	/* the buffers as DeviceIoControl gets them */
+} bad_io_requests[] = {
+	{ "in_direct.length_mismatch", IN_DIRECT, KSHM_METHOD_DIRECT, TO_K, 60, 0, 48, 64 },
+	{ "in_direct.fill_refused", IN_DIRECT, KSHM_METHOD_DIRECT, FROM_K, 64, 0, 48, 64 },
+	{ "in_direct.other_method_refused", IN_DIRECT, KSHM_METHOD_NEITHER, TO_K, 64, 0, 48, 64 },
+	{ "in_direct.no_data_buffer", IN_DIRECT, KSHM_METHOD_DIRECT, TO_K, 64, 0, 48, 0 },
+	{ "in_direct.short_input", IN_DIRECT, KSHM_METHOD_DIRECT, TO_K, 64, 0, 8, 64 },
+	{ "neither.short_input", NEITHER, KSHM_METHOD_NEITHER, FROM_K, 64, 0, 8, 64 },
+	{ "neither.no_input", NEITHER, KSHM_METHOD_NEITHER, FROM_K, 64, 0, 0, 64 },
+	{ "neither.length_mismatch", NEITHER, KSHM_METHOD_NEITHER, FROM_K, 60, 0, 48, 64 },
+	{ "neither.no_data_buffer", NEITHER, KSHM_METHOD_NEITHER, FROM_K, 64, 0, 48, 0 },
+	{ "neither.other_method_refused", NEITHER, KSHM_METHOD_DIRECT, FROM_K, 64, 0, 48, 64 },
+	{ "neither.bad_direction", NEITHER, KSHM_METHOD_NEITHER, 3, 64, 0, 48, 64 },
+	{ "neither.reserved", NEITHER, KSHM_METHOD_NEITHER, FROM_K, 64, 1, 48, 64 },
+};
+#undef IN_DIRECT
+#undef NEITHER
+#undef TO_K
+#undef FROM_K
+
+/*
+ * The I/O manager's own methods (KSHM_TRANSFER_IO_MANAGER): METHOD_IN_DIRECT
+ * checks a checksum, METHOD_OUT_DIRECT and METHOD_NEITHER fill, METHOD_NEITHER
+ * checksums into the caller's struct; each gives what buffered gives, i.e.
+ * core's checksum and pattern (the buffered request itself needs the caller's
+ * address space, which Wine's driver does not run in: see --full). Wine hands
+ * the driver copies of both buffers and copies the output buffer back.
+ */
+static void test_io_manager_methods(struct kshm *k)
+{
+	static uint8_t buf[12000];
+	const uint32_t direct = KSHM_METHOD_DIRECT | KSHM_TRANSFER_IO_MANAGER;
+	const uint32_t neither = KSHM_METHOD_NEITHER | KSHM_TRANSFER_IO_MANAGER;
+	struct kshm_transfer t;
+	uint64_t want, sum;
+	uint8_t *ro;
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 7 + 3);
+	want = kshm_checksum(buf + 5, 9000);
+	sum = want;
+	expect("in_direct.checksum_matches", kshm_transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
+							    9000, 0, &sum), 0);
+	sum = want ^ 1;
+	expect("in_direct.checksum_differs", kshm_transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
+							    9000, 0, &sum), -EBADMSG);
+	buf[6] ^= 0x40;	/* one bit of the data, not of the expected sum */
+	sum = want;
+	expect("in_direct.data_differs", kshm_transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
+							9000, 0, &sum), -EBADMSG);
+	buf[6] ^= 0x40;
+
+	memset(buf, 0, sizeof(buf));
+	expect("out_direct.fill_via_libkshm", kshm_transfer(k, direct, KSHM_DIR_FROM_KERNEL, buf + 1,
+							     7000, 5, NULL), 0);
+	report("out_direct.pattern_via_libkshm", kshm_pattern_check(buf + 1, 7000, 5, 0) == 7000 &&
+	       buf[0] == 0 && buf[7001] == 0, "pattern or surroundings wrong");
+
+	memset(buf, 0, sizeof(buf));
+	expect("neither.fill", kshm_transfer(k, neither, KSHM_DIR_FROM_KERNEL, buf + 3, 10000, 11,
+					      NULL), 0);
+	report("neither.pattern", kshm_pattern_check(buf + 3, 10000, 11, 0) == 10000 &&
+	       buf[2] == 0 && buf[10003] == 0, "pattern or surroundings wrong");
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 13 + 1);
+	sum = 0;
+	expect("neither.checksum_request", kshm_transfer(k, neither, KSHM_DIR_TO_KERNEL, buf + 7,
+							  11000, 0, &sum), 0);
+	if (under_wine())
+		skip("neither.checksum_matches", "Wine passes METHOD_NEITHER's input buffer to the "
+		     "driver as a copy and copies back only the output buffer, so the checksum "
+		     "written into the caller's struct does not come back");
+	else
+		report("neither.checksum_matches", sum == kshm_checksum(buf + 7, 11000),
+		       "kernel sum differs from core's");
+
+	/* Bad requests: each refused before any data moves. */
+	for (i = 0; i < sizeof(bad_io_requests) / sizeof(bad_io_requests[0]); i++) {
+		const struct bad_io_request *b = &bad_io_requests[i];
+
+		memset(&t, 0, sizeof(t));
+		t.size = sizeof(t);
+		t.method = b->method;
+		t.direction = b->direction;
+		t.user_addr = (uintptr_t)buf;
+		t.length = b->length;
+		t.reserved = b->reserved;
+		expect(b->name, raw(b->code, b->in_bytes ? &t : NULL, b->in_bytes,
+				    b->out_bytes ? buf : NULL, b->out_bytes), -EINVAL);
+	}
+	expect("io_manager.linux_method_refused", kshm_transfer(k, KSHM_METHOD_BUFFERED |
+		KSHM_TRANSFER_IO_MANAGER, KSHM_DIR_FROM_KERNEL, buf, 64, 0, NULL), -EINVAL);
+
+	/* A fill into memory the caller may not write: refused, nothing written. */
+	ro = read_only_page();
+	if (!ro) {
+		report("readonly.page", 0, "VirtualAlloc/VirtualProtect failed");
+		return;
+	}
+	if (under_wine()) {
+		const char *why = "Wine copies the output buffer back into the caller itself, "
+				  "so the driver never sees the read-only page";
+
+		skip("out_direct.readonly_buffer_efault", why);
+		skip("neither.readonly_buffer_efault", why);
+	} else {
+		expect("out_direct.readonly_buffer_efault", kshm_transfer(k, direct,
+		       KSHM_DIR_FROM_KERNEL, ro, 4096, 1, NULL), -EFAULT);
+		expect("neither.readonly_buffer_efault", kshm_transfer(k, neither,
+		       KSHM_DIR_FROM_KERNEL, ro, 4096, 1, NULL), -EFAULT);
+	}
+	/* Reading it is fine: METHOD_IN_DIRECT locks the output buffer for reading only. */
+	memset(&t, 0, sizeof(t));
+	t.size = sizeof(t);
+	t.method = KSHM_METHOD_DIRECT;
+	t.direction = KSHM_DIR_TO_KERNEL;
+	t.user_addr = (uintptr_t)ro;
+	t.length = 4096;
+	t.checksum = kshm_checksum(ro, 4096);
+	if (under_wine())
+		skip("in_direct.readonly_buffer_reads", "Wine refuses any output buffer the caller "
+		     "cannot write (STATUS_INVALID_USER_BUFFER) before the driver sees it, "
+		     "METHOD_IN_DIRECT's too, which Windows locks for reading only");
+	else
+		expect("in_direct.readonly_buffer_reads", raw(KSHM_IOC_TRANSFER_IN_DIRECT, &t,
+							      sizeof(t), ro, 4096), 0);
+	VirtualFree(ro, 0, MEM_RELEASE);
+}
+
 /* The user-side half of the status table: every Win32 error the driver's NTSTATUSes become. */
 static void test_error_table(void)
 {
@@ -271,6 +429,7 @@ static void test_error_table(void)
 		{ ERROR_NOT_FOUND, -ENOENT, "errno.NOT_FOUND" },
 		{ ERROR_NOACCESS, -EFAULT, "errno.NOACCESS" },
 		{ ERROR_PRIVILEGE_NOT_HELD, -EPERM, "errno.PRIVILEGE_NOT_HELD" },
+		{ ERROR_CRC, -EBADMSG, "errno.CRC" },
 		{ ERROR_INVALID_HANDLE, -EBADF, "errno.INVALID_HANDLE" },
 		{ ERROR_IO_DEVICE, -EIO, "errno.IO_DEVICE" },
 		{ 0xdead, -EIO, "errno.unknown_is_EIO" },
@@ -279,6 +438,53 @@ static void test_error_table(void)
 
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		expect(table[i].name, kshm_backend_errno_of(table[i].win32), table[i].err);
+}
+
+/*
+ * Every transfer method, the driver's (a pointer in a buffered request) and
+ * the I/O manager's, does the same work as buffered: the same checksum of the
+ * caller's bytes, the same fill. Needs the driver in the caller's address
+ * space (real Windows).
+ */
+static void test_methods_agree(struct kshm *k)
+{
+	static const struct { uint32_t method; const char *name; } methods[] = {
+		{ KSHM_METHOD_DIRECT, "direct" },
+		{ KSHM_METHOD_NEITHER, "neither" },
+		{ KSHM_METHOD_DIRECT | KSHM_TRANSFER_IO_MANAGER, "io_direct" },
+		{ KSHM_METHOD_NEITHER | KSHM_TRANSFER_IO_MANAGER, "io_neither" },
+	};
+	static uint8_t buf[70000];
+	uint64_t buffered_sum = 0, sum;
+	char name[80];
+	size_t i, m;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 5 + 1);
+	expect("transfer.buffered_checksum", kshm_transfer(k, KSHM_METHOD_BUFFERED,
+		KSHM_DIR_TO_KERNEL, buf + 9, 69000, 0, &buffered_sum), 0);
+	report("transfer.buffered_checksum_is_cores", buffered_sum == kshm_checksum(buf + 9, 69000),
+	       "buffered sum differs from core's");
+	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+		sum = methods[m].method & KSHM_TRANSFER_IO_MANAGER ? buffered_sum : 0;
+		snprintf(name, sizeof(name), "transfer.%s_checksum_as_buffered", methods[m].name);
+		expect(name, kshm_transfer(k, methods[m].method, KSHM_DIR_TO_KERNEL, buf + 9, 69000, 0,
+					   &sum), 0);
+		report(name, sum == buffered_sum, "sum differs from buffered");
+	}
+	memset(buf, 0, sizeof(buf));
+	expect("transfer.buffered_fill", kshm_transfer(k, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL,
+						       buf + 9, 69000, 77, NULL), 0);
+	report("transfer.buffered_pattern", kshm_pattern_check(buf + 9, 69000, 77, 0) == 69000,
+	       "pattern not seen");
+	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+		memset(buf, 0, sizeof(buf));
+		snprintf(name, sizeof(name), "transfer.%s_fill_as_buffered", methods[m].name);
+		expect(name, kshm_transfer(k, methods[m].method, KSHM_DIR_FROM_KERNEL, buf + 9, 69000,
+					   77, NULL), 0);
+		report(name, kshm_pattern_check(buf + 9, 69000, 77, 0) == 69000 && buf[8] == 0 &&
+		       buf[69009] == 0, "pattern or surroundings differ from buffered's");
+	}
 }
 
 /* Needs a real memory manager: MDL allocation, locking, user mappings. */
@@ -622,9 +828,11 @@ int main(int argc, char **argv)
 	test_error_table();
 	test_out_direct();
 	test_guarded_faults();
+	test_io_manager_methods(k);
 	test_channel_protocol(k);
 	if (full) {
 		test_memory(k);
+		test_methods_agree(k);
 		test_channel_memory(k);
 	} else {
 		const char *why = "needs a real memory manager (Wine stubs MDL allocation, "
@@ -632,7 +840,7 @@ int main(int argc, char **argv)
 
 		skip("region.create_map_fill_checksum", why);
 		skip("attach.lock_layout_fill", why);
-		skip("transfer.buffered_direct_neither", why);
+		skip("transfer.methods_agree", why);
 		skip("region.readonly_mapping", why);
 		skip("security.device_acl", "Wine does not enforce device ACLs");
 		skip("security.foreign_process_refused", "needs DuplicateHandle into a second "
