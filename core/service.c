@@ -252,8 +252,9 @@ enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissi
 	if (submissions->broken)
 		return KSHM_SERVICE_BROKEN;
 	while (req->processed < req->max_records) {
-		uint32_t left = req->max_records - (uint32_t)req->processed, handled;
-		uint32_t want = left < PROCESS_BATCH ? left : PROCESS_BATCH;
+		uint64_t left = req->max_records - req->processed;
+		uint32_t want = left < PROCESS_BATCH ? (uint32_t)left : PROCESS_BATCH;
+		uint32_t handled = 0;
 
 		end = process_batch(submissions, completions, want, &handled);
 		req->processed += handled;
