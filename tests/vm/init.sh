@@ -111,10 +111,18 @@ else
 		name=${program##*/}
 		echo "KSHM-VM-PROGRAM: $name"
 		# Shown live; the copy in /tmp is what gets counted.
+		wrap=
+		# run.sh --perf: sample the whole guest while the program runs.
+		[ -x /bin/perf ] && wrap="perf record -q -a -g -F 2000 -o /tmp/perf.data --"
 		# shellcheck disable=SC2086
-		{ timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" "$program" $KSHM_PROGRAM_ARGS; echo "$?" > /tmp/status; } 2>&1 |
+		{ timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" $wrap "$program" $KSHM_PROGRAM_ARGS; echo "$?" > /tmp/status; } 2>&1 |
 			tee "/tmp/$name.out"
 		status=$(cat /tmp/status)
+		if [ -n "$wrap" ]; then
+			echo "KSHM-VM-PERF-BEGIN"
+			perf report -i /tmp/perf.data --stdio --no-children --sort dso,sym -g none --percent-limit 0.5 2>&1
+			echo "KSHM-VM-PERF-END"
+		fi
 		summary=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p' "/tmp/$name.out" | tail -n 1)
 		skips=$(grep -c '^ok [0-9]* - .* # SKIP' "/tmp/$name.out")
 		skipped=$((skipped + skips))

@@ -7,7 +7,7 @@
 #                   [--kernel PATH --modules-build DIR] [--timeout S]
 #                   [--module KO] [--module-args "p=v ..."] [--append "..."]
 #                   [--tests "test_a test_b"] [--expect "test_a ..."]
-#                   [--accel auto|kvm|tcg] [--verbose]
+#                   [--accel auto|kvm|tcg] [--perf] [--verbose]
 #
 # Takes what make built (paths under $BUILD, default build):
 #   $BUILD/module/kshm.ko    the module (or --module)
@@ -20,6 +20,10 @@
 # Writes $BUILD/vm/initrd.cpio.gz, $BUILD/vm/serial.log and, in test mode,
 # $BUILD/results/vm.counts ("passed failed"). Exit status 0 only when every
 # check passed, the result marker was printed and the kernel reported nothing.
+#
+# --perf (bench mode): Debian's perf and the libraries it links go into the
+# guest; the program runs under `perf record -a -g` and `perf report` is
+# printed after it (where the time goes, kernel and user, in the guest).
 #
 # Kernel: /boot/vmlinuz-$KVER, KVER from scripts/kernel-version.sh unless set.
 # With --kernel (e.g. a debug kernel's bzImage) pass --modules-build, the tree
@@ -50,6 +54,7 @@ vmtest_timeout=${VMTEST_TIMEOUT:-120}
 program_timeout=${KSHM_VM_PROGRAM_TIMEOUT:-600}
 bench_args=
 bench_out=
+perf=0
 
 usage() {
 	sed -n '/^#   tests\/vm\/run.sh/,/^#$/p' "${BASH_SOURCE[0]}" | sed 's/^#//' >&2
@@ -60,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--demo) mode=demo ;;
 	--bench) mode=bench; bench_args=${2?}; shift ;;
 	--bench-out) bench_out=${2:?}; shift ;;
+	--perf) perf=1 ;;
 	--kernel) kernel=${2:?}; shift ;;
 	--modules-build) modules_build=${2:?}; shift ;;
 	--timeout) timeout_s=${2:?}; shift ;;
@@ -202,6 +208,16 @@ cp "$module" "$root/kshm.ko"
 for t in "${programs[@]}"; do
 	cp "$t" "$root/tests/"
 done
+if [ "$perf" = 1 ]; then
+	command -v perf >/dev/null 2>&1 || die "--perf needs Debian's perf on the host (apt-get install linux-perf)"
+	# perf is dynamically linked: it brings its loader and libraries along, at their paths.
+	perf_bin=$(readlink -f "$(command -v perf)")
+	for f in "$perf_bin" $(ldd "$perf_bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	ln -sf "$perf_bin" "$root/bin/perf"
+fi
 printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' \
 	> "$root/etc/passwd"
 printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' > "$root/etc/group"
