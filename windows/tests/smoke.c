@@ -531,6 +531,40 @@ static int driver_idle(struct kshm *k)
 }
 
 /*
+ * A create or attach whose reply cannot reach the caller must leave nothing
+ * behind (Linux undoes it: linux/kshm_ioctl.c new_id_offset). On Windows the
+ * I/O manager probes a METHOD_BUFFERED output buffer for writing before the
+ * driver sees the request, so a read-only one fails first and nothing is
+ * created. Needs regions that can be created (real Windows).
+ */
+static void test_undeliverable_reply(struct kshm *k)
+{
+	static uint8_t buf[8192];
+	struct kshm_region_create c;
+	struct kshm_buffer_attach a;
+	uint8_t *ro = read_only_page();
+
+	if (!ro) {
+		report("reply.readonly_page", 0, "VirtualAlloc/VirtualProtect failed");
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.length = 4096;
+	expect("reply.create_readonly_reply_efault", raw(KSHM_IOC_REGION_CREATE, &c, sizeof(c), ro,
+							 sizeof(c)), -EFAULT);
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.user_addr = (uintptr_t)buf;
+	a.length = sizeof(buf);
+	expect("reply.attach_readonly_reply_efault", raw(KSHM_IOC_BUFFER_ATTACH, &a, sizeof(a), ro,
+							 sizeof(a)), -EFAULT);
+	report("reply.undeliverable_leaves_nothing", driver_idle(k),
+	       "a region outlived its undeliverable reply");
+	VirtualFree(ro, 0, MEM_RELEASE);
+}
+
+/*
  * The channel requests as far as a host without a memory manager can take
  * them: every validation core/ makes before memory is involved, the id
  * lookups, the request sizes, and that a create the host cannot back leaves
@@ -833,6 +867,7 @@ int main(int argc, char **argv)
 	if (full) {
 		test_memory(k);
 		test_methods_agree(k);
+		test_undeliverable_reply(k);
 		test_channel_memory(k);
 	} else {
 		const char *why = "needs a real memory manager (Wine stubs MDL allocation, "
@@ -841,6 +876,8 @@ int main(int argc, char **argv)
 		skip("region.create_map_fill_checksum", why);
 		skip("attach.lock_layout_fill", why);
 		skip("transfer.methods_agree", why);
+		skip("reply.undeliverable_leaves_nothing", "Wine cannot create regions, and its "
+		     "client side refuses a read-only output buffer before the driver sees it");
 		skip("region.readonly_mapping", why);
 		skip("security.device_acl", "Wine does not enforce device ACLs");
 		skip("security.foreign_process_refused", "needs DuplicateHandle into a second "
