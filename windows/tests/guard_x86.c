@@ -98,6 +98,19 @@ static void put_hex(u32 v)
 	put(buf);
 }
 
+static void put_uint(u32 v)
+{
+	char buf[11];
+	int i = 10;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(buf + i);
+}
+
 static __attribute__((noreturn)) void exit_with(int code)
 {
 	for (;;)
@@ -380,19 +393,17 @@ static void run(void)
 void start_c(u32 top) __asm__("_start_c");
 void start_c(u32 top)
 {
-	static char line[] = "guard_x86: 00 passed, 00 failed\n";
-
 	stack_top = top;
 	if (setup_fs() != 0) {
 		put("FAIL guard_x86.setup: set_thread_area failed\n");
 		exit_with(1);
 	}
 	run();
-	line[11] = (char)('0' + passes / 10);
-	line[12] = (char)('0' + passes % 10);
-	line[22] = (char)('0' + failures / 10);
-	line[23] = (char)('0' + failures % 10);
-	put(line);
+	put("guard_x86: ");
+	put_uint(passes);
+	put(" passed, ");
+	put_uint(failures);
+	put(" failed\n");
 	exit_with(failures ? 1 : 0);
 }
 
