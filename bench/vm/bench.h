@@ -23,6 +23,7 @@ struct bench_opts {
 	double seconds;		/* how long one method runs for one figure */
 	int repeats;
 	int quick;
+	const char *methods;	/* comma list: only these methods run (NULL: all) */
 };
 
 /* A method's timed loop: does `want` units of work (at least one), returns the count done, or -errno. */

@@ -4,6 +4,7 @@
  * (bench/run.sh boots it). Every figure is one KSHM-BENCH line (bench.h).
  *
  *   kshm_vmbench [--quick] [--seconds S] [--repeats N] [--cases a,b,...]
+ *                [--methods a,b,...]
  *
  * Cases: bulk, setup, messages, submissions, scaling. The last line is
  * "N passed, N failed" (cases that ran to the end / that failed).
@@ -40,6 +41,21 @@ int bench_fail(const char *case_name, const char *method, uint64_t size, int err
 	return err;
 }
 
+static int selected(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = list;
+
+	if (!list)
+		return 1;
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
 long long bench_in_batches(void *ctx, long long want, uint64_t batch,
 			   int (*chunk)(void *ctx, uint64_t n))
 {
@@ -62,6 +78,9 @@ int bench_rate(const struct bench_opts *opts, const char *case_name, const char 
 {
 	long long want = 1, done = 0, warm;
 	double start, elapsed = 0;
+
+	if (!selected(opts->methods, method))
+		return 0;
 
 	/* One step untimed: first-touch faults and cold caches are not the method's steady cost. */
 	warm = step(ctx, 1);
@@ -94,21 +113,6 @@ static const struct {
 	{ "scaling", bench_scaling },
 };
 
-static int selected(const char *list, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = list;
-
-	if (!list)
-		return 1;
-	while ((p = strstr(p, name))) {
-		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
-			return 1;
-		p += len;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct bench_opts opts = { .device = "/dev/kshm", .seconds = 0.25, .repeats = 5 };
@@ -125,8 +129,10 @@ int main(int argc, char **argv)
 			opts.repeats = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--cases") && i + 1 < argc) {
 			only = argv[++i];
+		} else if (!strcmp(argv[i], "--methods") && i + 1 < argc) {
+			opts.methods = argv[++i];
 		} else {
-			fprintf(stderr, "usage: kshm_vmbench [--quick] [--seconds S] [--repeats N] [--cases a,b]\n");
+			fprintf(stderr, "usage: kshm_vmbench [--quick] [--seconds S] [--repeats N] [--cases a,b] [--methods a,b]\n");
 			return 2;
 		}
 	}
