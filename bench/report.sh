@@ -210,8 +210,9 @@ plot scale_procs "Processes streaming 64 B records at once: total rate" "process
 	echo
 	echo "| group | case | method | size | batch | median | min | max | unit |"
 	echo "|---|---|---|---|---|---|---|---|---|"
-	awk '{ split($1, k, "|"); printf "| %s | %s | %s | %s | %s | %.4g | %.4g | %.4g | %s |\n", \
-		k[1], k[2], k[3], k[4], k[5], $4, $3, $5, k[6] }' "$work/figures"
+	tr '|' ' ' < "$work/figures" | sort -k1,1 -k2,2 -k3,3 -k4,4n -k5,5n |
+		awk '{ printf "| %s | %s | %s | %s | %s | %.4g | %.4g | %.4g | %s |\n", \
+			$1, $2, $3, $4, $5, $9, $8, $10, $6 }'
 	echo
 	echo "Cases (what each method does: bench/README.md): \`bulk_u2k\` the kernel checksums N bytes"
 	echo "of the process's, \`bulk_k2u\` the kernel writes N bytes for it; \`setup_*\` a region's"
