@@ -45,6 +45,7 @@ struct kshm_channel {
 	struct mutex consume_lock;	/* submissions: the kernel's consumer side */
 	wait_queue_head_t space_wq;	/* events: a producer waiting for room */
 	atomic_t kicks;			/* events: KSHM_IOC_CHANNEL_KICKs so far */
+	bool closed;			/* destroyed or its file released: wait for nothing more */
 	struct kshm_notify *notify;
 	struct kshm_region *region;	/* the region holding the ring's pages */
 };
@@ -113,6 +114,17 @@ void kshm_channel_free(struct kshm_channel *channel)
 	kshm_notify_put(channel->notify);
 	mutex_destroy(&channel->consume_lock);
 	kfree(channel);
+}
+
+/*
+ * The channel's id is gone (destroy, or the file's release) while calls or
+ * mappings may still hold it: a generator waiting for room stops waiting,
+ * since nobody can ask for its records any more.
+ */
+void kshm_channel_close(struct kshm_channel *channel)
+{
+	WRITE_ONCE(channel->closed, true);
+	wake_up_interruptible(&channel->space_wq);
 }
 
 /*
@@ -215,7 +227,7 @@ EXPORT_SYMBOL_GPL(kshm_channel_put);
 /*
  * Sleep until the consumer kicks us after releasing room (it does so only
  * when it sees our flag), at most a second: a consumer that never kicks
- * costs latency, not a hang.
+ * costs latency, not a hang. A closed channel ends the wait for good.
  */
 static bool wait_for_space(struct kshm_service_channel *sc, u32 len)
 {
@@ -225,9 +237,10 @@ static bool wait_for_space(struct kshm_service_channel *sc, u32 len)
 
 	if (kshm_service_prepare_wait_space(sc, len))
 		left = wait_event_interruptible_timeout(channel->space_wq,
-							atomic_read(&channel->kicks) != kicks, HZ);
+							atomic_read(&channel->kicks) != kicks ||
+							READ_ONCE(channel->closed), HZ);
 	kshm_service_finish_wait_space(sc);
-	return left >= 0;
+	return left >= 0 && !READ_ONCE(channel->closed);
 }
 
 static bool caller_killed(void)
@@ -275,6 +288,7 @@ long kshm_channel_kick(struct kshm_region *region)
 long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req)
 {
 	struct kshm_channel *channel = region->channel;
+	enum kshm_service_end end;
 	int err;
 
 	if (!channel || channel->sc.kind != KSHM_CHANNEL_EVENTS)
@@ -283,7 +297,11 @@ long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_gener
 		req, kshm_ring_max_payload(&channel->sc.ring)));
 	if (err)
 		return err;
-	return service_errno(kshm_service_generate(&channel->sc, req));
+	end = kshm_service_generate(&channel->sc, req);
+	/* Stopped because the channel was destroyed under it, not by a signal. */
+	if (end == KSHM_SERVICE_INTERRUPTED && READ_ONCE(channel->closed))
+		return -ECANCELED;
+	return service_errno(end);
 }
 
 long kshm_channel_process(struct kshm_region *sub_region, struct kshm_region *comp_region,

@@ -95,6 +95,7 @@ int kshm_work_checksum(const void *src, u64 len, u64 *checksum);
 struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_channel_create *req,
 				     u64 alloc_bytes, const struct kshm_limits *limits);
 void kshm_channel_free(struct kshm_channel *channel);
+void kshm_channel_close(struct kshm_channel *channel);
 bool kshm_channel_user_writable(const struct kshm_channel *channel, pgoff_t first_page,
 				pgoff_t nr_pages);
 long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req);

@@ -15,6 +15,14 @@ int kshm_file_init(struct kshm_file *kf)
 	return 0;
 }
 
+/* Drop the file's reference to a region whose id is gone; a channel's waiters stop waiting. */
+static void kshm_file_forget(struct kshm_region *region)
+{
+	if (region->channel)
+		kshm_channel_close(region->channel);
+	kshm_region_put(region);
+}
+
 /* Runs at the last close, after every mapping is gone (each VMA holds the file). */
 void kshm_file_release_all(struct kshm_file *kf)
 {
@@ -23,7 +31,7 @@ void kshm_file_release_all(struct kshm_file *kf)
 
 	xa_for_each(&kf->regions, id, region) {
 		xa_erase(&kf->regions, id);
-		kshm_region_put(region);
+		kshm_file_forget(region);
 	}
 	xa_destroy(&kf->regions);
 	kshm_notify_put(kf->notify);
@@ -72,6 +80,6 @@ int kshm_file_remove(struct kshm_file *kf, u32 id)
 	if (!region)
 		return -ENOENT;
 	atomic_dec(&kf->nr_regions);
-	kshm_region_put(region);
+	kshm_file_forget(region);
 	return 0;
 }

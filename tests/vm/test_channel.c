@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <kshm.h>
@@ -364,6 +365,35 @@ TEST(kill_blocked_generator)
 	expect_ok(kill(pid, SIGKILL));
 	expect(waitpid(pid, &status, 0) == pid);
 	expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	expect(guest_counters_drain());
+}
+
+/*
+ * A generator blocked for room in a channel whose id another thread destroys
+ * stops waiting (ECANCELED) instead of holding the channel until the process
+ * dies.
+ */
+TEST(destroy_under_blocked_generator)
+{
+	struct generator g = { .count = 1000000, .record_bytes = 64 };
+	struct kshm_region_destroy d = { .size = sizeof(d) };
+	struct timespec deadline;
+	struct kshm *k;
+	pthread_t thread;
+	int fd;
+
+	expect_ok(kshm_open(NULL, &k));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &g.events));
+	fd = (int)kshm_native_handle(k);
+	expect_ok(pthread_create(&thread, NULL, generate_thread, &g));
+	usleep(300000);
+	d.id = kshm_channel_id(g.events);
+	expect_ok(guest_ioctl(fd, KSHM_IOC_REGION_DESTROY, &d));
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	expect(pthread_timedjoin_np(thread, NULL, &deadline) == 0);
+	expect_err(g.err, -ECANCELED);
+	kshm_close(k);
 	expect(guest_counters_drain());
 }
 
