@@ -99,6 +99,12 @@ static void wake_consumer(struct kshm_service_channel *sc)
 		KeSetEvent(event, IO_NO_INCREMENT, FALSE);
 }
 
+/* The channel left its handle: nobody can consume or kick any more. */
+static bool channel_gone(struct kshm_channel *channel)
+{
+	return *(volatile BOOLEAN *)&channel->views_gone;
+}
+
 static bool caller_killed(void)
 {
 	return PsIsThreadTerminating(PsGetCurrentThread());
@@ -121,7 +127,8 @@ static bool wait_for_space(struct kshm_service_channel *sc, uint32_t len)
 		status = KeWaitForSingleObject(&to_channel(sc)->space_event, Executive, UserMode,
 					       TRUE, &timeout);
 	kshm_service_finish_wait_space(sc);
-	return status != STATUS_USER_APC && status != STATUS_ALERTED && !caller_killed();
+	return status != STATUS_USER_APC && status != STATUS_ALERTED && !caller_killed() &&
+	       !channel_gone(to_channel(sc));
 }
 
 static const struct kshm_service_ops kshm_service_ops = {
@@ -193,6 +200,8 @@ void kshm_channel_remove_views(struct kshm_channel *channel)
 	}
 	channel->views_gone = TRUE;
 	ExReleaseFastMutex(&channel->views_lock);
+	/* A generator waiting for room stops waiting (STATUS_REQUEST_ABORTED). */
+	KeSetEvent(&channel->space_event, IO_NO_INCREMENT, FALSE);
 }
 
 /* A channel over a fresh region of alloc_bytes (validated: 2 header pages + a power of two). */
@@ -279,8 +288,13 @@ NTSTATUS kshm_ioctl_channel_generate(struct kshm_handle *handle, union kshm_requ
 		return status;
 	status = kshm_status_to_ntstatus(kshm_validate_channel_generate(
 		g, kshm_ring_max_payload(&region->channel->sc.ring)));
-	if (NT_SUCCESS(status))
-		status = service_status(kshm_service_generate(&region->channel->sc, g));
+	if (NT_SUCCESS(status)) {
+		enum kshm_service_end end = kshm_service_generate(&region->channel->sc, g);
+
+		/* Stopped because the channel was destroyed under it (ECANCELED, as on Linux). */
+		status = end == KSHM_SERVICE_INTERRUPTED && channel_gone(region->channel) ?
+			 STATUS_REQUEST_ABORTED : service_status(end);
+	}
 	kshm_region_put(region);
 	return status;
 }
