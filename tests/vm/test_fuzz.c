@@ -333,6 +333,17 @@ static void op_transfer(struct worker *w)
 	t.method = (uint32_t)below(&w->rng, 5);
 	t.direction = (uint32_t)below(&w->rng, 4);
 	t.user_addr = address_and_length(w, &t.length);
+	/* The same bytes through read(2), the character-device path (the VFS caps a read near 2 GiB). */
+	if (below(&w->rng, 4) == 0) {
+		ssize_t got = read(pick_fd(w), (void *)(uintptr_t)t.user_addr, (size_t)t.length);
+
+		if (got > 0 && (uint64_t)got != t.length && t.length < (1ULL << 30)) {
+			printf("# fuzz: read of %llu bytes returned %zd\n",
+			       (unsigned long long)t.length, got);
+			_exit(1);
+		}
+		return;
+	}
 	guest_ioctl(pick_fd(w), KSHM_IOC_TRANSFER, &t);
 }
 
