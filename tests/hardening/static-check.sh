@@ -31,7 +31,7 @@ verdict() {	# name log: clean when the log holds no finding
 # sparse: the module staged into its own tree, so the real build stays as it is.
 if command -v sparse >/dev/null 2>&1; then
 	make --no-print-directory -s module-stage MODULE_DIR="$out/module" BUILD="$BUILD"
-	make -s -C "$KDIR" M="$(pwd)/$out/module" C=2 modules > "$out/sparse.log" 2>&1
+	make -s -C "$KDIR" M="$(realpath "$out/module")" C=2 modules > "$out/sparse.log" 2>&1
 	status=$?
 	if [ $status -eq 0 ] && ! grep -qE ': (warning|error):' "$out/sparse.log"; then
 		verdict "sparse (make C=2) on the module" ok
