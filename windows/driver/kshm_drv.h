@@ -51,6 +51,7 @@ struct kshm_region {
 struct kshm_handle {
 	LIST_ENTRY all_link;		/* in kshm_handles, under kshm_handles_lock */
 	FAST_MUTEX lock;		/* regions, nr_regions, next_id */
+	FAST_MUTEX release_lock;	/* one kshm_handle_release_all at a time */
 	LIST_ENTRY regions;
 	uint32_t nr_regions;
 	uint32_t next_id;		/* cyclic, like the Linux xarray cursor */

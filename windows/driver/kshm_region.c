@@ -308,7 +308,7 @@ static void remove_user_view(struct kshm_handle *handle, struct kshm_region *reg
  * duplicate of its handle lives on in another process (then no CLEANUP comes
  * before the owner's address space goes, and locked pages would outlive it:
  * bugcheck PROCESS_HAS_LOCKED_PAGES). Lock order: kshm_handles_lock, then a
- * handle's lock.
+ * handle's release_lock, then its lock.
  */
 static LIST_ENTRY kshm_handles;
 static FAST_MUTEX kshm_handles_lock;
@@ -350,6 +350,7 @@ void kshm_handles_stop(void)
 void kshm_handle_init(struct kshm_handle *handle, PEPROCESS owner)
 {
 	ExInitializeFastMutex(&handle->lock);
+	ExInitializeFastMutex(&handle->release_lock);
 	InitializeListHead(&handle->regions);
 	handle->next_id = 1;
 	ObReferenceObject(owner);
@@ -370,17 +371,25 @@ void kshm_handle_destroy(struct kshm_handle *handle)
 	ExFreePool(handle);
 }
 
-/* CLEANUP and CLOSE, PASSIVE_LEVEL; nothing else uses the handle any more. */
+/*
+ * CLEANUP and CLOSE (PASSIVE_LEVEL), and the owner's exit notification
+ * (APC_LEVEL, under kshm_handles_lock). One at a time, whole: a CLEANUP from
+ * a duplicate in another process may run while the owner exits, and the
+ * notification must not find the list empty and return while that CLEANUP
+ * still holds a region it took off the list, with views or locked pages in
+ * the owner, whose address space goes once the notification returns.
+ */
 void kshm_handle_release_all(struct kshm_handle *handle)
 {
 	struct kshm_region *region;
 	PLIST_ENTRY entry;
 
+	ExAcquireFastMutex(&handle->release_lock);
 	for (;;) {
 		ExAcquireFastMutex(&handle->lock);
 		if (IsListEmpty(&handle->regions)) {
 			ExReleaseFastMutex(&handle->lock);
-			return;
+			break;
 		}
 		entry = RemoveHeadList(&handle->regions);
 		handle->nr_regions--;
@@ -389,6 +398,7 @@ void kshm_handle_release_all(struct kshm_handle *handle)
 		remove_user_view(handle, region);
 		kshm_region_put(region);
 	}
+	ExReleaseFastMutex(&handle->release_lock);
 }
 
 static struct kshm_region *find_locked(struct kshm_handle *handle, uint32_t id)
