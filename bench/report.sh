@@ -224,7 +224,9 @@ plot scale_procs "Processes streaming 64 B records at once: total rate" "process
 	echo
 	cat "$work/plots.md"
 } > "$out/$name.md"
-ln -sfn "$name.md" "$out/latest.md"
+# A copy, not a symlink: web views of the repository show a symlink as its target's name.
+rm -f "$out/latest.md"
+cp "$out/$name.md" "$out/latest.md"
 
 echo "bench: report $out/$name.md, $(wc -l < "$work/figures") figures, $(wc -l < "$work/ratios") ratios"
 awk '{ printf "bench:   %-34s %.3gx (min %.3g, max %.3g, %d repeats)\n", $1, $4, $3, $5, $2 }' "$work/ratios"
