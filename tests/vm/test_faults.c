@@ -17,6 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <kshm/channel.h>
+
 #include "guest_util.h"
 #include "vmtest.h"
 
@@ -284,6 +286,49 @@ TEST(transfers_survive_each_allocation_failing)
 
 		expect(fail_each_allocation(transfer, nothing_to_undo, &t) > 0);
 	}
+	free(buf);
+}
+
+static long create_channel(int fd, void *ctx)
+{
+	struct kshm_channel_create *c = ctx;
+
+	*c = (struct kshm_channel_create){ .size = sizeof(*c), .kind = KSHM_CHANNEL_EVENTS,
+					   .data_bytes = 4 * guest_page() };
+	return guest_ioctl(fd, KSHM_IOC_CHANNEL_CREATE, c);
+}
+
+static long destroy_channel(int fd, void *ctx)
+{
+	return destroy_id(fd, ((struct kshm_channel_create *)ctx)->id);
+}
+
+TEST(channel_create_survives_each_allocation_failing)
+{
+	struct kshm_channel_create c;
+
+	injection_setup();
+	expect(fail_each_allocation(create_channel, destroy_channel, &c) > 0);
+}
+
+/* read(2): one message per call through the same bounce buffer as a buffered transfer. */
+static long read_message(int fd, void *ctx)
+{
+	ssize_t got = read(fd, ctx, 3 * 4096 + 5);
+
+	if (got < 0)
+		return -errno;
+	return got == 3 * 4096 + 5 ? 0 : -EIO;
+}
+
+TEST(read_survives_each_allocation_failing)
+{
+	uint8_t *buf = malloc(3 * 4096 + 5);
+
+	injection_setup();
+	expect(buf != NULL);
+	memset(buf, 0, 3 * 4096 + 5);
+	expect(fail_each_allocation(read_message, nothing_to_undo, buf) > 0);
 	free(buf);
 }
 
