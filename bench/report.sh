@@ -52,6 +52,20 @@ REQUIRED='native_ring_vs_ck_ring_8B native_ring_vs_pipe_64B native_ring_4KiB_vs_
 vm_ring_vs_ioctl_k2u_64B vm_submit_vs_ioctl_u2k_64B vm_ring_vs_bpf_ringbuf_64B
 vm_region_vs_buffered_1MiB vm_region_vs_memcpy_1MiB'
 
+# In-VM figures are shown relative to a method measured in the same boot:
+# case | reference: case method size ("same": this figure's; size 0 falls back to 8) batch | what that is
+REFS='
+bulk_u2k|bulk_u2k buffered same 1|a buffered-copy ioctl of the same size
+bulk_k2u|bulk_k2u buffered same 1|a buffered-copy ioctl of the same size
+setup_create_map|setup_create_map region 4096 1|the same at 4 KiB
+setup_attach|setup_attach attach 4096 1|the same at 4 KiB
+setup_destroy|setup_destroy both 4096 1|the same at 4 KiB
+msg_k2u|msg_k2u ioctl same 1|one ioctl per message of the same size
+msg_u2k|msg_u2k ioctl same 1|one ioctl per request of the same size (io_uring NOPs: of 8 B)
+scale_regions|scale_regions region 1 1|one region
+scale_procs|scale_procs ioctl same 1|one ioctl per record, as many processes
+'
+
 mkdir -p "$out/plots"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -75,6 +89,23 @@ summarise() {
 # Figures: group|case|method|size|batch|unit n min median max
 awk '{ printf "%s|%s|%s|%s|%s|%s %s\n", $2, $3, $4, $5, $6, $9, $8 }' "$lines" |
 	summarise > "$work/figures"
+
+# In-VM figures relative to their reference, repeat by repeat:
+# vm|case|method|size|batch|unit n min median max (unit: what the ratio is of, rate or cost)
+printf '%s\n' "$REFS" | awk -F'|' 'NF == 3 { print $1, $2 }' > "$work/refs"
+awk 'NR == FNR { rc[$1] = $2; rm[$1] = $3; rs[$1] = $4; rb[$1] = $5; next }
+	$2 == "vm" { n++; c[n] = $3; m[n] = $4; s[n] = $5; b[n] = $6; r[n] = $7; v[n] = $8; u[n] = $9
+		     val[$3, $4, $5, $6, $7] = $8 }
+	END {
+		for (i = 1; i <= n; i++) {
+			if (!(c[i] in rc)) continue
+			size = rs[c[i]] == "same" ? (s[i] == 0 ? 8 : s[i]) : rs[c[i]]
+			k = rc[c[i]] SUBSEP rm[c[i]] SUBSEP size SUBSEP rb[c[i]] SUBSEP r[i]
+			if (!(k in val) || val[k] <= 0) continue
+			printf "vm|%s|%s|%s|%s|%s %.6g\n", c[i], m[i], s[i], b[i],
+				u[i] == "ns" ? "cost" : "rate", v[i] / val[k]
+		}
+	}' "$work/refs" "$lines" | summarise > "$work/relative"
 
 # Ratios, repeat by repeat: key n min median max
 printf '%s\n' "$RATIOS" | awk -F'|' 'NF == 4 { print $1, $2, $3 }' > "$work/spec"
@@ -123,9 +154,10 @@ json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')";
 
 # ---- plots ----
 # One data file per plotted line: x median (the x of scale_* cases is a count).
+# The in-VM figures relative to their reference (the absolute ones are emulated time).
 plot_data() {	# plot_data CASE METHOD BATCH(or max: the largest measured at each x) FILE
 	awk -v c="$1" -v m="$2" -v b="$3" '{ split($1, k, "|") }
-		k[2] == c && k[3] == m && (b == "max" || k[5] == b) { print k[4], k[5], $4 }' "$work/figures" |
+		k[2] == c && k[3] == m && (b == "max" || k[5] == b) { print k[4], k[5], $4 }' "$work/relative" |
 		sort -k1,1n -k2,2n | awk '{ y[$1] = $3 } END { for (x in y) print x, y[x] }' | sort -n > "$4"
 }
 plot() {	# plot FILE-STEM TITLE XLABEL YLABEL LOGX "title:case:method:batch ..."
@@ -147,7 +179,7 @@ plot() {	# plot FILE-STEM TITLE XLABEL YLABEL LOGX "title:case:method:batch ..."
 		{ x = $1; u = ""; split("K M G", units, " ")
 		  for (i = 1; i <= 3 && x >= 1024 && x % 1024 == 0; i++) { x /= 1024; u = units[i] }
 		  printf "%s\"%s%s\" %s", (NR > 1 ? ", " : ""), x, u, $1 }')
-	for term in "svg size 800,500 dynamic" "pngcairo size 800,500"; do
+	for term in "svg size 900,500 dynamic" "pngcairo size 900,500"; do
 		local ext=${term%% *}
 		ext=${ext%cairo}
 		gnuplot <<-EOF
@@ -160,7 +192,7 @@ plot() {	# plot FILE-STEM TITLE XLABEL YLABEL LOGX "title:case:method:batch ..."
 		set grid
 		set xtics ($tics)
 		set offsets graph 0.03, graph 0.03, 0, 0
-		set format y '%.0s%c'
+		set format y '%g'
 		$([ "$logx" = 1 ] && echo "set logscale x 2")
 		set logscale y
 		plot $cmd
@@ -170,18 +202,23 @@ plot() {	# plot FILE-STEM TITLE XLABEL YLABEL LOGX "title:case:method:batch ..."
 }
 : > "$work/plots.md"
 for dir in u2k k2u; do
-	plot "bulk_$dir" "Bulk $dir: bytes/s by transfer size (higher is better)" "bytes per call" "bytes/s" 1 \
+	plot "bulk_$dir" "Bulk $dir: bytes/s vs the buffered ioctl (higher is better)" \
+		"bytes per call" "x buffered ioctl, same size" 1 \
 		"buffered:bulk_$dir:buffered:1 direct:bulk_$dir:direct:1 region:bulk_$dir:region:1 attach:bulk_$dir:attach:1 memcpy:bulk_$dir:memcpy:1"
 done
-plot setup "Set-up cost by region size (lower is better)" "region bytes" "ns per operation" 1 \
+plot setup "Set-up cost by region size, vs 4 KiB (how it grows)" "region bytes" "x its cost at 4 KiB" 1 \
 	"create+map+touch:setup_create_map:region:1 attach(pin+map):setup_attach:attach:1 destroy(both):setup_destroy:both:1"
-plot msg_k2u "Kernel->process messages by record size (higher is better)" "record bytes" "messages/s" 1 \
+plot msg_k2u "Kernel->process messages/s vs one ioctl each (higher is better)" \
+	"record bytes" "x ioctl per message, same size" 1 \
 	"ring_(a_ringful_per_call):msg_k2u:ring:max ring_(batch_16):msg_k2u:ring:16 ring_(batch_1):msg_k2u:ring:1 bpf_ringbuf_(as_many):msg_k2u:bpf_ringbuf:max ioctl:msg_k2u:ioctl:1 read:msg_k2u:read:1 pipe:msg_k2u:pipe:1"
-plot msg_u2k "Process->kernel requests by record size (higher is better)" "record bytes" "requests/s" 1 \
+plot msg_u2k "Process->kernel requests/s vs one ioctl each (higher is better)" \
+	"record bytes" "x ioctl per request, same size" 1 \
 	"ring_(up_to_256_per_call):msg_u2k:ring:max ring_(batch_16):msg_u2k:ring:16 ring_(batch_1):msg_u2k:ring:1 ioctl:msg_u2k:ioctl:1"
-plot scale_regions "Regions per handle: cost per region (create, touch, checksum, destroy)" "regions on one handle" "ns per region" 1 \
+plot scale_regions "Cost per region (create, touch, checksum, destroy) vs one region" \
+	"regions on one handle" "x the cost with one region" 1 \
 	"64_KiB_regions:scale_regions:region:1"
-plot scale_procs "Processes streaming 64 B records at once: total rate" "processes" "messages/s (sum)" 0 \
+plot scale_procs "P processes streaming 64 B records: total rate vs ioctl per record" \
+	"processes" "x ioctl per record, as many processes" 0 \
 	"ring:scale_procs:ring:256 ioctl:scale_procs:ioctl:1"
 
 # ---- the report ----
@@ -206,13 +243,26 @@ plot scale_procs "Processes streaming 64 B records at once: total rate" "process
 		<(printf '%s\n' "$RATIOS" | awk -F'|' 'NF == 4') "$work/ratios"
 	[ -z "$missing" ] || { echo; echo "Missing (no figure to compare):$missing"; }
 	echo
-	echo "## Figures (min / median / max over the repeats)"
+	echo "## Native figures (on the host; min / median / max over the repeats)"
 	echo
-	echo "| group | case | method | size | batch | median | min | max | unit |"
+	echo "| case | method | size | batch | median | min | max | unit |"
+	echo "|---|---|---|---|---|---|---|---|"
+	tr '|' ' ' < "$work/figures" | awk '$1 == "native"' | sort -k2,2 -k3,3 -k4,4n -k5,5n |
+		awk '{ printf "| %s | %s | %s | %s | %.4g | %.4g | %.4g | %s |\n", \
+			$2, $3, $4, $5, $9, $8, $10, $6 }'
+	echo
+	echo "## In-VM figures, relative to a method of the same boot (min / median / max)"
+	echo
+	echo "Each figure divided by its reference's, repeat by repeat: for a rate, above 1 is faster"
+	echo "than the reference; for a cost, above 1 is costlier. The absolute figures (emulated"
+	echo "time) are in latest.json."
+	echo
+	echo "| case | method | size | batch | of | median | min | max | relative to |"
 	echo "|---|---|---|---|---|---|---|---|---|"
-	tr '|' ' ' < "$work/figures" | sort -k1,1 -k2,2 -k3,3 -k4,4n -k5,5n |
-		awk '{ printf "| %s | %s | %s | %s | %s | %.4g | %.4g | %.4g | %s |\n", \
-			$1, $2, $3, $4, $5, $9, $8, $10, $6 }'
+	tr '|' ' ' < "$work/relative" | sort -k2,2 -k3,3 -k4,4n -k5,5n |
+		awk 'NR == FNR { split($0, f, "|"); what[f[1]] = f[3]; next }
+		{ printf "| %s | %s | %s | %s | %s | %.3g | %.3g | %.3g | %s |\n", \
+			$2, $3, $4, $5, $6, $9, $8, $10, what[$2] }' <(printf '%s\n' "$REFS" | awk -F'|' 'NF == 3') -
 	echo
 	echo "Cases (what each method does: bench/README.md): \`bulk_u2k\` the kernel checksums N bytes"
 	echo "of the process's, \`bulk_k2u\` the kernel writes N bytes for it; \`setup_*\` a region's"
