@@ -128,6 +128,13 @@ uint32_t kshm_channel_max_payload(const struct kshm_channel *channel);
 /* Events: the next record (0), none yet (-EAGAIN), or a corrupt ring (-EIO). */
 int kshm_channel_peek(struct kshm_channel *channel, struct kshm_record *record);
 void kshm_channel_advance(struct kshm_channel *channel, const struct kshm_record *record);
+/*
+ * Events, a batch: up to `max` records, each already advanced past; returns
+ * how many (0: none yet), or -EIO on a corrupt ring before the first. The
+ * payloads stay valid until kshm_channel_release(), which frees them all.
+ */
+int kshm_channel_read_batch(struct kshm_channel *channel, struct kshm_record *records,
+			    unsigned int max);
 /* Give the space of every record advanced past back to the kernel (once per batch). */
 void kshm_channel_release(struct kshm_channel *channel);
 /*

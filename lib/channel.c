@@ -6,6 +6,7 @@
  * read.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #include "api.h"
@@ -111,6 +112,32 @@ int kshm_channel_peek(struct kshm_channel *channel, struct kshm_record *record)
 	record->len = entry.len;
 	record->payload = entry.payload;
 	return 0;
+}
+
+/* One call for many records: the per-record cost is the ring's, not the call's. */
+int kshm_channel_read_batch(struct kshm_channel *channel, struct kshm_record *records,
+			    unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (!channel || (!records && max) || channel->kind != KSHM_CHANNEL_EVENTS ||
+	    max > INT_MAX)
+		return -EINVAL;
+	while (n < max) {
+		struct kshm_ring_entry entry;
+		enum kshm_status status = kshm_ring_peek(&channel->ring, &entry);
+
+		if (status == KSHM_ERR_NOENT)
+			break;
+		if (status)	/* reported now if nothing was read, else at the next call */
+			return n ? (int)n : status_to_errno(status);
+		records[n].type = entry.type;
+		records[n].len = entry.len;
+		records[n].payload = entry.payload;
+		kshm_ring_advance(&channel->ring, &entry);
+		n++;
+	}
+	return (int)n;
 }
 
 void kshm_channel_advance(struct kshm_channel *channel, const struct kshm_record *record)

@@ -43,11 +43,11 @@ struct sub_ctx {
 static int ring_chunk(void *ctx, uint64_t n)
 {
 	struct sub_ctx *c = ctx;
-	uint64_t i, first = c->seq, processed = 0;
-	struct kshm_record rec;
-	int err;
+	uint64_t first = c->seq, processed = 0, k;
+	struct kshm_record recs[64];
+	int err, got, i;
 
-	for (i = 0; i < n; i++) {
+	for (k = 0; k < n; k++) {
 		void *payload;
 
 		err = kshm_channel_reserve(c->sub, c->size, 1, &payload);
@@ -63,17 +63,18 @@ static int ring_chunk(void *ctx, uint64_t n)
 		return err;
 	if (processed != n)
 		return -EILSEQ;
-	while ((err = kshm_channel_peek(c->comp, &rec)) == 0) {
-		struct kshm_completion done;
+	while ((got = kshm_channel_read_batch(c->comp, recs, 64)) > 0) {
+		for (i = 0; i < got; i++) {
+			struct kshm_completion done;
 
-		memcpy(&done, rec.payload, sizeof(done));
-		if (done.user_data != first++ || done.len != c->size)
-			return -EILSEQ;
-		kshm_channel_advance(c->comp, &rec);
+			memcpy(&done, recs[i].payload, sizeof(done));
+			if (done.user_data != first++ || done.len != c->size)
+				return -EILSEQ;
+		}
 	}
 	kshm_channel_release(c->comp);
-	if (err != -EAGAIN)
-		return err;
+	if (got < 0)
+		return got;
 	return first == c->seq ? 0 : -EILSEQ;
 }
 

@@ -91,6 +91,41 @@ TEST(events_mixed_sizes_wrap_around)
 	stream_events(2 * PAGE - 8, 100);	/* the largest record of a 4-page ring */
 }
 
+/* Batch reads: every record once, in order, across wrap-around; bad arguments refused. */
+TEST(events_read_batch)
+{
+	struct kshm_channel *events, *sub;
+	struct kshm_record recs[7];
+	uint64_t seq = 0, round;
+	struct kshm *k;
+
+	expect_ok(kshm_open(NULL, &k));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, PAGE, &sub));
+	expect(kshm_channel_read_batch(events, recs, 7) == 0);
+	expect(kshm_channel_read_batch(events, NULL, 0) == 0);
+	expect_err(kshm_channel_read_batch(events, NULL, 1), -EINVAL);
+	expect_err(kshm_channel_read_batch(sub, recs, 7), -EINVAL);
+	expect_err(kshm_channel_read_batch(NULL, recs, 7), -EINVAL);
+	for (round = 0; round < 40; round++) {
+		uint64_t produced = 0, dropped = 0, want = 1 + round % 50, read = 0;
+		int got, i;
+
+		expect_ok(kshm_channel_generate(events, want, 40, 7, seq, 0, &produced, &dropped));
+		expect(produced == want && dropped == 0);
+		while ((got = kshm_channel_read_batch(events, recs, 7)) > 0) {
+			expect(got <= 7);
+			for (i = 0; i < got; i++)
+				expect(generated_ok(&recs[i], seq + read + (uint64_t)i, 40));
+			read += (uint64_t)got;
+		}
+		expect(got == 0 && read == want);
+		kshm_channel_release(events);
+		seq += want;
+	}
+	kshm_close(k);
+}
+
 TEST(events_full_ring_drops_and_counts)
 {
 	struct kshm *k;
