@@ -41,20 +41,20 @@ static double now_seconds(void)
 /* Consume every record the ring holds, checking each arrives once and in order. */
 static int drain_events(struct kshm_channel *events, uint64_t *seq)
 {
-	struct kshm_record rec;
-	int err;
+	struct kshm_record recs[64];
+	int got, i;
 
-	while ((err = kshm_channel_peek(events, &rec)) == 0) {
-		uint64_t got;
+	while ((got = kshm_channel_read_batch(events, recs, 64)) > 0) {
+		for (i = 0; i < got; i++) {
+			uint64_t first;
 
-		memcpy(&got, rec.payload, sizeof(got));
-		if (got != *seq)
-			return -EILSEQ;
-		kshm_channel_advance(events, &rec);
-		(*seq)++;
+			memcpy(&first, recs[i].payload, sizeof(first));
+			if (first != (*seq)++)
+				return -EILSEQ;
+		}
 	}
 	kshm_channel_release(events);
-	return err == -EAGAIN ? 0 : err;
+	return got < 0 ? got : 0;
 }
 
 /*

@@ -96,7 +96,8 @@ static double stream_rate(const char *device, int use_ring, double seconds)
 	start = bench_now();
 	while (!err && bench_now() - start < seconds) {
 		uint64_t produced, dropped, i;
-		struct kshm_record rec;
+		struct kshm_record recs[64];
+		int got = 0;
 
 		if (!use_ring) {
 			for (i = 0; i < SCALE_BATCH && !err; i++, seq++)
@@ -108,14 +109,17 @@ static double stream_rate(const char *device, int use_ring, double seconds)
 					    &produced, &dropped);
 		if (!err && (produced != SCALE_BATCH || dropped))
 			err = -EILSEQ;
-		while (!err && kshm_channel_peek(events, &rec) == 0) {
-			uint64_t got;
+		while (!err && (got = kshm_channel_read_batch(events, recs, 64)) > 0) {
+			for (i = 0; i < (uint64_t)got; i++) {
+				uint64_t first;
 
-			memcpy(&got, rec.payload, sizeof(got));
-			if (got != seq++)
-				err = -EILSEQ;
-			kshm_channel_advance(events, &rec);
+				memcpy(&first, recs[i].payload, sizeof(first));
+				if (first != seq++)
+					err = -EILSEQ;
+			}
 		}
+		if (!err && got < 0)
+			err = got;
 		kshm_channel_release(events);
 	}
 	if (events)
