@@ -340,6 +340,35 @@ static void test_producer_waits_for_room_and_is_kicked(void **state)
 	kshm_ring_finish_wait_space(&p.prod);
 }
 
+/* Stepping back over records peeked but not released: they come again, in order. */
+static void test_rewind_before_release(void **state)
+{
+	struct pair p;
+	struct kshm_ring_entry e;
+	uint64_t mark;
+
+	(void)state;
+	pair_init(&p);
+	produce(&p, 8, 1, 0x11);
+	produce(&p, 8, 2, 0x22);
+	produce(&p, 8, 3, 0x33);
+	kshm_ring_commit(&p.prod);
+	consume(&p, 8, 1, 0x11);
+	mark = kshm_ring_tell(&p.cons);
+	consume(&p, 8, 2, 0x22);
+	consume(&p, 8, 3, 0x33);
+	kshm_ring_rewind(&p.cons, mark);
+	assert_true(kshm_ring_tell(&p.cons) == mark);
+	/* Only what was stepped past before the mark is handed back. */
+	kshm_ring_release(&p.cons);
+	assert_true(p.mem.consumer.pos == mark);
+	consume(&p, 8, 2, 0x22);
+	consume(&p, 8, 3, 0x33);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_NOENT);
+	kshm_ring_release(&p.cons);
+	assert_true(p.mem.consumer.pos == p.prod.pos);
+}
+
 static void test_drop_counter(void **state)
 {
 	struct pair p;
@@ -401,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_record_headers),
 		cmocka_unit_test(test_wakeup_only_when_asked_and_past_threshold),
 		cmocka_unit_test(test_producer_waits_for_room_and_is_kicked),
+		cmocka_unit_test(test_rewind_before_release),
 		cmocka_unit_test(test_drop_counter),
 		cmocka_unit_test(test_random_stream),
 	};
