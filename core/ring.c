@@ -2,8 +2,6 @@
 #include "ring.h"
 #include "barrier.h"
 
-#define RECORD_HDR ((uint64_t)sizeof(struct kshm_ring_record))
-
 enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consumer *consumer,
 				struct kshm_ring_producer *producer, void *data, uint64_t size)
 {
@@ -17,19 +15,7 @@ enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consume
 	return KSHM_OK;
 }
 
-uint32_t kshm_ring_max_payload(const struct kshm_ring *ring)
-{
-	uint64_t max = ring->size / 2 - RECORD_HDR;
-
-	return max > KSHM_RECORD_LEN_MASK ? KSHM_RECORD_LEN_MASK : (uint32_t)max;
-}
-
-static struct kshm_ring_record *record_at(const struct kshm_ring *ring, uint64_t pos)
-{
-	return (struct kshm_ring_record *)(ring->data + (pos & (ring->size - 1)));
-}
-
-/* Header as one 64-bit store/load: the other side never sees half of it. */
+/* Header as one 64-bit store: the other side never sees half of it (read: ring.h). */
 static void write_header(struct kshm_ring_record *rec, uint32_t len, uint32_t type)
 {
 	struct kshm_ring_record hdr = { .len = len, .type = type };
@@ -37,15 +23,6 @@ static void write_header(struct kshm_ring_record *rec, uint32_t len, uint32_t ty
 
 	memcpy(&word, &hdr, sizeof(word));
 	kshm_store_once((uint64_t *)rec, word);
-}
-
-static struct kshm_ring_record read_header(const struct kshm_ring_record *rec)
-{
-	uint64_t word = kshm_load_once((const uint64_t *)rec);
-	struct kshm_ring_record hdr;
-
-	memcpy(&hdr, &word, sizeof(hdr));
-	return hdr;
 }
 
 /*
@@ -92,10 +69,10 @@ void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
 		}
 	}
 	if (pad) {
-		write_header(record_at(ring, ring->pos), (uint32_t)(pad - RECORD_HDR) | KSHM_RECORD_PAD, 0);
+		write_header(kshm_ring_record_at(ring, ring->pos), (uint32_t)(pad - KSHM_RING_RECORD_HDR) | KSHM_RECORD_PAD, 0);
 		ring->pos += pad;
 	}
-	rec = record_at(ring, ring->pos);
+	rec = kshm_ring_record_at(ring, ring->pos);
 	write_header(rec, len, type);
 	ring->pos += need;
 	*status = KSHM_OK;
@@ -105,7 +82,7 @@ void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
 void kshm_ring_discard(struct kshm_ring *ring, void *payload)
 {
 	struct kshm_ring_record *rec = (struct kshm_ring_record *)payload - 1;
-	struct kshm_ring_record hdr = read_header(rec);
+	struct kshm_ring_record hdr = kshm_ring_read_header(rec);
 
 	(void)ring;
 	write_header(rec, hdr.len | KSHM_RECORD_DISCARD, hdr.type);
@@ -115,7 +92,7 @@ void kshm_ring_commit(struct kshm_ring *ring)
 {
 	if (ring->pos == ring->published)
 		return;
-	/* Pairs with the consumer's load-acquire in refresh_producer_pos(): records before pos. */
+	/* Pairs with the consumer's load-acquire in kshm_ring_refresh_producer_pos(): records before pos. */
 	kshm_store_release(&ring->producer->pos, ring->pos);
 	ring->published = ring->pos;
 }
@@ -165,73 +142,6 @@ void kshm_ring_finish_wait_space(struct kshm_ring *ring)
 	kshm_store_once(&ring->producer->flags, 0);
 }
 
-/*
- * The producer's position, read once and checked: it must lie in
- * [other_pos, pos + size]. It may not move back: kshm_ring_pending() can
- * read it between peek and advance, and a smaller value would leave pos past
- * it after the advance. Pairs with the store-release in kshm_ring_commit().
- */
-static enum kshm_status refresh_producer_pos(struct kshm_ring *ring)
-{
-	uint64_t prod = kshm_load_acquire(&ring->producer->pos);
-
-	if (prod - ring->pos > ring->size || prod - ring->pos < ring->other_pos - ring->pos)
-		return KSHM_ERR_RANGE;
-	ring->other_pos = prod;
-	return KSHM_OK;
-}
-
-enum kshm_status kshm_ring_peek(struct kshm_ring *ring, struct kshm_ring_entry *entry)
-{
-	for (;;) {
-		uint64_t avail, to_end, bytes;
-		struct kshm_ring_record hdr;
-		uint32_t len;
-
-		if (ring->pos == ring->other_pos) {
-			enum kshm_status st = refresh_producer_pos(ring);
-
-			if (st)
-				return st;
-			if (ring->pos == ring->other_pos)
-				return KSHM_ERR_NOENT;
-		}
-		avail = ring->other_pos - ring->pos;
-		to_end = ring->size - (ring->pos & (ring->size - 1));
-		if (avail < RECORD_HDR)
-			return KSHM_ERR_RANGE;
-		hdr = read_header(record_at(ring, ring->pos));
-		len = hdr.len & KSHM_RECORD_LEN_MASK;
-		bytes = kshm_ring_record_bytes(len);
-		/*
-		 * A record may not run past what was committed nor past the end of
-		 * the area, nor be larger than an honest producer can make one
-		 * (PAD records included: padding is only needed for less than that).
-		 */
-		if (bytes > avail || bytes > to_end || len > kshm_ring_max_payload(ring))
-			return KSHM_ERR_RANGE;
-		if (hdr.len & KSHM_RECORD_PAD) {
-			if (bytes != to_end)
-				return KSHM_ERR_RANGE;
-			ring->pos += bytes;
-			continue;
-		}
-		if (hdr.len & KSHM_RECORD_DISCARD) {
-			ring->pos += bytes;
-			continue;
-		}
-		entry->type = hdr.type;
-		entry->len = len;
-		entry->payload = record_at(ring, ring->pos) + 1;
-		return KSHM_OK;
-	}
-}
-
-void kshm_ring_advance(struct kshm_ring *ring, const struct kshm_ring_entry *entry)
-{
-	ring->pos += kshm_ring_record_bytes(entry->len);
-}
-
 void kshm_ring_release(struct kshm_ring *ring)
 {
 	/* Pairs with the producer's load-acquire in refresh_consumer_pos(). */
@@ -250,7 +160,7 @@ bool kshm_ring_producer_waiting(struct kshm_ring *ring)
 
 uint64_t kshm_ring_pending(struct kshm_ring *ring)
 {
-	if (refresh_producer_pos(ring))
+	if (kshm_ring_refresh_producer_pos(ring))
 		return 0;
 	return ring->other_pos - ring->pos;
 }

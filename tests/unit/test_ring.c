@@ -39,7 +39,7 @@ static void produce(struct pair *p, uint32_t len, uint32_t type, uint8_t fill)
 
 static void consume(struct pair *p, uint32_t len, uint32_t type, uint8_t fill)
 {
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 	uint32_t i;
 
 	assert_int_equal(kshm_ring_peek(&p->cons, &e), KSHM_OK);
@@ -69,7 +69,7 @@ static void test_init_rejects_bad_sizes(void **state)
 static void test_records_arrive_in_order(void **state)
 {
 	struct pair p;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 
 	(void)state;
 	pair_init(&p);
@@ -86,7 +86,7 @@ static void test_records_arrive_in_order(void **state)
 static void test_uncommitted_records_are_invisible(void **state)
 {
 	struct pair p;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 
 	(void)state;
 	pair_init(&p);
@@ -122,7 +122,7 @@ static void test_full_ring_refuses_until_released(void **state)
 static void test_wrap_inserts_pad_and_never_splits_a_record(void **state)
 {
 	struct pair p;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 	int round;
 
 	(void)state;
@@ -207,7 +207,7 @@ static void test_hostile_consumer_position(void **state)
 static void test_hostile_producer_position(void **state)
 {
 	struct pair p;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 
 	(void)state;
 	pair_init(&p);
@@ -229,7 +229,7 @@ static void test_hostile_producer_position(void **state)
 static void test_producer_position_moving_back(void **state)
 {
 	struct pair p;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 
 	(void)state;
 	pair_init(&p);
@@ -257,7 +257,7 @@ static void write_raw_header(struct pair *p, uint64_t off, uint32_t len, uint32_
 static void test_hostile_record_headers(void **state)
 {
 	struct pair p;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 
 	(void)state;
 	/* longer than what was committed */
@@ -344,7 +344,7 @@ static void test_producer_waits_for_room_and_is_kicked(void **state)
 static void test_rewind_before_release(void **state)
 {
 	struct pair p;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 	uint64_t mark;
 
 	(void)state;
@@ -385,7 +385,7 @@ static void test_random_stream(void **state)
 {
 	struct pair p;
 	uint64_t rnd = 42, sent = 0, got = 0;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 	enum kshm_status st;
 
 	(void)state;

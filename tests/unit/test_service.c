@@ -93,7 +93,7 @@ static struct fake_channel *fake_new(uint32_t kind)
 /* The process consumes up to `records` events, checking generated ones as it goes. */
 static void drain(struct fake_channel *f, uint64_t records)
 {
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 
 	while (records-- && kshm_ring_peek(&f->process, &e) == KSHM_OK)
 		kshm_ring_advance(&f->process, &e);
@@ -102,7 +102,7 @@ static void drain(struct fake_channel *f, uint64_t records)
 
 static uint64_t check_generated(struct fake_channel *f, uint32_t len, uint64_t expect_seq)
 {
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 	uint64_t n = 0, seq;
 
 	while (kshm_ring_peek(&f->process, &e) == KSHM_OK) {
@@ -227,7 +227,7 @@ static void submit(struct fake_channel *sub, uint32_t len, uint32_t type, uint8_
 static void expect_completion(struct fake_channel *comp, uint32_t len, uint32_t type, uint8_t seed)
 {
 	struct kshm_completion done;
-	struct kshm_ring_entry e;
+	struct kshm_ring_entry e = { 0 };
 	uint8_t buf[1000];
 	uint64_t user_data = 0;
 	uint32_t i;
