@@ -18,6 +18,9 @@
 
 #include <kshm.h>
 
+/* Data bytes of every ring the benchmarks use (the BPF ring buffer's too: ringbuf_gen.h). */
+#define BENCH_RING_BYTES (256U << 10)
+
 struct bench_opts {
 	const char *device;
 	double seconds;		/* how long one method runs for one figure */
@@ -55,6 +58,13 @@ void bench_emit(const char *case_name, const char *method, uint64_t size, uint64
 
 /* A case failed: say which and why on the console (the run goes on with the next case). */
 int bench_fail(const char *case_name, const char *method, uint64_t size, int err);
+
+/*
+ * The kernel's generator publishes n records of `size` bytes into `events`
+ * (one system call); drain them, checking each carries the next of *seq.
+ */
+int bench_generate_and_drain(struct kshm_channel *events, uint64_t n, uint32_t size,
+			     uint64_t *seq);
 
 /* The cases; each runs every method `opts->repeats` times, alternating their order. */
 int bench_bulk(struct kshm *kshm, const struct bench_opts *opts);

@@ -13,9 +13,13 @@
 
 #include <kshm.h>
 
+#include "bench.h"
 #include "bpf_gen.h"
 #include "ringbuf_gen.h"
 #include "ringbuf_gen.skel.h"
+
+_Static_assert(RINGBUF_GEN_RING_BYTES == BENCH_RING_BYTES,
+	       "the BPF ring buffer is the size of the channels it is compared with");
 
 struct bpf_gen {
 	struct ringbuf_gen *skel;

@@ -126,9 +126,16 @@ static void bulk_teardown(struct bulk_ctx *c)
 static int bulk_size(struct kshm *kshm, const struct bench_opts *opts, uint64_t size)
 {
 	struct bulk_ctx c = { .kshm = kshm, .size = size };
+	static const struct {
+		const char *case_name;
+		uint32_t direction;
+	} directions[] = {
+		{ "bulk_u2k", KSHM_DIR_TO_KERNEL },
+		{ "bulk_k2u", KSHM_DIR_FROM_KERNEL },
+	};
 	int err = -ENOMEM, r;
 	uint64_t want;
-	size_t m;
+	size_t m, d;
 
 	c.buf = aligned_alloc(4096, size);
 	c.copy = aligned_alloc(4096, size);
@@ -155,19 +162,15 @@ static int bulk_size(struct kshm *kshm, const struct bench_opts *opts, uint64_t 
 		goto out;
 
 	for (r = 0; r < opts->repeats && !err; r++) {
-		c.direction = KSHM_DIR_TO_KERNEL;
-		for (m = 0; m < N_BULK_METHODS && !err; m++) {
-			size_t i = r % 2 ? N_BULK_METHODS - 1 - m : m;
+		for (d = 0; d < 2 && !err; d++) {
+			c.direction = directions[d].direction;
+			for (m = 0; m < N_BULK_METHODS && !err; m++) {
+				size_t i = r % 2 ? N_BULK_METHODS - 1 - m : m;
 
-			err = bench_rate(opts, "bulk_u2k", bulk_methods[i].name, size, 1, r, (double)size,
-					 "B/s", bulk_methods[i].step, &c);
-		}
-		c.direction = KSHM_DIR_FROM_KERNEL;
-		for (m = 0; m < N_BULK_METHODS && !err; m++) {
-			size_t i = r % 2 ? N_BULK_METHODS - 1 - m : m;
-
-			err = bench_rate(opts, "bulk_k2u", bulk_methods[i].name, size, 1, r, (double)size,
-					 "B/s", bulk_methods[i].step, &c);
+				err = bench_rate(opts, directions[d].case_name, bulk_methods[i].name,
+						 size, 1, r, (double)size, "B/s",
+						 bulk_methods[i].step, &c);
+			}
 		}
 	}
 out:

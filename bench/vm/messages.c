@@ -28,8 +28,6 @@
 #include "bench.h"
 #include "bpf_gen.h"
 
-#define RING_BYTES (256U << 10)
-
 static const uint64_t full_record_sizes[] = { 8, 64, 512, 4096 };
 static const uint64_t quick_record_sizes[] = { 8, 64, 4096 };
 static const uint64_t full_batches[] = { 1, 16, 256 };
@@ -46,33 +44,39 @@ struct msg_ctx {
 	int pipe_fd;
 };
 
-/* One generator call of n records, then drain them from the mapping. */
-static int ring_chunk(void *ctx, uint64_t n)
+int bench_generate_and_drain(struct kshm_channel *events, uint64_t n, uint32_t size,
+			     uint64_t *seq)
 {
-	struct msg_ctx *c = ctx;
-	uint64_t produced = 0, dropped = 0, end = c->seq + n;
+	uint64_t produced = 0, dropped = 0, end = *seq + n;
 	struct kshm_record recs[64];
 	int err, got, i;
 
-	err = kshm_channel_generate(c->events, n, c->size, 1, c->seq, 0, &produced, &dropped);
+	err = kshm_channel_generate(events, n, size, 1, *seq, 0, &produced, &dropped);
 	if (err)
 		return err;
 	if (produced != n || dropped)
 		return -EILSEQ;
 	/* libkshm's batch read: one call per 64 records, as a consumer of a busy stream would. */
-	while ((got = kshm_channel_read_batch(c->events, recs, 64)) > 0) {
+	while ((got = kshm_channel_read_batch(events, recs, 64)) > 0) {
 		for (i = 0; i < got; i++) {
-			uint64_t seq;
+			uint64_t first;
 
-			memcpy(&seq, recs[i].payload, sizeof(seq));
-			if (seq != c->seq++)
+			memcpy(&first, recs[i].payload, sizeof(first));
+			if (first != (*seq)++)
 				return -EILSEQ;
 		}
 	}
-	kshm_channel_release(c->events);
+	kshm_channel_release(events);
 	if (got < 0)
 		return got;
-	return c->seq == end ? 0 : -EILSEQ;
+	return *seq == end ? 0 : -EILSEQ;
+}
+
+static int ring_chunk(void *ctx, uint64_t n)
+{
+	struct msg_ctx *c = ctx;
+
+	return bench_generate_and_drain(c->events, n, c->size, &c->seq);
 }
 
 static long long step_ring(void *ctx, long long want)
@@ -185,7 +189,7 @@ static void stop_pipe_writer(pid_t pid, int read_fd)
 static int messages_repeat(const struct bench_opts *opts, struct msg_ctx *c, int r,
 			   const uint64_t *batches, size_t n_batches)
 {
-	uint64_t per_fill = RING_BYTES / kshm_ring_record_bytes(c->size) - 1;
+	uint64_t per_fill = BENCH_RING_BYTES / kshm_ring_record_bytes(c->size) - 1;
 	int err = 0;
 	size_t b;
 
@@ -233,7 +237,7 @@ int bench_messages(struct kshm *kshm, const struct bench_opts *opts)
 	c.buf = malloc(4096);
 	if (!c.buf)
 		return bench_fail("msg_k2u", "alloc", 0, -ENOMEM);
-	err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, RING_BYTES, &c.events);
+	err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, &c.events);
 	if (err) {
 		free(c.buf);
 		return bench_fail("msg_k2u", "ring", 0, err);

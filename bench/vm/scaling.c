@@ -92,35 +92,18 @@ static double stream_rate(const char *device, int use_ring, double seconds)
 	if (err)
 		return err;
 	if (use_ring)
-		err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, 256U << 10, &events);
+		err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, &events);
 	start = bench_now();
 	while (!err && bench_now() - start < seconds) {
-		uint64_t produced, dropped, i;
-		struct kshm_record recs[64];
-		int got = 0;
+		uint64_t i;
 
-		if (!use_ring) {
-			for (i = 0; i < SCALE_BATCH && !err; i++, seq++)
-				err = kshm_transfer(kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, buf,
-						    sizeof(buf), seq, NULL);
+		if (use_ring) {
+			err = bench_generate_and_drain(events, SCALE_BATCH, SCALE_RECORD_BYTES, &seq);
 			continue;
 		}
-		err = kshm_channel_generate(events, SCALE_BATCH, SCALE_RECORD_BYTES, 1, seq, 0,
-					    &produced, &dropped);
-		if (!err && (produced != SCALE_BATCH || dropped))
-			err = -EILSEQ;
-		while (!err && (got = kshm_channel_read_batch(events, recs, 64)) > 0) {
-			for (i = 0; i < (uint64_t)got; i++) {
-				uint64_t first;
-
-				memcpy(&first, recs[i].payload, sizeof(first));
-				if (first != seq++)
-					err = -EILSEQ;
-			}
-		}
-		if (!err && got < 0)
-			err = got;
-		kshm_channel_release(events);
+		for (i = 0; i < SCALE_BATCH && !err; i++, seq++)
+			err = kshm_transfer(kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, buf,
+					    sizeof(buf), seq, NULL);
 	}
 	if (events)
 		kshm_channel_destroy(events);

@@ -22,8 +22,6 @@
 
 #include "bench.h"
 
-#define RING_BYTES (256U << 10)
-
 static const uint64_t full_record_sizes[] = { 8, 64, 512, 4096 };
 static const uint64_t quick_record_sizes[] = { 64 };
 static const uint64_t full_batches[] = { 1, 16, 256 };
@@ -142,7 +140,7 @@ static long long step_io_uring(void *ctx, long long want)
 static int submissions_repeat(const struct bench_opts *opts, struct sub_ctx *c, int r,
 			      const uint64_t *batches, size_t n_batches, int with_uring)
 {
-	uint64_t per_fill = RING_BYTES / kshm_ring_record_bytes(c->size) - 1;
+	uint64_t per_fill = BENCH_RING_BYTES / kshm_ring_record_bytes(c->size) - 1;
 	int err = 0;
 	size_t b;
 
@@ -178,9 +176,9 @@ int bench_submissions(struct kshm *kshm, const struct bench_opts *opts)
 	err = io_uring_queue_init(256, &c.uring, 0);
 	if (err)
 		return bench_fail("msg_u2k", "io_uring_nop", 0, err);
-	err = kshm_channel_create(kshm, KSHM_CHANNEL_SUBMISSIONS, RING_BYTES, &c.sub);
+	err = kshm_channel_create(kshm, KSHM_CHANNEL_SUBMISSIONS, BENCH_RING_BYTES, &c.sub);
 	if (!err) {
-		err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, RING_BYTES, &c.comp);
+		err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, &c.comp);
 		if (err)
 			kshm_channel_destroy(c.sub);
 	}
