@@ -50,8 +50,22 @@ static const struct {
 	{ ERROR_IO_DEVICE, EIO },			/* STATUS_IO_DEVICE_ERROR: a broken ring */
 };
 
-/* Exported for the Wine smoke test, which checks the table against the driver's codes. */
+/*
+ * NTSTATUSes of the driver that an older system's RtlNtStatusToDosError has
+ * no Win32 error for (it gives ERROR_MR_MID_NOT_FOUND): NT 5.2, ReactOS
+ * included, predates STATUS_FILE_TOO_LARGE. The status itself is still in
+ * the thread's TEB, where RtlGetLastNtStatus reads it.
+ */
+static const struct {
+	LONG status;
+	int err;
+} kshm_unmapped_statuses[] = {
+	{ (LONG)0xC0000904, EFBIG },			/* STATUS_FILE_TOO_LARGE */
+};
+
+/* Exported for the smoke test, which checks the tables against the driver's codes. */
 int kshm_backend_errno_of(unsigned long win32_error);
+int kshm_backend_last_errno(void);
 
 int kshm_backend_errno_of(unsigned long win32_error)
 {
@@ -64,9 +78,26 @@ int kshm_backend_errno_of(unsigned long win32_error)
 	return -EIO;	/* never 0: a failure cannot pass for success */
 }
 
-static int last_error(void)
+typedef LONG (WINAPI *get_last_nt_status_fn)(void);
+
+/* The errno of the calling thread's last failed call. */
+int kshm_backend_last_errno(void)
 {
-	return kshm_backend_errno_of(GetLastError());
+	DWORD win32 = GetLastError();
+	get_last_nt_status_fn get_last_nt_status;
+	LONG status;
+	size_t i;
+
+	if (win32 != ERROR_MR_MID_NOT_FOUND)
+		return kshm_backend_errno_of(win32);
+	get_last_nt_status = (get_last_nt_status_fn)(void (*)(void))GetProcAddress(
+		GetModuleHandleW(L"ntdll.dll"), "RtlGetLastNtStatus");
+	status = get_last_nt_status ? get_last_nt_status() : 0;
+	for (i = 0; i < sizeof(kshm_unmapped_statuses) / sizeof(kshm_unmapped_statuses[0]); i++) {
+		if (kshm_unmapped_statuses[i].status == status)
+			return -kshm_unmapped_statuses[i].err;
+	}
+	return -EIO;
 }
 
 int kshm_backend_open(const char *path, kshm_backend_handle *handle)
@@ -84,7 +115,7 @@ int kshm_backend_open(const char *path, kshm_backend_handle *handle)
 	h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
 			FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE)
-		return last_error();
+		return kshm_backend_last_errno();
 	*handle = (kshm_backend_handle)h;
 	return 0;
 }
@@ -104,7 +135,7 @@ int kshm_backend_request(kshm_backend_handle handle, unsigned long request, void
 		return -EINVAL;
 	if (!DeviceIoControl((HANDLE)handle, (DWORD)request, arg, (DWORD)size, arg, (DWORD)size,
 			     &returned, NULL))
-		return last_error();
+		return kshm_backend_last_errno();
 	return 0;
 }
 
@@ -129,7 +160,7 @@ int kshm_backend_transfer(kshm_backend_handle handle, struct kshm_transfer *tran
 		return -EINVAL;
 	if (!DeviceIoControl((HANDLE)handle, code, transfer, sizeof(*transfer), buf,
 			     (DWORD)transfer->length, &returned, NULL))
-		return last_error();
+		return kshm_backend_last_errno();
 	return 0;
 }
 
@@ -172,7 +203,7 @@ int kshm_backend_map_channel(kshm_backend_handle handle, const struct kshm_chann
 	if (create->kind == KSHM_CHANNEL_EVENTS) {
 		event = CreateEventW(NULL, FALSE, FALSE, NULL);
 		if (!event)
-			return last_error();
+			return kshm_backend_last_errno();
 		map.event = (uintptr_t)event;
 	}
 	err = kshm_backend_request(handle, KSHM_IOC_CHANNEL_MAP, &map, sizeof(map));
@@ -215,5 +246,5 @@ int kshm_backend_wait(kshm_backend_handle handle, const struct kshm_backend_chan
 		return 0;
 	if (waited == WAIT_TIMEOUT)
 		return -ETIMEDOUT;
-	return last_error();
+	return kshm_backend_last_errno();
 }

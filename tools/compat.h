@@ -4,8 +4,11 @@
  * page-aligned buffers and the per-process locked-memory limit. POSIX
  * systems use posix_memalign and RLIMIT_MEMLOCK; Windows (mingw-w64) uses
  * _aligned_malloc and has no such rlimit (locked pages count against the
- * process's working-set quota instead). And which printf checks formats,
- * where the device is, and how its driver is started.
+ * process's working-set quota instead). A monotonic clock: on Windows from
+ * QueryPerformanceCounter, because mingw-w64's clock_gettime lives in its
+ * threads library, which imports GetTickCount64 (Vista and later) and keeps
+ * the tool from starting on NT 5.2 (ReactOS). And which printf checks
+ * formats, where the device is, and how its driver is started.
  */
 #ifndef KSHM_TOOLS_COMPAT_H
 #define KSHM_TOOLS_COMPAT_H
@@ -25,6 +28,7 @@
 
 #ifdef _WIN32
 #include <malloc.h>
+#include <windows.h>
 
 /* The device and how to bring its driver up. */
 #define COMPAT_DEVICE_PATH "\\\\.\\" KSHM_DEVICE_NAME
@@ -48,8 +52,18 @@ static inline bool compat_memlock_limit(uint64_t *bytes)
 	(void)bytes;
 	return false;
 }
+
+static inline double compat_monotonic_seconds(void)
+{
+	LARGE_INTEGER now, frequency;
+
+	QueryPerformanceCounter(&now);
+	QueryPerformanceFrequency(&frequency);
+	return (double)now.QuadPart / (double)frequency.QuadPart;
+}
 #else
 #include <sys/resource.h>
+#include <time.h>
 
 #define COMPAT_DEVICE_PATH "/dev/" KSHM_DEVICE_NAME
 #define COMPAT_DRIVER_HINT "is the kshm module loaded? (modprobe kshm)"
@@ -72,6 +86,14 @@ static inline bool compat_memlock_limit(uint64_t *bytes)
 		return false;
 	*bytes = memlock.rlim_cur;
 	return true;
+}
+
+static inline double compat_monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 #endif
 

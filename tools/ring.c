@@ -19,9 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <kshm.h>
+#include "compat.h"
 #include "ring.h"
 
 struct ring_args {
@@ -29,14 +29,6 @@ struct ring_args {
 	uint32_t size;
 	uint64_t ring_bytes;
 };
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Consume every record the ring holds, checking each arrives once and in order. */
 static int drain_events(struct kshm_channel *events, uint64_t *seq)
@@ -74,7 +66,7 @@ static int run_events(struct kshm *kshm, const struct ring_args *args, double *s
 	err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, args->ring_bytes, &events);
 	if (err)
 		return err;
-	start = now_seconds();
+	start = compat_monotonic_seconds();
 	while (seq < args->count && !err) {
 		uint64_t want = args->count - seq < per_fill ? args->count - seq : per_fill;
 		uint64_t produced = 0, dropped = 0;
@@ -85,7 +77,7 @@ static int run_events(struct kshm *kshm, const struct ring_args *args, double *s
 		if (!err)
 			err = drain_events(events, &seq);
 	}
-	*seconds = now_seconds() - start;
+	*seconds = compat_monotonic_seconds() - start;
 	kshm_channel_destroy(events);
 	return err;
 }
@@ -100,10 +92,10 @@ static int run_transfers(struct kshm *kshm, const struct ring_args *args, uint32
 
 	if (!buf)
 		return -ENOMEM;
-	start = now_seconds();
+	start = compat_monotonic_seconds();
 	for (i = 0; i < args->count && !err; i++)
 		err = kshm_transfer(kshm, KSHM_METHOD_BUFFERED, direction, buf, args->size, i, &sum);
-	*seconds = now_seconds() - start;
+	*seconds = compat_monotonic_seconds() - start;
 	free(buf);
 	return err;
 }
@@ -154,9 +146,9 @@ static int run_submissions(struct kshm *kshm, const struct ring_args *args, doub
 		kshm_channel_destroy(sub);
 		return err;
 	}
-	start = now_seconds();
+	start = compat_monotonic_seconds();
 	err = submit_and_collect(sub, comp, args);
-	*seconds = now_seconds() - start;
+	*seconds = compat_monotonic_seconds() - start;
 	kshm_channel_destroy(comp);
 	kshm_channel_destroy(sub);
 	return err;

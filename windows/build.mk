@@ -49,6 +49,7 @@ WIN_USER_CFLAGS = -std=gnu11 $(WARN) -Iinclude -O2 -D__USE_MINGW_ANSI_STDIO=1
 # The same sources as the Linux builds (lib/build.mk, tools/build.mk), with the Windows backend.
 WIN_LIB_SRCS   = $(filter-out lib/backend_linux.c,$(LIB_SRCS)) lib/backend_windows.c
 WIN_TOOL_SRCS  = $(TOOL_SRCS)
+WIN_SMOKE_SRCS = windows/tests/smoke.c windows/tests/smoke_process.c
 
 .PHONY: windows windows-check windows-test-programs
 windows: $(foreach a,$(WIN_ARCHS),$(WIN_DIR)/$(a)/kshm.sys $(WIN_DIR)/$(a)/kshm.exe)
@@ -71,7 +72,12 @@ $(WIN_DIR)/$(1)/libkshm.a: $(patsubst %.c,$(WIN_DIR)/$(1)/user/%.o,$(WIN_LIB_SRC
 	$(WIN_TRIPLE_$(1))-ar rcs $$@ $$^
 
 $(WIN_DIR)/$(1)/kshm.exe: $(patsubst %.c,$(WIN_DIR)/$(1)/user/%.o,$(WIN_TOOL_SRCS)) $(WIN_DIR)/$(1)/libkshm.a
-	$(WIN_TRIPLE_$(1))-gcc -static -o $$@ $$^ -lpthread
+	$(WIN_TRIPLE_$(1))-gcc -static -o $$@ $$^
+
+$(WIN_DIR)/$(1)/smoke.exe: $(WIN_SMOKE_SRCS) windows/tests/smoke.h $(WIN_DIR)/$(1)/libkshm.a \
+			   include/kshm.h include/kshm/abi.h
+	$(WIN_TRIPLE_$(1))-gcc $(WIN_USER_CFLAGS) -static -o $$@ $(WIN_SMOKE_SRCS) $(WIN_DIR)/$(1)/libkshm.a \
+		-ladvapi32
 endef
 $(eval $(call win_arch,x64,DriverEntry,0x140000000))
 $(eval $(call win_arch,x86,_DriverEntry@8,0x10000))
@@ -102,8 +108,6 @@ $(WIN_UNIT_DIR)/$(1).exe: tests/unit/$(1).c $(unit_srcs_$(1)) windows/tests/cmoc
 endef
 $(foreach t,$(WIN_UNIT_TESTS),$(eval $(call win_unit_program,$(t))))
 
-$(WIN_DIR)/x64/smoke.exe: windows/tests/smoke.c $(WIN_DIR)/x64/libkshm.a include/kshm.h include/kshm/abi.h
-	$(WIN_TRIPLE_x64)-gcc $(WIN_USER_CFLAGS) -static -o $@ $< $(WIN_DIR)/x64/libkshm.a
 
 # The x86 guard's text (windows/driver/kshm_guard_x86.h) against a model of the x86
 # exception dispatcher: a freestanding 32-bit Linux program (no 32-bit Wine here; the
@@ -113,7 +117,7 @@ $(WIN_DIR)/guard_x86: windows/tests/guard_x86.c windows/driver/kshm_guard_x86.h
 	$(WIN_CLANG) --target=i386-linux-gnu -ffreestanding -nostdlib -static -fno-pic \
 		-fno-stack-protector -fuse-ld=lld -O2 -Wall -Wextra -Werror -I. -o $@ $<
 
-windows-test-programs: $(addprefix $(WIN_UNIT_DIR)/,$(addsuffix .exe,$(WIN_UNIT_TESTS))) $(WIN_DIR)/x64/smoke.exe \
+windows-test-programs: $(addprefix $(WIN_UNIT_DIR)/,$(addsuffix .exe,$(WIN_UNIT_TESTS))) $(WIN_DIR)/x64/smoke.exe $(WIN_DIR)/x86/smoke.exe \
 		       $(WIN_DIR)/guard_x86
 
 # Build what builds (-k); check.sh counts a failed build as a failure and runs the rest.
@@ -122,3 +126,13 @@ windows-check:
 	 windows/tests/check.sh $$? $(WIN_DIR) $(BUILD)/results $(WIN_UNIT_TESTS)
 
 CHECK_TARGETS += windows-check
+
+# The NT-kernel suite: the x86 driver, kshm.exe and smoke.exe run on a ReactOS i386
+# kernel in QEMU (../shared/reactos, windows/tests/nt-check.sh). Writes
+# $(BUILD)/results/nt.counts; without the kit it counts one skipped test.
+.PHONY: nt-check
+nt-check:
+	@$(MAKE) --no-print-directory -k $(foreach f,kshm.sys kshm.exe smoke.exe,$(WIN_DIR)/x86/$(f)); \
+	 windows/tests/nt-check.sh $(WIN_DIR) $(BUILD)/results
+
+CHECK_TARGETS += nt-check

@@ -15,8 +15,9 @@
  * one protection, so the region's MDL is split with IoBuildPartialMdl into
  * the consumer page and the rest (producer page + data), and each is mapped
  * with MmMapLockedPagesSpecifyCache(UserMode), the part the process may not
- * write with MdlMappingNoWrite (a system that does not honour it fails the
- * map: never silently writable). The two views are not adjacent;
+ * write with MdlMappingNoWrite, confirmed read-only by a write probe
+ * (kshm_map_into_owner: a kernel that ignores the flag fails the map, never
+ * a silently writable view). The two views are not adjacent;
  * libkshm takes the two addresses (lib/backend_windows.c).
  *
  * Waking. Linux wakes poll() on the device; here the owner passes a handle
@@ -371,46 +372,25 @@ static NTSTATUS reference_event(uint64_t value, PKEVENT *out)
 	return status;
 }
 
-struct view_map {
-	PMDL mdl;
-	ULONG priority;
-	PVOID user_va;
-};
-
-/* Under kshm_guarded_call: with UserMode the mapping raises on failure. */
-static NTSTATUS map_view(void *ctx)
-{
-	struct view_map *view = ctx;
-
-	view->user_va = MmMapLockedPagesSpecifyCache(view->mdl, UserMode, MmCached, NULL, FALSE,
-						     view->priority);
-	return view->user_va ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
-}
-
 /* views_lock held (APC_LEVEL, allowed for UserMode mappings), in the owner's context. */
 static NTSTATUS map_views_locked(struct kshm_channel *channel)
 {
+	NTSTATUS status = STATUS_SUCCESS;
 	ULONG i;
 
-	for (i = 0; i < ARRAYSIZE(channel->part_mdl); i++) {
-		struct view_map view = {
-			.mdl = channel->part_mdl[i],
-			.priority = NormalPagePriority | MdlMappingNoExecute,
-		};
+	for (i = 0; i < ARRAYSIZE(channel->part_mdl) && NT_SUCCESS(status); i++) {
+		PMDL mdl = channel->part_mdl[i];
 
 		/* Part 0 is the consumer page, part 1 starts at page 1. */
-		if (!kshm_channel_user_writable_pages(channel->sc.kind, i,
-						      MmGetMdlByteCount(view.mdl) >> PAGE_SHIFT))
-			view.priority |= MdlMappingNoWrite;
-		if (!NT_SUCCESS(kshm_guarded_call(map_view, &view)) || !view.user_va) {
-			if (i)
-				MmUnmapLockedPages(channel->user_va[0], channel->part_mdl[0]);
-			channel->user_va[0] = NULL;
-			return STATUS_INSUFFICIENT_RESOURCES;
-		}
-		channel->user_va[i] = view.user_va;
+		status = kshm_map_into_owner(mdl, !kshm_channel_user_writable_pages(
+						channel->sc.kind, i, MmGetMdlByteCount(mdl) >> PAGE_SHIFT),
+					     &channel->user_va[i]);
 	}
-	return STATUS_SUCCESS;
+	if (!NT_SUCCESS(status) && channel->user_va[0]) {
+		MmUnmapLockedPages(channel->user_va[0], channel->part_mdl[0]);
+		channel->user_va[0] = NULL;
+	}
+	return status;
 }
 
 NTSTATUS kshm_ioctl_channel_map(struct kshm_handle *handle, union kshm_request *req, PIRP irp)

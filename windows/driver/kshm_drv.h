@@ -112,6 +112,7 @@ NTSTATUS kshm_region_alloc_pages(uint64_t alloc_bytes, uint64_t byte_count, uint
 NTSTATUS kshm_region_attach_user(const struct kshm_layout *layout, uint32_t flags,
 				 const struct kshm_limits *limits, struct kshm_region **out);
 void kshm_region_put(struct kshm_region *region);
+NTSTATUS kshm_map_into_owner(PMDL mdl, BOOLEAN read_only, PVOID *user_va);	/* owner's context */
 NTSTATUS kshm_lock_user_range(uint64_t user_addr, uint64_t length, BOOLEAN kernel_writes,
 			      PMDL *mdl_out, uint8_t **system_va_out);
 void kshm_unlock_user_range(PMDL mdl);

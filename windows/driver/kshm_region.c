@@ -19,32 +19,63 @@ static struct kshm_region *region_new(uint32_t kind, uint32_t flags)
 	return region;
 }
 
+struct user_view {
+	PMDL mdl;
+	ULONG priority;
+	PVOID user_va;
+};
+
 /* Under kshm_guarded_call: with UserMode the mapping raises on failure. */
 static NTSTATUS map_user_view(void *ctx)
 {
-	struct kshm_region *region = ctx;
-	ULONG priority = NormalPagePriority | MdlMappingNoExecute;
+	struct user_view *view = ctx;
 
-	if (region->flags & KSHM_REGION_USER_READONLY)
-		priority |= MdlMappingNoWrite;
-	region->user_va = MmMapLockedPagesSpecifyCache(region->mdl, UserMode, MmCached, NULL,
-						       FALSE, priority);
-	return region->user_va ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+	view->user_va = MmMapLockedPagesSpecifyCache(view->mdl, UserMode, MmCached, NULL, FALSE,
+						     view->priority);
+	return view->user_va ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
 
 /*
- * Map the pages into the current process, which the caller guarantees is the
- * handle's owner (PASSIVE_LEVEL, top-level dispatch). A read-only region asks
- * for MdlMappingNoWrite (Windows 8 and later); a system that does not honour
- * it fails the mapping and the create fails: a read-only region is never
- * silently mapped writable.
+ * Under kshm_guarded_call: an atomic read-modify-write that stores the byte
+ * it read (lock or $0), so it can never lose a concurrent write by the
+ * process or the kernel's producer. Written in asm: a compiler may turn an
+ * idempotent atomic into a plain load, which would prove nothing.
  */
-static NTSTATUS map_into_caller(struct kshm_region *region)
+static NTSTATUS write_probe(void *ctx)
 {
-	if (!NT_SUCCESS(kshm_guarded_call(map_user_view, region))) {
-		region->user_va = NULL;
+	volatile uint8_t *byte = ctx;
+
+	__asm__ __volatile__("lock orb $0, %0" : "+m"(*byte) : : "memory");
+	return STATUS_SUCCESS;
+}
+
+/*
+ * Map `mdl` into the current process, which the caller guarantees is the
+ * handle's owner (PASSIVE_LEVEL or APC_LEVEL, top-level dispatch).
+ *
+ * A view the process must not write asks for MdlMappingNoWrite, which only
+ * Windows 8 and later honour: an older kernel (or ReactOS) maps it writable
+ * and succeeds. So the driver does not trust the flag: it writes to the view
+ * itself, here, in the owner's context, under the exception guard. A fault
+ * is the proof that the view is read-only; a write that goes through means
+ * the kernel ignored the flag, and the view is unmapped and the request
+ * refused (STATUS_NOT_SUPPORTED): never a silently writable "read-only" view.
+ * One probe covers the whole view (one mapping, one protection).
+ */
+NTSTATUS kshm_map_into_owner(PMDL mdl, BOOLEAN read_only, PVOID *user_va)
+{
+	struct user_view view = { .mdl = mdl, .priority = NormalPagePriority | MdlMappingNoExecute };
+
+	*user_va = NULL;
+	if (read_only)
+		view.priority |= MdlMappingNoWrite;
+	if (!NT_SUCCESS(kshm_guarded_call(map_user_view, &view)) || !view.user_va)
 		return STATUS_INSUFFICIENT_RESOURCES;
+	if (read_only && NT_SUCCESS(kshm_guarded_call(write_probe, view.user_va))) {
+		MmUnmapLockedPages(view.user_va, mdl);
+		return STATUS_NOT_SUPPORTED;
 	}
+	*user_va = view.user_va;
 	return STATUS_SUCCESS;
 }
 
@@ -56,7 +87,7 @@ static alloc_pages_for_mdl_ex_fn kshm_alloc_pages_for_mdl_ex;
 /*
  * MmAllocatePagesForMdlEx is resolved at run time rather than imported: a
  * host without it (Wine) then still loads the driver, and the allocation
- * falls back to MmAllocatePagesForMdl, which also returns zeroed whole pages.
+ * falls back to MmAllocatePagesForMdl.
  */
 void kshm_region_init(void)
 {
@@ -66,21 +97,31 @@ void kshm_region_init(void)
 	kshm_alloc_pages_for_mdl_ex = (alloc_pages_for_mdl_ex_fn)MmGetSystemRoutineAddress(&name);
 }
 
-static PMDL alloc_zeroed_pages(uint64_t bytes)
+/*
+ * Whole pages of RAM, not zeroed here (kshm_region_alloc_kernel_pages zeroes
+ * them). No MM_ALLOCATE_FULLY_REQUIRED: NT 5.2 kernels (ReactOS) refuse the
+ * flag outright (NULL for every size), and the byte-count check after the
+ * call already refuses a partial allocation. MM_DONT_ZERO_ALLOCATION, which
+ * every version of the routine accepts, saves the allocator's zeroing pass,
+ * since the driver's own is the one it can confirm.
+ */
+static PMDL alloc_pages(uint64_t bytes)
 {
 	PHYSICAL_ADDRESS low = { .QuadPart = 0 }, high = { .QuadPart = -1 }, skip = { .QuadPart = 0 };
 
 	if (kshm_alloc_pages_for_mdl_ex)
 		return kshm_alloc_pages_for_mdl_ex(low, high, skip, (SIZE_T)bytes, MmCached,
-						   MM_ALLOCATE_FULLY_REQUIRED);
+						   MM_DONT_ZERO_ALLOCATION);
 	return MmAllocatePagesForMdl(low, high, skip, (SIZE_T)bytes);
 }
 
 /*
- * Kernel pages for a process: whole pages, zeroed (no
- * MM_DONT_ZERO_ALLOCATION), never shared with pool allocations, so only these
- * pages can reach user space. Both allocators may return fewer bytes than
- * asked (MmAllocatePagesForMdl always may): checked.
+ * Kernel pages for a process: whole pages, never shared with pool
+ * allocations, so only these pages can reach user space. Both allocators may
+ * return fewer bytes than asked: checked. Zeroed by the driver through its
+ * system view, whatever the allocator promised: on ReactOS, pages from
+ * MmAllocatePagesForMdlEx reached a process holding old data, and nothing the
+ * driver cannot confirm may be relied on for what user space gets to see.
  */
 NTSTATUS kshm_region_alloc_kernel_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
 					const struct kshm_limits *limits, struct kshm_region **out)
@@ -97,7 +138,7 @@ NTSTATUS kshm_region_alloc_kernel_pages(uint64_t alloc_bytes, uint64_t byte_coun
 	if (!region)
 		goto uncharge;
 	region->charged_bytes = alloc_bytes;
-	region->mdl = alloc_zeroed_pages(alloc_bytes);
+	region->mdl = alloc_pages(alloc_bytes);
 	if (!region->mdl)
 		goto free_region;
 	if (MmGetMdlByteCount(region->mdl) != alloc_bytes)
@@ -107,6 +148,7 @@ NTSTATUS kshm_region_alloc_kernel_pages(uint64_t alloc_bytes, uint64_t byte_coun
 							 NormalPagePriority | MdlMappingNoExecute);
 	if (!region->system_va)
 		goto free_pages;
+	RtlZeroMemory(region->system_va, (SIZE_T)alloc_bytes);
 	region->byte_count = byte_count;
 	kshm_counter_add(&kshm_counters.regions_live, 1);
 	*out = region;
@@ -146,7 +188,8 @@ NTSTATUS kshm_region_alloc_pages(uint64_t alloc_bytes, uint64_t byte_count, uint
 	status = kshm_region_alloc_kernel_pages(alloc_bytes, byte_count, flags, limits, &region);
 	if (!NT_SUCCESS(status))
 		return status;
-	status = map_into_caller(region);
+	status = kshm_map_into_owner(region->mdl, (flags & KSHM_REGION_USER_READONLY) != 0,
+				     &region->user_va);
 	if (!NT_SUCCESS(status)) {
 		kshm_region_put(region);
 		return status;
