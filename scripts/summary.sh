@@ -1,8 +1,10 @@
 #!/bin/sh
 # Add up the per-suite counts and print the one closing line of `make check`.
 #   summary.sh RESULTS_DIR SUITE...
-# Suite X writes RESULTS_DIR/X.counts ("passed failed"). A suite that wrote
-# nothing (it did not build, or crashed before counting) is one failure.
+# Suite X writes RESULTS_DIR/X.counts ("passed failed [skipped]"), and may
+# name itself in X.label. A suite that wrote nothing (it did not build, or
+# crashed before counting) is one failure. Skipped tests are shown, and
+# count neither way.
 # Exit status: nonzero when anything failed or nothing ran.
 dir=$1
 shift
@@ -10,14 +12,17 @@ passed=0
 failed=0
 for suite in "$@"; do
 	f=$dir/$suite.counts
+	name=$suite
+	[ -f "$dir/$suite.label" ] && name=$(cat "$dir/$suite.label")
+	s=
 	if [ -f "$f" ]; then
-		read -r p fl < "$f"
+		read -r p fl s < "$f"
 	else
 		p=0
 		fl=1
-		echo "  $suite: no results (the suite did not run to the end)"
+		echo "  $name: no results (the suite did not run to the end)"
 	fi
-	echo "  $suite: $p passed, $fl failed"
+	echo "  $name: $p passed, $fl failed${s:+, $s skipped}"
 	passed=$((passed + p))
 	failed=$((failed + fl))
 done

@@ -98,6 +98,12 @@ NTSTATUS kshm_guarded_call(kshm_guarded_fn fn, void *ctx);
 
 /* kshm_main.c */
 void kshm_current_limits(struct kshm_limits *limits);
+/*
+ * Parameters\SimulateNoWriteIgnored (tests only): map the views a process
+ * must not write without MdlMappingNoWrite, as kernels before Windows 8 do,
+ * so that the check refusing such views runs on a kernel that honours it.
+ */
+extern BOOLEAN kshm_simulate_no_write_ignored;
 NTSTATUS kshm_status_to_ntstatus(enum kshm_status status);
 NTSTATUS kshm_quota_charge(volatile LONG64 *used, uint64_t amount, uint64_t limit);
 PVOID kshm_pool_alloc(SIZE_T bytes);	/* zeroed, non-paged, non-executable */

@@ -13,6 +13,7 @@ struct kshm_counters kshm_counters;
 
 /* Read once in DriverEntry (PASSIVE_LEVEL) and never written again. */
 static struct kshm_limits kshm_configured_limits;
+BOOLEAN kshm_simulate_no_write_ignored;
 
 typedef PVOID (NTAPI *ex_allocate_pool2_fn)(ULONG64 flags, SIZE_T bytes, ULONG tag);
 static ex_allocate_pool2_fn kshm_ex_allocate_pool2;
@@ -125,6 +126,7 @@ static void read_configuration(PUNICODE_STRING registry_path, BOOLEAN *allow_use
 	limits->max_regions_per_file = KSHM_DEFAULT_MAX_REGIONS_PER_FILE;
 	limits->page_shift = PAGE_SHIFT;
 	*allow_users = FALSE;
+	kshm_simulate_no_write_ignored = FALSE;
 
 	InitializeObjectAttributes(&attrs, registry_path, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE,
 				   NULL, NULL);
@@ -143,6 +145,8 @@ static void read_configuration(PUNICODE_STRING registry_path, BOOLEAN *allow_use
 				read_parameter(key, L"MaxRegionsPerHandle",
 					       limits->max_regions_per_file), (uint64_t)MAXULONG);
 			*allow_users = read_parameter(key, L"AllowUsers", 0) != 0;
+			kshm_simulate_no_write_ignored =
+				read_parameter(key, L"SimulateNoWriteIgnored", 0) != 0;
 			ZwClose(key);
 		}
 		ZwClose(service_key);

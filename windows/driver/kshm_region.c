@@ -67,7 +67,7 @@ NTSTATUS kshm_map_into_owner(PMDL mdl, BOOLEAN read_only, PVOID *user_va)
 	struct user_view view = { .mdl = mdl, .priority = NormalPagePriority | MdlMappingNoExecute };
 
 	*user_va = NULL;
-	if (read_only)
+	if (read_only && !kshm_simulate_no_write_ignored)
 		view.priority |= MdlMappingNoWrite;
 	if (!NT_SUCCESS(kshm_guarded_call(map_user_view, &view)) || !view.user_va)
 		return STATUS_INSUFFICIENT_RESOURCES;

@@ -877,12 +877,18 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "--child"))
 		return smoke_child_main(argc - 2, argv + 2);
+	if (argc == 4 && !strcmp(argv[1], "--parameter"))
+		return smoke_set_parameter(argv[2], argv[3]);
 	err = kshm_open(NULL, &k);
-	if (argc > 1 && !strcmp(argv[1], "--idle")) {
-		/* Only this: the driver holds nothing for anyone (before an unload). */
-		report("nt.driver_idle", !err && driver_idle(k), "regions, pins or pages live");
-		if (!err)
-			kshm_close(k);
+	if (argc > 1 && (!strcmp(argv[1], "--idle") || !strcmp(argv[1], "--no-write-ignored"))) {
+		expect("nt.open", err, 0);
+		if (err)
+			return 1;
+		if (!strcmp(argv[1], "--no-write-ignored"))
+			test_no_write_ignored(k);
+		/* The driver holds nothing for anyone (before an unload). */
+		report("nt.driver_idle", driver_idle(k), "regions, pins or pages live");
+		kshm_close(k);
 		return failed;
 	}
 	expect("open", err, 0);

@@ -27,6 +27,8 @@ int under_reactos(void);
 /* smoke_process.c: what needs a real NT kernel, processes of its own and a security model. */
 int smoke_child_main(int argc, char **argv);	/* smoke.exe --child MODE ... */
 void test_real_kernel(struct kshm *k);
+void test_no_write_ignored(struct kshm *k);	/* --no-write-ignored */
+int smoke_set_parameter(const char *name, const char *value);	/* --parameter NAME VALUE */
 void skip_real_kernel(const char *why);
 
 #endif /* KSHM_SMOKE_H */

@@ -330,27 +330,36 @@ static DWORD open_as(HANDLE token)
 	return err;
 }
 
-/*
- * The device's DACL as the driver sets it (kshm_main.c secure_device, with
- * AllowUsers unset): SYSTEM and Administrators, nobody else. Then a caller
- * holding neither (this process's token with both made deny-only) is refused
- * the open, while the same token unrestricted is let in.
- */
-static void test_device_acl(void)
+/* Is `sid` in the token's groups, and only for deny (SE_GROUP_USE_FOR_DENY_ONLY)? */
+static int deny_only_in(HANDLE token, PSID sid)
 {
-	BYTE system_sid[16], admins_sid[16], sd_buffer[1024];
+	BYTE buffer[4096];
+	TOKEN_GROUPS *groups = (TOKEN_GROUPS *)buffer;
+	DWORD bytes, i;
+
+	if (!GetTokenInformation(token, TokenGroups, buffer, sizeof(buffer), &bytes))
+		return 0;
+	for (i = 0; i < groups->GroupCount; i++) {
+		if (EqualSid(groups->Groups[i].Sid, sid))
+			return (groups->Groups[i].Attributes & SE_GROUP_USE_FOR_DENY_ONLY) &&
+			       !(groups->Groups[i].Attributes & SE_GROUP_ENABLED);
+	}
+	return 0;
+}
+
+/* The device's DACL, read back: SYSTEM and Administrators allowed, nothing else. */
+static void test_device_acl_entries(PSID system_sid, PSID admins_sid)
+{
+	BYTE sd_buffer[1024];
 	PSECURITY_DESCRIPTOR sd = (PSECURITY_DESCRIPTOR)sd_buffer;
-	SID_AND_ATTRIBUTES disable[2];
-	HANDLE handle, token = NULL, restricted = NULL;
 	BOOL present = FALSE, defaulted = FALSE;
 	int system_seen = 0, admins_seen = 0, others = 0;
-	char why[96];
-	DWORD needed, err;
 	PACL dacl = NULL;
+	HANDLE handle;
+	char why[96];
+	DWORD needed;
 	WORD i;
 
-	nt_sid(system_sid, SECURITY_LOCAL_SYSTEM_RID, 0, 1);
-	nt_sid(admins_sid, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 2);
 	handle = CreateFileW(L"\\\\.\\kshm", READ_CONTROL, 0, NULL, OPEN_EXISTING,
 			     FILE_ATTRIBUTE_NORMAL, NULL);
 	if (handle != INVALID_HANDLE_VALUE &&
@@ -363,9 +372,9 @@ static void test_device_acl(void)
 			if (!GetAce(dacl, i, (void **)&ace) ||
 			    ace->Header.AceType != ACCESS_ALLOWED_ACE_TYPE)
 				others++;
-			else if (EqualSid((PSID)&ace->SidStart, (PSID)system_sid))
+			else if (EqualSid((PSID)&ace->SidStart, system_sid))
 				system_seen++;
-			else if (EqualSid((PSID)&ace->SidStart, (PSID)admins_sid))
+			else if (EqualSid((PSID)&ace->SidStart, admins_sid))
 				admins_seen++;
 			else
 				others++;
@@ -376,26 +385,71 @@ static void test_device_acl(void)
 	snprintf(why, sizeof(why), "DACL %s: SYSTEM %d, Administrators %d, other entries %d",
 		 dacl ? "read" : "not read", system_seen, admins_seen, others);
 	report("security.device_acl_entries", system_seen == 1 && admins_seen == 1 && !others, why);
+}
+
+/*
+ * The device's DACL as the driver sets it (kshm_main.c secure_device, with
+ * AllowUsers unset), then callers that are neither SYSTEM nor an
+ * administrator, made from this process's own token (SYSTEM, in the
+ * Administrators group), which is let in:
+ *  - restricted to Everyone (SidsToRestrict): every access must also be
+ *    granted to Everyone, which the DACL does not name;
+ *  - SYSTEM and Administrators made deny-only (SidsToDisable).
+ */
+static void test_device_acl(void)
+{
+	BYTE system_sid[16], admins_sid[16], world_sid[16];
+	SID_IDENTIFIER_AUTHORITY world = SECURITY_WORLD_SID_AUTHORITY;
+	SID_AND_ATTRIBUTES disable[2], everyone;
+	HANDLE token = NULL, restricted = NULL, denied = NULL;
+	char why[128];
+	DWORD err;
+
+	nt_sid(system_sid, SECURITY_LOCAL_SYSTEM_RID, 0, 1);
+	nt_sid(admins_sid, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 2);
+	InitializeSid((PSID)world_sid, &world, 1);
+	*GetSidSubAuthority((PSID)world_sid, 0) = SECURITY_WORLD_RID;
+	test_device_acl_entries((PSID)system_sid, (PSID)admins_sid);
 
 	disable[0].Sid = (PSID)system_sid;
 	disable[0].Attributes = 0;
 	disable[1].Sid = (PSID)admins_sid;
 	disable[1].Attributes = 0;
+	everyone.Sid = (PSID)world_sid;
+	everyone.Attributes = 0;
 	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_DUPLICATE | TOKEN_QUERY, &token) ||
-	    !CreateRestrictedToken(token, 0, 2, disable, 0, NULL, 0, NULL, &restricted)) {
-		snprintf(why, sizeof(why), "cannot make a restricted token: error %lu",
+	    !CreateRestrictedToken(token, 0, 0, NULL, 0, NULL, 1, &everyone, &restricted) ||
+	    !CreateRestrictedToken(token, 0, 2, disable, 0, NULL, 0, NULL, &denied)) {
+		snprintf(why, sizeof(why), "cannot make the restricted tokens: error %lu",
 			 (unsigned long)GetLastError());
-		report("security.device_acl_refuses_non_admin", 0, why);
-	} else {
-		err = open_as(token);
-		snprintf(why, sizeof(why), "this process's own token was refused: error %lu",
-			 (unsigned long)err);
-		report("security.device_acl_admits_admin", err == 0, why);
-		err = open_as(restricted);
-		snprintf(why, sizeof(why), "open as neither SYSTEM nor admin: error %lu, want %lu",
-			 (unsigned long)err, (unsigned long)ERROR_ACCESS_DENIED);
-		report("security.device_acl_refuses_non_admin", err == ERROR_ACCESS_DENIED, why);
+		report("security.device_acl_tokens", 0, why);
+		goto out;
 	}
+	err = open_as(token);
+	snprintf(why, sizeof(why), "this process's own token was refused: error %lu",
+		 (unsigned long)err);
+	report("security.device_acl_admits_admin", err == 0, why);
+
+	err = open_as(restricted);
+	snprintf(why, sizeof(why), "open restricted to Everyone: error %lu, want %lu",
+		 (unsigned long)err, (unsigned long)ERROR_ACCESS_DENIED);
+	report("security.device_acl_refuses_everyone", err == ERROR_ACCESS_DENIED, why);
+
+	/* The token itself says whether the kernel made the SIDs deny-only. */
+	if (!deny_only_in(denied, (PSID)admins_sid)) {
+		skip("security.device_acl_refuses_non_admin", "the kernel did not make the "
+		     "Administrators SID deny-only in CreateRestrictedToken's token (ReactOS gap: "
+		     "ntoskrnl/se/tokenlif.c SepPerformTokenFiltering compares the addresses of "
+		     "the SID pointers with RtlEqualSid, so SidsToDisable never matches)");
+		goto out;
+	}
+	err = open_as(denied);
+	snprintf(why, sizeof(why), "open as neither SYSTEM nor admin: error %lu, want %lu",
+		 (unsigned long)err, (unsigned long)ERROR_ACCESS_DENIED);
+	report("security.device_acl_refuses_non_admin", err == ERROR_ACCESS_DENIED, why);
+out:
+	if (denied)
+		CloseHandle(denied);
 	if (restricted)
 		CloseHandle(restricted);
 	if (token)
@@ -466,6 +520,60 @@ static void test_fresh_pages_zeroed(struct kshm *k)
 	report("region.fresh_pages_zeroed", !err && nonzero == 0, why);
 }
 
+/*
+ * With Parameters\SimulateNoWriteIgnored set, the driver maps the views a
+ * process must not write as kernels before Windows 8 do (MdlMappingNoWrite
+ * ignored: writable). Its write probe must find them writable and refuse
+ * each request (EOPNOTSUPP), leaving nothing mapped or allocated; what is
+ * meant to be writable still works.
+ */
+void test_no_write_ignored(struct kshm *k)
+{
+	struct kshm_channel *channel = NULL;
+	struct kshm_region *r = NULL;
+	int err;
+
+	expect("nowrite.readonly_region_refused", kshm_region_create(k, 8192,
+	       KSHM_REGION_USER_READONLY, &r), -EOPNOTSUPP);
+	report("nowrite.refused_region_leaves_nothing", driver_idle(k), "counters not zero");
+	/* Both kinds: each has one side the process must not write. */
+	expect("nowrite.events_channel_refused", kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536,
+	       &channel), -EOPNOTSUPP);
+	expect("nowrite.submissions_channel_refused", kshm_channel_create(k,
+	       KSHM_CHANNEL_SUBMISSIONS, 65536, &channel), -EOPNOTSUPP);
+	report("nowrite.refused_channels_leave_nothing", driver_idle(k), "counters not zero");
+	err = kshm_region_create(k, 8192, 0, &r);
+	expect("nowrite.writable_region_still_works", err, 0);
+	if (!err) {
+		report("nowrite.writable_region_writable", !IsBadWritePtr(kshm_region_data(r), 1),
+		       "a writable region is not writable");
+		kshm_region_destroy(r);
+	}
+	report("nowrite.leaves_nothing", driver_idle(k), "counters not zero");
+}
+
+/* `--parameter NAME VALUE`: set a REG_DWORD under the service's Parameters key. */
+int smoke_set_parameter(const char *name, const char *value)
+{
+	DWORD data = (DWORD)strtoul(value, NULL, 0);
+	HKEY key;
+	LONG err;
+
+	err = RegCreateKeyExA(HKEY_LOCAL_MACHINE,
+			      "SYSTEM\\CurrentControlSet\\Services\\kshm\\Parameters", 0, NULL, 0,
+			      KEY_SET_VALUE, NULL, &key, NULL);
+	if (err == ERROR_SUCCESS) {
+		err = RegSetValueExA(key, name, 0, REG_DWORD, (const BYTE *)&data, sizeof(data));
+		RegCloseKey(key);
+	}
+	if (err != ERROR_SUCCESS) {
+		printf("FAIL nt.parameter_%s: error %ld\n", name, err);
+		return 1;
+	}
+	printf("PASS nt.parameter_%s_%lu\n", name, (unsigned long)data);
+	return 0;
+}
+
 void test_real_kernel(struct kshm *k)
 {
 	test_fresh_pages_zeroed(k);
@@ -482,7 +590,8 @@ void skip_real_kernel(const char *why)
 {
 	static const char *const names[] = {
 		"region.fresh_pages_zeroed", "region.readonly_mapping",
-		"security.device_acl", "security.foreign_inherited_refused",
+		"security.device_acl_entries", "security.device_acl_refuses_everyone",
+		"security.device_acl_refuses_non_admin", "security.foreign_inherited_refused",
 		"security.foreign_duplicate_refused", "cleanup.process_exit_unlocks",
 		"cleanup.process_kill_unlocks", "cleanup.kill_with_duplicate_unlocks",
 	};
