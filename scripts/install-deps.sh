@@ -18,6 +18,9 @@ PACKAGES="$PACKAGES libbpf-dev libelf-dev zlib1g-dev bpftool liburing-dev gnuplo
 # llvm-readobj reads its SafeSEH table), and Wine to run them (windows/build.mk)
 PACKAGES="$PACKAGES clang-14 lld-14 llvm-14 gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 \
 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev mingw-w64-i686-dev wine wine64 osslsigncode openssl"
+# the x86 guard's model test on a host kernel without 32-bit support (windows/tests/check.sh);
+# the NT-kernel suite's harness (../shared/reactos/run-nt.sh) and its FAT test disk
+PACKAGES="$PACKAGES qemu-user-static mtools dosfstools"
 
 missing=""
 for pkg in $PACKAGES; do

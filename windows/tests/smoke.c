@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Run-time smoke test of kshm.sys, written to run under Wine (and on real
- * Windows). It checks what a host without a real memory manager can show:
- * the ioctl protocol (codes, struct sizes, length checks), core's verdicts
- * reaching the caller as the right errno through the NTSTATUS -> Win32 ->
- * errno path, and the METHOD_BUFFERED round trip. Everything that needs
- * real MDLs, mappings, device ACLs or IRP_MJ_CLEANUP is reported SKIP unless
- * --full is given (real Windows): never PASS.
+ * Run-time smoke test of kshm.sys, run under Wine and on an NT kernel
+ * (ReactOS in `make check`, or Windows). Without arguments it checks what a
+ * host without a real memory manager can show: the ioctl protocol (codes,
+ * struct sizes, length checks), core's verdicts reaching the caller as the
+ * right errno through the NTSTATUS -> Win32 -> errno path, and the
+ * METHOD_BUFFERED round trip; everything that needs real MDLs, mappings,
+ * device ACLs or IRP_MJ_CLEANUP is reported SKIP, never PASS. Modes:
+ *   --full                 also the memory, channel and process tests (an NT kernel)
+ *   --idle                 only: the driver holds nothing (before an unload)
+ *   --no-write-ignored     the driver loaded with SimulateNoWriteIgnored
+ *   --parameter NAME VALUE set a REG_DWORD of the service's Parameters key
+ *   --child MODE ...       the other process of smoke_process.c's tests
  *
  * Output: one "PASS name", "FAIL name: why" or "SKIP name: why" per test,
  * then "smoke: N passed, N failed, N skipped".
