@@ -162,38 +162,67 @@ uint32_t kshm_generate_batch(uint32_t record_bytes)
 	return batch > GENERATE_BATCH_RECORDS ? GENERATE_BATCH_RECORDS : batch;
 }
 
+/*
+ * Before each batch of a service loop: let others run, then see whether the
+ * call must end. A signal ends it as a success when some work was done (its
+ * counts say how much), as EINTR when none was.
+ */
+static bool must_stop(struct kshm_service_channel *channel, uint64_t done,
+		      enum kshm_service_end *end)
+{
+	const struct kshm_service_ops *ops = channel->ops;
+
+	if (ops->yield)
+		ops->yield();
+	if (ops->closed(channel))
+		*end = KSHM_SERVICE_CANCELLED;
+	else if (ops->interrupted())
+		*end = done ? KSHM_SERVICE_DONE : KSHM_SERVICE_INTERRUPTED;
+	else
+		return false;
+	return true;
+}
+
 enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
 					    struct kshm_channel_generate *req)
 {
 	const struct kshm_service_ops *ops = events->ops;
 	uint32_t batch = kshm_generate_batch(req->record_bytes);
+	uint64_t limit = req->count < KSHM_GENERATE_MAX_PER_CALL ? req->count :
+			 KSHM_GENERATE_MAX_PER_CALL;
+	enum kshm_service_end end = KSHM_SERVICE_DONE;
 	enum kshm_status status;
+	uint32_t full_passes = 0;
 
 	req->produced = 0;
 	req->dropped = 0;
-	while (req->produced + req->dropped < req->count) {
-		uint64_t left = req->count - req->produced - req->dropped;
+	while (req->produced + req->dropped < limit) {
+		uint64_t left = limit - req->produced - req->dropped;
 		uint64_t first_seq = req->first_seq + req->produced + req->dropped;
+		uint64_t n;
 
-		req->produced += kshm_service_publish(events, left < batch ? left : batch,
-						      req->record_bytes, req->type,
-						      kshm_fill_generated, &first_seq, &status);
+		if (must_stop(events, req->produced + req->dropped, &end))
+			return end;
+		n = kshm_service_publish(events, left < batch ? left : batch, req->record_bytes,
+					 req->type, kshm_fill_generated, &first_seq, &status);
+		req->produced += n;
 		if (status == KSHM_ERR_RANGE)
 			return KSHM_SERVICE_BROKEN;
-		if (ops->interrupted())
-			return KSHM_SERVICE_INTERRUPTED;
-		if (status == KSHM_ERR_QUOTA) {
-			if (!(req->flags & KSHM_GENERATE_BLOCK)) {
-				/* This sequence number is skipped: the consumer sees the gap and the count. */
-				kshm_service_count_drop(events);
-				req->dropped++;
-			} else if (!ops->wait_for_space(events, req->record_bytes)) {
-				return KSHM_SERVICE_INTERRUPTED;
-			}
+		if (n)
+			full_passes = 0;
+		if (status != KSHM_ERR_QUOTA)
+			continue;
+		if (req->flags & KSHM_GENERATE_BLOCK) {
+			if (!ops->wait_for_space(events, req->record_bytes))
+				return ops->closed(events) ? KSHM_SERVICE_CANCELLED :
+				       req->produced ? KSHM_SERVICE_DONE : KSHM_SERVICE_INTERRUPTED;
 			continue;
 		}
-		if (ops->yield)
-			ops->yield();
+		/* This sequence number is skipped: the consumer sees the gap and the count. */
+		kshm_service_count_drop(events);
+		req->dropped++;
+		if (++full_passes >= batch)
+			break;	/* the ring stays full: nobody is draining it */
 	}
 	return KSHM_SERVICE_DONE;
 }
@@ -252,6 +281,7 @@ enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissi
 					   struct kshm_service_channel *completions,
 					   struct kshm_channel_process *req)
 {
+	uint64_t begin = kshm_ring_tell(&submissions->ring);
 	enum kshm_service_end end = KSHM_SERVICE_DONE;
 
 	req->processed = 0;
@@ -262,15 +292,20 @@ enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissi
 		uint32_t want = left < PROCESS_BATCH ? (uint32_t)left : PROCESS_BATCH;
 		uint32_t handled = 0;
 
+		if (must_stop(submissions, req->processed, &end))
+			break;
+		if (completions->ops->closed(completions)) {
+			end = KSHM_SERVICE_CANCELLED;
+			break;
+		}
 		end = process_batch(submissions, completions, want, &handled);
 		req->processed += handled;
 		/* Done, broken, or the submissions ran out or the completions filled up. */
 		if (end != KSHM_SERVICE_DONE || handled < want)
 			break;
-		if (completions->ops->interrupted()) {
-			end = KSHM_SERVICE_INTERRUPTED;
+		/* One ringful per call, however fast the process refills it. */
+		if (kshm_ring_tell(&submissions->ring) - begin >= submissions->ring.size)
 			break;
-		}
 	}
 	/* One position update each way per call, however many records. */
 	kshm_service_commit(completions);

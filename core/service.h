@@ -35,12 +35,18 @@ struct kshm_service_ops {
 	/*
 	 * Sleep until the consumer kicks, at most a second or so, between
 	 * kshm_service_prepare_wait_space() and kshm_service_finish_wait_space().
-	 * false: the caller is being killed (or signalled).
+	 * false: stop waiting (a signal, the thread being killed, the channel
+	 * closed).
 	 */
 	bool (*wait_for_space)(struct kshm_service_channel *channel, uint32_t len);
-	/* Is the calling thread being killed? Checked between batches. */
+	/*
+	 * Must the calling thread stop (a signal pending on Linux, the thread
+	 * terminating on Windows)? Checked before every batch.
+	 */
 	bool (*interrupted)(void);
-	/* Between generator batches: let others run (NULL: nothing to do). */
+	/* Has the channel left its handle (destroyed, file released)? Checked before every batch. */
+	bool (*closed)(struct kshm_service_channel *channel);
+	/* Before every batch: let others run (NULL: the platform preempts anyway). */
 	void (*yield)(void);
 };
 
@@ -119,16 +125,30 @@ uint32_t kshm_generate_batch(uint32_t record_bytes);
 
 /* How a service run ended (each driver maps it to its error space). */
 enum kshm_service_end {
-	KSHM_SERVICE_DONE = 0,
+	KSHM_SERVICE_DONE = 0,		/* possibly fewer than asked: see the counts */
 	KSHM_SERVICE_BROKEN,		/* a ring holds something impossible (EIO) */
-	KSHM_SERVICE_INTERRUPTED,	/* the caller is being killed (EINTR) */
+	KSHM_SERVICE_INTERRUPTED,	/* a signal or a kill before any work (EINTR) */
+	KSHM_SERVICE_CANCELLED,		/* the channel was destroyed under the call (ECANCELED) */
 };
 
 /*
+ * The work of one call is bounded, whatever the caller asks and whatever the
+ * process does to the ring meanwhile: at most KSHM_GENERATE_MAX_PER_CALL
+ * records generated or dropped, at most one ringful of submissions consumed.
+ * Every loop yields and looks for a signal and a closed channel before each
+ * batch, and a signal after some work ends the call with what was done.
+ */
+#define KSHM_GENERATE_MAX_PER_CALL	(1ULL << 20)
+
+/*
  * KSHM_IOC_CHANNEL_GENERATE on an events channel and a request validated by
- * kshm_validate_channel_generate(): publish req->count records in batches; a
- * full ring drops and counts a record, or with KSHM_GENERATE_BLOCK waits for
- * a kick. Sets req->produced and req->dropped.
+ * kshm_validate_channel_generate(): publish up to req->count records in
+ * batches. A full ring drops and counts a record, or with
+ * KSHM_GENERATE_BLOCK waits for a kick; without it, a batch's worth of
+ * passes in a row that find the ring full (the consumer is not draining)
+ * ends the call. Sets req->produced and req->dropped; their sum is less than
+ * req->count when the call ended early (the ring stayed full, the per-call
+ * bound, a signal).
  */
 enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
 					    struct kshm_channel_generate *req);
@@ -137,7 +157,9 @@ enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
  * KSHM_IOC_CHANNEL_PROCESS, with the submissions channel's consumer side
  * held by the caller (a sleeping lock): consume up to max_records
  * submissions, each only once its completion is written, then one position
- * update each way. Stops early when the completions ring is full. Sets
+ * update each way. Stops early when the completions ring is full, after one
+ * ringful of submissions (a producer that keeps refilling the ring cannot
+ * hold the call), on a signal, or when either channel is closed. Sets
  * req->processed; marks the submissions channel broken when it is.
  */
 enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissions,

@@ -243,9 +243,15 @@ static bool wait_for_space(struct kshm_service_channel *sc, u32 len)
 	return left >= 0 && !READ_ONCE(channel->closed);
 }
 
-static bool caller_killed(void)
+/* Any signal ends a service call (a kill, or a handler the process wants to run). */
+static bool caller_signalled(void)
 {
-	return fatal_signal_pending(current);
+	return signal_pending(current);
+}
+
+static bool channel_closed(struct kshm_service_channel *sc)
+{
+	return READ_ONCE(to_channel(sc)->closed);
 }
 
 static void let_others_run(void)
@@ -258,7 +264,8 @@ static const struct kshm_service_ops kshm_service_ops = {
 	.unlock = producer_unlock,
 	.wake = wake_consumer,
 	.wait_for_space = wait_for_space,
-	.interrupted = caller_killed,
+	.interrupted = caller_signalled,
+	.closed = channel_closed,
 	.yield = let_others_run,
 };
 
@@ -269,6 +276,8 @@ static long service_errno(enum kshm_service_end end)
 		return 0;
 	case KSHM_SERVICE_INTERRUPTED:
 		return -EINTR;
+	case KSHM_SERVICE_CANCELLED:
+		return -ECANCELED;
 	default:
 		return -EIO;
 	}
@@ -298,9 +307,6 @@ long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_gener
 	if (err)
 		return err;
 	end = kshm_service_generate(&channel->sc, req);
-	/* Stopped because the channel was destroyed under it, not by a signal. */
-	if (end == KSHM_SERVICE_INTERRUPTED && READ_ONCE(channel->closed))
-		return -ECANCELED;
 	return service_errno(end);
 }
 
@@ -313,7 +319,9 @@ long kshm_channel_process(struct kshm_region *sub_region, struct kshm_region *co
 	if (!sub || !comp || sub->sc.kind != KSHM_CHANNEL_SUBMISSIONS ||
 	    comp->sc.kind != KSHM_CHANNEL_EVENTS)
 		return -EINVAL;
-	mutex_lock(&sub->consume_lock);
+	/* Another call may hold it for a ringful of work: wait, but never unkillably. */
+	if (mutex_lock_interruptible(&sub->consume_lock))
+		return -EINTR;
 	end = kshm_service_process(&sub->sc, &comp->sc, req);
 	mutex_unlock(&sub->consume_lock);
 	return service_errno(end);

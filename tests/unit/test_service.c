@@ -17,8 +17,9 @@ struct fake_channel {
 	struct kshm_service_channel sc;
 	_Alignas(8) uint8_t pages[2 * PAGE + DATA];
 	struct kshm_ring process;	/* the process's view: consumer or producer */
-	int locked, locks, wakes, waits, interrupt_after_waits;
+	int locked, locks, wakes, waits, interrupt_after_waits, close_after_waits;
 	uint64_t drain_on_wait;		/* records the "process" consumes when the kernel waits */
+	bool closed;			/* the channel left its handle */
 };
 
 static struct fake_channel *fake(struct kshm_service_channel *sc)
@@ -48,6 +49,8 @@ static void fake_wake(struct kshm_service_channel *sc)
 }
 
 static bool killed;
+static int yields;
+static void (*yield_hook)(void);	/* the process, acting while the kernel yields */
 
 static void drain(struct fake_channel *f, uint64_t records);
 
@@ -62,12 +65,26 @@ static bool fake_wait_for_space(struct kshm_service_channel *sc, uint32_t len)
 	f->waits++;
 	drain(f, f->drain_on_wait);
 	kshm_service_finish_wait_space(sc);
-	return !(f->interrupt_after_waits && f->waits >= f->interrupt_after_waits);
+	if (f->close_after_waits && f->waits >= f->close_after_waits)
+		f->closed = true;
+	return !(f->interrupt_after_waits && f->waits >= f->interrupt_after_waits) && !f->closed;
 }
 
 static bool fake_interrupted(void)
 {
 	return killed;
+}
+
+static bool fake_closed(struct kshm_service_channel *sc)
+{
+	return fake(sc)->closed;
+}
+
+static void fake_yield(void)
+{
+	yields++;
+	if (yield_hook)
+		yield_hook();
 }
 
 static const struct kshm_service_ops fake_ops = {
@@ -76,6 +93,8 @@ static const struct kshm_service_ops fake_ops = {
 	.wake = fake_wake,
 	.wait_for_space = fake_wait_for_space,
 	.interrupted = fake_interrupted,
+	.closed = fake_closed,
+	.yield = fake_yield,
 };
 
 static struct fake_channel *fake_new(uint32_t kind)
@@ -84,6 +103,8 @@ static struct fake_channel *fake_new(uint32_t kind)
 
 	assert_non_null(f);
 	killed = false;
+	yields = 0;
+	yield_hook = NULL;
 	kshm_service_channel_init(&f->sc, kind, f->pages, PAGE, DATA, &fake_ops);
 	assert_int_equal(kshm_ring_init(&f->process, (void *)f->pages, (void *)(f->pages + PAGE),
 					 f->pages + 2 * PAGE, DATA), KSHM_OK);
@@ -129,6 +150,10 @@ static struct kshm_channel_generate gen_req(uint64_t count, uint32_t len, uint32
 	return req;
 }
 
+/*
+ * Nobody drains: the ring fills, then records are dropped one per pass,
+ * each pass yielding, until a batch's worth of passes in a row found it full.
+ */
 static void test_generate_drops_when_full(void **state)
 {
 	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
@@ -136,8 +161,10 @@ static void test_generate_drops_when_full(void **state)
 
 	(void)state;
 	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_DONE);
-	assert_int_equal(req.produced + req.dropped, 1000);
-	assert_true(req.dropped > 0);
+	assert_true(req.produced > 0);
+	assert_int_equal(req.dropped, kshm_generate_batch(100));
+	assert_true(req.produced + req.dropped < 1000);
+	assert_true(yields >= (int)req.dropped);	/* the drop branch yields too */
 	assert_int_equal(((struct kshm_ring_producer *)(f->pages + PAGE))->dropped, req.dropped);
 	assert_int_equal(check_generated(f, 100, 1000), req.produced);
 	assert_int_equal(f->wakes, 0);	/* nobody asked */
@@ -161,6 +188,7 @@ static void test_generate_blocks_for_room(void **state)
 	free(f);
 }
 
+/* A signal ends the call: with what was done as a success, as EINTR before any work. */
 static void test_generate_interrupted(void **state)
 {
 	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
@@ -168,15 +196,64 @@ static void test_generate_interrupted(void **state)
 
 	(void)state;
 	f->interrupt_after_waits = 1;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_DONE);
+	assert_true(req.produced > 0 && req.produced < 1000);
+	/* Still full, nothing more fits: interrupted before any record. */
+	req = gen_req(1000, 100, KSHM_GENERATE_BLOCK);
 	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_INTERRUPTED);
-	assert_true(req.produced < 1000);
+	assert_int_equal(req.produced, 0);
 	free(f);
 
 	f = fake_new(KSHM_CHANNEL_EVENTS);
 	req = gen_req(1000, 100, 0);
 	killed = true;
 	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_INTERRUPTED);
-	assert_int_equal(req.produced, kshm_generate_batch(100));	/* one batch, then stop */
+	assert_int_equal(req.produced, 0);	/* looked before the first batch */
+	free(f);
+}
+
+/* The channel leaves its handle: a generator stops, blocked or not (ECANCELED). */
+static void test_generate_closed_cancels(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_generate req = gen_req(UINT64_MAX, 8, 0);
+
+	(void)state;
+	f->closed = true;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_CANCELLED);
+	assert_int_equal(req.produced + req.dropped, 0);
+	free(f);
+
+	f = fake_new(KSHM_CHANNEL_EVENTS);
+	req = gen_req(UINT64_MAX, 8, KSHM_GENERATE_BLOCK);
+	f->close_after_waits = 3;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_CANCELLED);
+	assert_int_equal(f->waits, 3);
+	free(f);
+}
+
+/*
+ * count = ~0: without a consumer the call ends once the ring stays full (a
+ * one-page ring and no consumer hung the machine before); with a consumer
+ * that keeps up, after KSHM_GENERATE_MAX_PER_CALL records.
+ */
+static void test_generate_bounded_per_call(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_generate req = gen_req(UINT64_MAX, 8, 0);
+
+	(void)state;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_DONE);
+	assert_int_equal(req.dropped, kshm_generate_batch(8));
+	assert_true(req.produced <= DATA / 16);
+	free(f);
+
+	f = fake_new(KSHM_CHANNEL_EVENTS);
+	req = gen_req(UINT64_MAX, 8, KSHM_GENERATE_BLOCK);
+	f->drain_on_wait = UINT64_MAX;
+	assert_int_equal(kshm_service_generate(&f->sc, &req), KSHM_SERVICE_DONE);
+	assert_int_equal(req.produced, KSHM_GENERATE_MAX_PER_CALL);
+	assert_int_equal(req.dropped, 0);
 	free(f);
 }
 
@@ -329,6 +406,80 @@ static void test_process_hostile_submission(void **state)
 	free(comp);
 }
 
+/*
+ * The process side of test_process_bounded_per_call, while the kernel
+ * yields: keep the producer position a ringful ahead of what the kernel has
+ * consumed (the kernel hands room back only at the end of a call, so only a
+ * process that ignores it can do this: the records it "publishes" are the
+ * last lap's, still valid), and empty the completions.
+ */
+static struct fake_channel *hook_sub, *hook_comp;
+
+static void keep_producer_ahead(void)
+{
+	struct kshm_ring_producer *producer = (void *)(hook_sub->pages + PAGE);
+
+	producer->pos = kshm_ring_tell(&hook_sub->sc.ring) + DATA;
+	drain(hook_comp, UINT64_MAX);
+}
+
+/* One call ends after about one ringful (a call once consumed 512 ringfuls in the VM). */
+static void test_process_bounded_per_call(void **state)
+{
+	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
+	struct fake_channel *comp = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_process req = { .size = sizeof(req), .max_records = UINT32_MAX };
+	/*
+	 * Large submissions, small completions: without the bound, one ringful of
+	 * completions (512) answers 8 ringfuls of submissions (64 each).
+	 */
+	uint64_t ringful = DATA / kshm_ring_record_bytes(248), i;
+
+	(void)state;
+	assert_int_equal(DATA % kshm_ring_record_bytes(248), 0);	/* no padding at the wrap */
+	for (i = 0; i < ringful; i++)
+		submit(sub, 248, 1, (uint8_t)i);
+	kshm_ring_commit(&sub->process);
+	hook_sub = sub;
+	hook_comp = comp;
+	yield_hook = keep_producer_ahead;
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_DONE);
+	assert_true(req.processed >= ringful);
+	assert_true(req.processed <= ringful + 32);	/* the batch that crossed the line */
+	yield_hook = NULL;
+	free(sub);
+	free(comp);
+}
+
+/* Closed channels and signals end the service too. */
+static void test_process_stops_on_close_and_signal(void **state)
+{
+	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
+	struct fake_channel *comp = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_process req = { .size = sizeof(req), .max_records = 100 };
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < 10; i++)
+		submit(sub, 16, 1, (uint8_t)i);
+	kshm_ring_commit(&sub->process);
+	comp->closed = true;
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_CANCELLED);
+	assert_int_equal(req.processed, 0);
+	comp->closed = false;
+	sub->closed = true;
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_CANCELLED);
+	sub->closed = false;
+	killed = true;
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_INTERRUPTED);
+	assert_int_equal(req.processed, 0);
+	killed = false;
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_DONE);
+	assert_int_equal(req.processed, 10);	/* nothing was lost on the way */
+	free(sub);
+	free(comp);
+}
+
 static void test_user_writable_pages(void **state)
 {
 	(void)state;
@@ -354,11 +505,15 @@ int main(void)
 		cmocka_unit_test(test_generate_drops_when_full),
 		cmocka_unit_test(test_generate_blocks_for_room),
 		cmocka_unit_test(test_generate_interrupted),
+		cmocka_unit_test(test_generate_closed_cancels),
+		cmocka_unit_test(test_generate_bounded_per_call),
 		cmocka_unit_test(test_generate_wakes_only_when_asked),
 		cmocka_unit_test(test_generate_hostile_consumer),
 		cmocka_unit_test(test_process_echoes_checksums),
 		cmocka_unit_test(test_process_stops_when_completions_full),
 		cmocka_unit_test(test_process_hostile_submission),
+		cmocka_unit_test(test_process_bounded_per_call),
+		cmocka_unit_test(test_process_stops_on_close_and_signal),
 		cmocka_unit_test(test_user_writable_pages),
 		cmocka_unit_test(test_generate_batch),
 	};

@@ -108,7 +108,12 @@ static bool channel_gone(struct kshm_channel *channel)
 
 static bool caller_killed(void)
 {
-	return PsIsThreadTerminating(PsGetCurrentThread());
+	return kshm_thread_terminating();
+}
+
+static bool service_channel_gone(struct kshm_service_channel *sc)
+{
+	return channel_gone(to_channel(sc));
 }
 
 /*
@@ -138,10 +143,11 @@ static const struct kshm_service_ops kshm_service_ops = {
 	.wake = wake_consumer,
 	.wait_for_space = wait_for_space,
 	.interrupted = caller_killed,
+	.closed = service_channel_gone,
 	.yield = NULL,	/* PASSIVE_LEVEL threads are preempted anyway */
 };
 
-/* EIO and EINTR as lib/backend_windows.c maps them back. */
+/* EIO, EINTR and ECANCELED as lib/backend_windows.c maps them back. */
 static NTSTATUS service_status(enum kshm_service_end end)
 {
 	switch (end) {
@@ -149,6 +155,8 @@ static NTSTATUS service_status(enum kshm_service_end end)
 		return STATUS_SUCCESS;
 	case KSHM_SERVICE_INTERRUPTED:
 		return STATUS_CANCELLED;
+	case KSHM_SERVICE_CANCELLED:
+		return STATUS_REQUEST_ABORTED;	/* the channel was destroyed under the call */
 	default:
 		return STATUS_IO_DEVICE_ERROR;
 	}
@@ -290,11 +298,7 @@ NTSTATUS kshm_ioctl_channel_generate(struct kshm_handle *handle, union kshm_requ
 	status = kshm_status_to_ntstatus(kshm_validate_channel_generate(
 		g, kshm_ring_max_payload(&region->channel->sc.ring)));
 	if (NT_SUCCESS(status)) {
-		enum kshm_service_end end = kshm_service_generate(&region->channel->sc, g);
-
-		/* Stopped because the channel was destroyed under it (ECANCELED, as on Linux). */
-		status = end == KSHM_SERVICE_INTERRUPTED && channel_gone(region->channel) ?
-			 STATUS_REQUEST_ABORTED : service_status(end);
+		status = service_status(kshm_service_generate(&region->channel->sc, g));
 	}
 	kshm_region_put(region);
 	return status;

@@ -107,6 +107,7 @@ extern BOOLEAN kshm_simulate_no_write_ignored;
 NTSTATUS kshm_status_to_ntstatus(enum kshm_status status);
 NTSTATUS kshm_quota_charge(volatile LONG64 *used, uint64_t amount, uint64_t limit);
 PVOID kshm_pool_alloc(SIZE_T bytes);	/* zeroed, non-paged, non-executable */
+BOOLEAN kshm_thread_terminating(void);	/* the calling thread; FALSE where the kernel cannot say */
 
 /* kshm_region.c */
 void kshm_region_init(void);	/* DriverEntry, PASSIVE_LEVEL */

@@ -17,6 +17,8 @@ BOOLEAN kshm_simulate_no_write_ignored;
 
 typedef PVOID (NTAPI *ex_allocate_pool2_fn)(ULONG64 flags, SIZE_T bytes, ULONG tag);
 static ex_allocate_pool2_fn kshm_ex_allocate_pool2;
+typedef BOOLEAN (NTAPI *ps_is_thread_terminating_fn)(PETHREAD thread);
+static ps_is_thread_terminating_fn kshm_ps_is_thread_terminating;
 #define KSHM_POOL_FLAG_NON_PAGED 0x0000000000000040ULL	/* zeroed unless asked not to */
 
 DRIVER_INITIALIZE DriverEntry;
@@ -85,6 +87,21 @@ PVOID kshm_pool_alloc(SIZE_T bytes)
 	if (p)
 		RtlZeroMemory(p, bytes);
 	return p;
+}
+
+/*
+ * Long loops (chunked fill and checksum, the channels' services) stop for a
+ * terminating thread. PsIsThreadTerminating is resolved at load, not
+ * imported, and not used under Wine (told by its own kernel's export
+ * wine_ntoskrnl_main_loop): Wine 8 exports the routine as a stub that aborts
+ * the driver's host when called. Where it is missing or a stub, the thread
+ * counts as never terminating, and the loops' own bounds (per chunk, per
+ * call) still end them.
+ */
+BOOLEAN kshm_thread_terminating(void)
+{
+	return kshm_ps_is_thread_terminating &&
+	       kshm_ps_is_thread_terminating(PsGetCurrentThread());
 }
 
 /* A REG_DWORD or REG_QWORD under Parameters, or `fallback` when absent or malformed. */
@@ -224,6 +241,12 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 
 	RtlInitUnicodeString(&routine, L"ExAllocatePool2");
 	kshm_ex_allocate_pool2 = (ex_allocate_pool2_fn)MmGetSystemRoutineAddress(&routine);
+	RtlInitUnicodeString(&routine, L"wine_ntoskrnl_main_loop");
+	if (!MmGetSystemRoutineAddress(&routine)) {
+		RtlInitUnicodeString(&routine, L"PsIsThreadTerminating");
+		kshm_ps_is_thread_terminating =
+			(ps_is_thread_terminating_fn)MmGetSystemRoutineAddress(&routine);
+	}
 	kshm_region_init();
 	kshm_channel_init();
 	read_configuration(registry_path, &allow_users);

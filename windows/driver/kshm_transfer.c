@@ -21,11 +21,6 @@
  * Ranges can be hundreds of MiB: a terminating caller stops between chunks
  * (only between them: a finished request is reported as done).
  */
-static BOOLEAN caller_terminating(void)
-{
-	return PsIsThreadTerminating(PsGetCurrentThread());
-}
-
 NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos)
 {
 	while (len) {
@@ -35,7 +30,7 @@ NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos)
 		dst += chunk;
 		pos += chunk;
 		len -= chunk;
-		if (len && caller_terminating())
+		if (len && kshm_thread_terminating())
 			return STATUS_CANCELLED;
 	}
 	return STATUS_SUCCESS;
@@ -53,7 +48,7 @@ NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum
 		kshm_csum_update(&csum, src, chunk);
 		src += chunk;
 		len -= chunk;
-		if (len && caller_terminating())
+		if (len && kshm_thread_terminating())
 			return STATUS_CANCELLED;
 	}
 	*checksum = kshm_csum_final(&csum);
@@ -102,7 +97,7 @@ static NTSTATUS transfer_buffered(struct kshm_transfer *req, uint8_t *ubuf)
 		if (NT_SUCCESS(status) && copy.to_kernel)
 			kshm_csum_update(&csum, bounce, chunk);
 		pos += chunk;
-		if (NT_SUCCESS(status) && caller_terminating())
+		if (NT_SUCCESS(status) && kshm_thread_terminating())
 			status = STATUS_CANCELLED;
 	}
 	if (NT_SUCCESS(status) && req->direction == KSHM_DIR_TO_KERNEL)

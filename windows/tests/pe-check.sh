@@ -16,7 +16,7 @@
 #    writable and executable;
 #  - the MDL routines the technique depends on are imported (and the channels'
 #    partial MDLs, event reference, set and wait), and the ones that must be
-#    resolved at run time (ExAllocatePool2, MmAllocatePagesForMdlEx,
+#    resolved at run time (ExAllocatePool2, MmAllocatePagesForMdlEx, PsIsThreadTerminating,
 #    ExEventObjectType) are not imported but named for MmGetSystemRoutineAddress.
 set -u
 sys=$1
@@ -137,7 +137,7 @@ for routine in IoAllocateMdl IoFreeMdl MmProbeAndLockPages MmUnlockPages \
 done
 # ExEventObjectType: a data export, looked up by name rather than through mingw-w64's
 # dllimport declaration (one level of indirection off; see windows/driver/kshm_channel.c).
-for routine in ExAllocatePool2 MmAllocatePagesForMdlEx ExEventObjectType; do
+for routine in ExAllocatePool2 MmAllocatePagesForMdlEx ExEventObjectType PsIsThreadTerminating; do
 	check "resolves_at_run_time_$routine" not_imported "$routine"
 	check "names_for_lookup_$routine" names_utf16 "$routine"
 done

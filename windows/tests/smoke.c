@@ -450,6 +450,41 @@ static void test_io_manager_methods(struct kshm *k)
 	VirtualFree(ro, 0, MEM_RELEASE);
 }
 
+/*
+ * Transfers longer than one work chunk (256 KiB): the driver's fill and
+ * checksum loops look between chunks for a terminating thread, through a
+ * routine it resolves at load (Wine's PsIsThreadTerminating is a stub that
+ * aborts the driver's host when called). Through the I/O manager's methods,
+ * which Wine runs too.
+ */
+static void test_large_transfers(struct kshm *k)
+{
+	const uint32_t direct = KSHM_METHOD_DIRECT | KSHM_TRANSFER_IO_MANAGER;
+	const uint32_t neither = KSHM_METHOD_NEITHER | KSHM_TRANSFER_IO_MANAGER;
+	const size_t bytes = 700 * 1024;	/* two chunk boundaries and a partial chunk */
+	uint8_t *buf = malloc(bytes);
+	uint64_t sum;
+
+	if (!buf) {
+		report("large.buffer", 0, "malloc failed");
+		return;
+	}
+	memset(buf, 0, bytes);
+	expect("large.out_direct_fill", kshm_transfer(k, direct, KSHM_DIR_FROM_KERNEL, buf, bytes,
+						     31, NULL), 0);
+	report("large.out_direct_pattern", kshm_pattern_check(buf, bytes, 31, 0) == bytes,
+	       "pattern not seen past the first chunk");
+	sum = kshm_checksum(buf, bytes);
+	expect("large.in_direct_checksum", kshm_transfer(k, direct, KSHM_DIR_TO_KERNEL, buf, bytes,
+							 0, &sum), 0);
+	memset(buf, 0, bytes);
+	expect("large.neither_fill", kshm_transfer(k, neither, KSHM_DIR_FROM_KERNEL, buf, bytes, 32,
+						   NULL), 0);
+	report("large.neither_pattern", kshm_pattern_check(buf, bytes, 32, 0) == bytes,
+	       "pattern not seen past the first chunk");
+	free(buf);
+}
+
 /* The user-side half of the status table: every Win32 error the driver's NTSTATUSes become. */
 static void test_error_table(void)
 {
@@ -909,6 +944,7 @@ int main(int argc, char **argv)
 	test_out_direct();
 	test_guarded_faults();
 	test_io_manager_methods(k);
+	test_large_transfers(k);
 	test_channel_protocol(k);
 	if (full) {
 		test_memory(k);
