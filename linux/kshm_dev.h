@@ -78,7 +78,7 @@ unsigned long kshm_region_pfn(const struct kshm_region *region, unsigned long pa
 int kshm_file_init(struct kshm_file *kf);
 void kshm_file_release_all(struct kshm_file *kf);
 int kshm_file_insert(struct kshm_file *kf, struct kshm_region *region,
-		     const struct kshm_limits *limits);
+		     const struct kshm_limits *limits, u32 *id);
 struct kshm_region *kshm_file_get_region(struct kshm_file *kf, u32 id);
 int kshm_file_remove(struct kshm_file *kf, u32 id);
 

@@ -43,7 +43,7 @@ void kshm_file_release_all(struct kshm_file *kf)
  * region.
  */
 int kshm_file_insert(struct kshm_file *kf, struct kshm_region *region,
-		     const struct kshm_limits *limits)
+		     const struct kshm_limits *limits, u32 *id)
 {
 	int ret;
 
@@ -51,8 +51,17 @@ int kshm_file_insert(struct kshm_file *kf, struct kshm_region *region,
 		atomic_dec(&kf->nr_regions);
 		return -ENOSPC;
 	}
-	ret = xa_alloc_cyclic(&kf->regions, &region->id, region,
-			      XA_LIMIT(1, KSHM_MAX_REGION_ID), &kf->next_id, GFP_KERNEL);
+	/*
+	 * The moment the region is in the array another thread may destroy it
+	 * (ids are predictable) and drop the last reference: its id is set and
+	 * taken for the caller under the array's lock, never read back later.
+	 */
+	xa_lock(&kf->regions);
+	ret = __xa_alloc_cyclic(&kf->regions, id, region, XA_LIMIT(1, KSHM_MAX_REGION_ID),
+				&kf->next_id, GFP_KERNEL);
+	if (ret >= 0)
+		region->id = *id;
+	xa_unlock(&kf->regions);
 	if (ret < 0) {
 		atomic_dec(&kf->nr_regions);
 		return ret == -EBUSY ? -ENOSPC : ret;

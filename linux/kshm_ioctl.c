@@ -29,11 +29,15 @@ static long ioctl_version(struct kshm_file *kf, union kshm_request *req)
 	return 0;
 }
 
-/* Insert a new region, dropping it if the file cannot take it. */
+/*
+ * Insert a new region, dropping it if the file cannot take it. From here on
+ * another thread may destroy it: the caller replies with *id, never with
+ * anything read from the region.
+ */
 static int adopt_region(struct kshm_file *kf, struct kshm_region *region,
-			const struct kshm_limits *limits)
+			const struct kshm_limits *limits, u32 *id)
 {
-	int err = kshm_file_insert(kf, region, limits);
+	int err = kshm_file_insert(kf, region, limits, id);
 
 	if (err)
 		kshm_region_put(region);
@@ -55,12 +59,11 @@ static long ioctl_region_create(struct kshm_file *kf, union kshm_request *req)
 	region = kshm_region_alloc_pages(alloc_bytes, c->length, c->flags, &limits);
 	if (IS_ERR(region))
 		return PTR_ERR(region);
-	err = adopt_region(kf, region, &limits);
+	err = adopt_region(kf, region, &limits, &c->id);
 	if (err)
 		return err;
-	c->id = region->id;
 	c->mapped_length = alloc_bytes;
-	c->mmap_offset = kshm_mmap_offset_of(region->id);
+	c->mmap_offset = kshm_mmap_offset_of(c->id);
 	c->user_addr = 0;
 	return 0;
 }
@@ -80,10 +83,9 @@ static long ioctl_buffer_attach(struct kshm_file *kf, union kshm_request *req)
 	region = kshm_region_attach_user(&layout, a->flags, &limits);
 	if (IS_ERR(region))
 		return PTR_ERR(region);
-	err = adopt_region(kf, region, &limits);
+	err = adopt_region(kf, region, &limits, &a->id);
 	if (err)
 		return err;
-	a->id = region->id;
 	a->layout = layout;
 	return 0;
 }
@@ -219,12 +221,11 @@ static long ioctl_channel_create(struct kshm_file *kf, union kshm_request *req)
 	region = kshm_channel_new(kf, c, alloc_bytes, &limits);
 	if (IS_ERR(region))
 		return PTR_ERR(region);
-	err = adopt_region(kf, region, &limits);
+	err = adopt_region(kf, region, &limits, &c->id);
 	if (err)
 		return err;
-	c->id = region->id;
 	c->mapped_length = alloc_bytes;
-	c->mmap_offset = kshm_mmap_offset_of(region->id);
+	c->mmap_offset = kshm_mmap_offset_of(c->id);
 	return 0;
 }
 

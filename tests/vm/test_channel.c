@@ -137,7 +137,9 @@ TEST(events_full_ring_drops_and_counts)
 	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &ch));
 	expect_ok(kshm_channel_generate(ch, 1000, 56, 7, 0, 0, &produced, &dropped));
 	expect(produced == PAGE / 64);	/* 64 bytes per record with its header */
-	expect(produced + dropped == 1000);
+	/* Nobody drains: the call ends after a batch of passes that found the ring full. */
+	expect(dropped == 64);
+	expect(produced + dropped < 1000);
 	expect(kshm_channel_dropped(ch) == dropped);
 	while (kshm_channel_peek(ch, &rec) == 0) {
 		expect(generated_ok(&rec, seen, 56));	/* never overwritten */

@@ -256,13 +256,12 @@ NTSTATUS kshm_ioctl_channel_create(struct kshm_handle *handle, union kshm_reques
 	if (!NT_SUCCESS(status))
 		return status;
 	status = channel_new(region, c, alloc_bytes);
-	if (NT_SUCCESS(status))
-		status = kshm_handle_insert(handle, region, &limits);
+	if (NT_SUCCESS(status))	/* from here on another thread may destroy it: reply with the id */
+		status = kshm_handle_insert(handle, region, &limits, &c->id);
 	if (!NT_SUCCESS(status)) {
 		kshm_region_put(region);	/* never mapped: nothing to unmap */
 		return status;
 	}
-	c->id = region->id;
 	c->mapped_length = alloc_bytes;
 	c->mmap_offset = 0;	/* no window: KSHM_IOC_CHANNEL_MAP maps it */
 	return STATUS_SUCCESS;

@@ -130,7 +130,7 @@ NTSTATUS kshm_handles_start(void);	/* DriverEntry */
 void kshm_handles_stop(void);		/* DriverUnload */
 void kshm_handle_release_all(struct kshm_handle *handle);
 NTSTATUS kshm_handle_insert(struct kshm_handle *handle, struct kshm_region *region,
-			    const struct kshm_limits *limits);
+			    const struct kshm_limits *limits, uint32_t *id_out);
 struct kshm_region *kshm_handle_get_region(struct kshm_handle *handle, uint32_t id);
 NTSTATUS kshm_handle_remove(struct kshm_handle *handle, uint32_t id);
 

@@ -38,11 +38,15 @@ static NTSTATUS ioctl_version(struct kshm_handle *handle, union kshm_request *re
 	return STATUS_SUCCESS;
 }
 
-/* Insert a new region, dropping it (in the owner's context) if the handle cannot take it. */
+/*
+ * Insert a new region, dropping it (in the owner's context) if the handle
+ * cannot take it. From here on another thread may destroy it: the caller
+ * replies with *id, never with anything read from the region.
+ */
 static NTSTATUS adopt_region(struct kshm_handle *handle, struct kshm_region *region,
-			     const struct kshm_limits *limits)
+			     const struct kshm_limits *limits, uint32_t *id)
 {
-	NTSTATUS status = kshm_handle_insert(handle, region, limits);
+	NTSTATUS status = kshm_handle_insert(handle, region, limits, id);
 
 	if (!NT_SUCCESS(status)) {
 		if (region->user_va)
@@ -69,10 +73,9 @@ static NTSTATUS ioctl_region_create(struct kshm_handle *handle, union kshm_reque
 	if (!NT_SUCCESS(status))
 		return status;
 	c->user_addr = (uint64_t)(ULONG_PTR)region->user_va;	/* the caller's own address */
-	status = adopt_region(handle, region, &limits);
+	status = adopt_region(handle, region, &limits, &c->id);
 	if (!NT_SUCCESS(status))
 		return status;
-	c->id = region->id;
 	c->mapped_length = alloc_bytes;
 	c->mmap_offset = 0;
 	return STATUS_SUCCESS;
@@ -94,11 +97,7 @@ static NTSTATUS ioctl_buffer_attach(struct kshm_handle *handle, union kshm_reque
 	if (!NT_SUCCESS(status))
 		return status;
 	a->layout = region->layout;
-	status = adopt_region(handle, region, &limits);
-	if (!NT_SUCCESS(status))
-		return status;
-	a->id = region->id;
-	return STATUS_SUCCESS;
+	return adopt_region(handle, region, &limits, &a->id);
 }
 
 struct pfn_copy {

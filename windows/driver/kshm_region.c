@@ -459,10 +459,12 @@ static struct kshm_region *find_locked(struct kshm_handle *handle, uint32_t id)
 
 /*
  * Give the region an id and the handle's reference. Ids are cyclic in
- * [1, KSHM_MAX_REGION_ID] so a stale id keeps failing for a long time.
+ * [1, KSHM_MAX_REGION_ID] so a stale id keeps failing for a long time. Once
+ * the lock is dropped another thread may destroy the region (ids are
+ * predictable): the id is handed back in *id_out, taken under the lock.
  */
 NTSTATUS kshm_handle_insert(struct kshm_handle *handle, struct kshm_region *region,
-			    const struct kshm_limits *limits)
+			    const struct kshm_limits *limits, uint32_t *id_out)
 {
 	NTSTATUS status = STATUS_QUOTA_EXCEEDED;
 	uint32_t tries;
@@ -475,6 +477,7 @@ NTSTATUS kshm_handle_insert(struct kshm_handle *handle, struct kshm_region *regi
 			handle->next_id = id == KSHM_MAX_REGION_ID ? 1 : id + 1;
 			if (!find_locked(handle, id)) {
 				region->id = id;
+				*id_out = id;
 				InsertHeadList(&handle->regions, &region->link);
 				handle->nr_regions++;
 				status = STATUS_SUCCESS;

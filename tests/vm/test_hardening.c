@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Defects found in review, each as the request sequence that showed it: a
+ * generator that never ended (soft lockup, then panic), a service call a
+ * hostile producer could keep going for hundreds of ringfuls, a new object's
+ * id read after another thread could free it, a waiter that kill -9 could
+ * not end.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <kshm.h>
+#include <kshm/channel.h>
+#include <kshm/ring.h>
+
+#include "guest_util.h"
+#include "vmtest.h"
+
+#define PAGE 4096
+
+static uint64_t seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - start->tv_sec);
+}
+
+/*
+ * A one-page events ring, count = ~0, no KSHM_GENERATE_BLOCK, nobody
+ * consuming: the call ends once the ring stays full (this hung the machine:
+ * the drop path never rescheduled and count had no bound).
+ */
+TEST(generate_unbounded_into_full_ring_ends)
+{
+	uint64_t produced = 0, dropped = 0;
+	struct kshm_channel *ch;
+	struct timespec start;
+	struct kshm *k;
+
+	expect_ok(kshm_open(NULL, &k));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &ch));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	expect_ok(kshm_channel_generate(ch, UINT64_MAX, 8, 7, 0, 0, &produced, &dropped));
+	expect(seconds_since(&start) < 30);
+	expect(produced == PAGE / 16);	/* 8 payload bytes + 8 of header */
+	expect(dropped == 64);		/* a batch of passes that found the ring full */
+	expect(kshm_channel_dropped(ch) == dropped);
+	kshm_close(k);
+	expect(guest_counters_drain());
+}
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+struct blocked_generator {
+	struct kshm_channel *events;
+	int err;
+	uint64_t produced;
+	atomic_bool started;
+};
+
+static void *blocked_generate(void *arg)
+{
+	struct blocked_generator *g = arg;
+
+	atomic_store(&g->started, true);
+	g->err = kshm_channel_generate(g->events, UINT64_MAX, 8, 7, 0, KSHM_GENERATE_BLOCK,
+				       &g->produced, NULL);
+	return NULL;
+}
+
+/*
+ * Any signal ends a service call, not only a fatal one: a blocked generator
+ * returns what it produced (or EINTR before any record) when a handler runs.
+ */
+TEST(signal_ends_blocked_generator)
+{
+	struct sigaction sa = { .sa_handler = noop_handler };	/* no SA_RESTART */
+	struct blocked_generator g = { .err = 1 };
+	struct timespec deadline;
+	pthread_t thread;
+	struct kshm *k;
+
+	expect_ok(sigaction(SIGUSR1, &sa, NULL));
+	expect_ok(kshm_open(NULL, &k));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &g.events));
+	expect_ok(pthread_create(&thread, NULL, blocked_generate, &g));
+	while (!atomic_load(&g.started))
+		usleep(1000);
+	usleep(300000);		/* the ring is full by now and the generator asleep */
+	expect_ok(pthread_kill(thread, SIGUSR1));
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	expect(pthread_timedjoin_np(thread, NULL, &deadline) == 0);
+	expect(g.err == 0 || g.err == -EINTR);
+	if (g.err == 0)
+		expect(g.produced == PAGE / 16);
+	kshm_close(k);
+	expect(guest_counters_drain());
+}
+
+/* ---- a hostile producer against KSHM_IOC_CHANNEL_PROCESS ---- */
+
+struct raw_channel {
+	struct kshm_channel_create create;
+	uint8_t *base;		/* consumer page, producer page, data */
+};
+
+static void raw_channel(int fd, uint32_t kind, uint64_t data_bytes, struct raw_channel *ch)
+{
+	int events = kind == KSHM_CHANNEL_EVENTS;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->create.size = sizeof(ch->create);
+	ch->create.kind = kind;
+	ch->create.data_bytes = data_bytes;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_CHANNEL_CREATE, &ch->create));
+	/* The process writes only its side: map read-only, then that part writable. */
+	ch->base = mmap(NULL, ch->create.mapped_length, PROT_READ, MAP_SHARED, fd,
+			(off_t)ch->create.mmap_offset);
+	expect(ch->base != MAP_FAILED);
+	if (events)
+		expect(mmap(ch->base, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+			    (off_t)ch->create.mmap_offset) == ch->base);
+	else
+		expect(mmap(ch->base + PAGE, ch->create.mapped_length - PAGE,
+			    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+			    (off_t)ch->create.mmap_offset + PAGE) == ch->base + PAGE);
+}
+
+#define SUB_DATA (64 * 1024)
+#define SUB_PAYLOAD 248				/* a 256-byte record: no padding at the wrap */
+#define SUB_RINGFUL (SUB_DATA / 256)
+#define COMP_DATA (1024 * 1024)			/* 32768 completions: 128 submission ringfuls */
+
+struct hostile {
+	struct raw_channel *sub, *comp;
+	atomic_bool stop;
+};
+
+/*
+ * The kernel hands the submissions' room back only when a call ends, but it
+ * writes each completion into the shared pages as it goes: counting them
+ * tells how far it has consumed, and the producer position is kept a
+ * ringful ahead of that (the records there are the last lap's, still valid).
+ */
+static void *keep_producer_ahead(void *arg)
+{
+	struct hostile *h = arg;
+	struct kshm_ring_producer *producer = (void *)(h->sub->base + PAGE);
+	const uint8_t *comp_data = h->comp->base + 2 * PAGE;
+	uint64_t done = 0, rec = kshm_ring_record_bytes(sizeof(struct kshm_completion));
+
+	while (!atomic_load(&h->stop)) {
+		while (done < COMP_DATA / rec) {
+			const struct kshm_ring_record *hdr = (const void *)(comp_data + done * rec);
+
+			if (__atomic_load_n(&hdr->type, __ATOMIC_ACQUIRE) != KSHM_COMPLETION_TYPE)
+				break;
+			done++;
+		}
+		__atomic_store_n(&producer->pos, (done + SUB_RINGFUL) * 256, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* Both channels, a full ringful of submissions, and the hostile producer started. */
+static void hostile_start(int fd, struct hostile *h, pthread_t *thread,
+			  struct kshm_channel_process *p)
+{
+	struct kshm_ring_producer *producer;
+	uint64_t i;
+
+	raw_channel(fd, KSHM_CHANNEL_SUBMISSIONS, SUB_DATA, h->sub);
+	raw_channel(fd, KSHM_CHANNEL_EVENTS, COMP_DATA, h->comp);
+	producer = (void *)(h->sub->base + PAGE);
+	for (i = 0; i < SUB_RINGFUL; i++) {
+		struct kshm_ring_record *hdr = (void *)(h->sub->base + 2 * PAGE + i * 256);
+
+		hdr->len = SUB_PAYLOAD;
+		hdr->type = 1;
+		memset(hdr + 1, (int)i, SUB_PAYLOAD);
+	}
+	__atomic_store_n(&producer->pos, (uint64_t)SUB_DATA, __ATOMIC_RELEASE);
+	expect_ok(pthread_create(thread, NULL, keep_producer_ahead, h));
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	p->max_records = UINT32_MAX;
+	p->submissions = h->sub->create.id;
+	p->completions = h->comp->create.id;
+}
+
+TEST(process_bounded_against_hostile_producer)
+{
+	struct kshm_channel_process p;
+	struct raw_channel sub, comp;
+	struct hostile h = { .sub = &sub, .comp = &comp };
+	pthread_t thread;
+	int fd = guest_open();
+
+	hostile_start(fd, &h, &thread, &p);
+	expect_ok(guest_ioctl(fd, KSHM_IOC_CHANNEL_PROCESS, &p));
+	atomic_store(&h.stop, true);
+	pthread_join(thread, NULL);
+	/* About one ringful (the batch that crossed the line on top), not 128. */
+	expect(p.processed >= SUB_RINGFUL);
+	expect(p.processed <= SUB_RINGFUL + 32);
+	munmap(sub.base, sub.create.mapped_length);
+	munmap(comp.base, comp.create.mapped_length);
+	close(fd);
+	expect(guest_counters_drain());
+}
+
+/* ---- a new object's id, read after another thread could free the object ---- */
+
+struct destroyer {
+	int fd;
+	atomic_uint next;	/* the id the creator will get next */
+	atomic_bool stop;
+	unsigned long destroyed;
+};
+
+/* Destroy each id the moment it exists, before its creator's ioctl returns if it can. */
+static void *destroy_next(void *arg)
+{
+	struct destroyer *d = arg;
+	struct kshm_region_destroy req = { .size = sizeof(req) };
+
+	while (!atomic_load(&d->stop)) {
+		req.id = atomic_load(&d->next);
+		if (guest_ioctl(d->fd, KSHM_IOC_REGION_DESTROY, &req) == 0) {
+			d->destroyed++;
+			atomic_compare_exchange_strong(&d->next, &req.id, req.id + 1);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Create regions, attach buffers and create channels while another thread
+ * destroys each new id as soon as it is inserted: every reply carries the id
+ * the insert gave (ids are sequential here), never one read from an object
+ * already freed (KASAN reports that read on the debug kernel).
+ */
+TEST(create_races_destroy_of_its_id)
+{
+	static uint8_t buffer[2 * PAGE];
+	struct destroyer d = { .fd = guest_open() };
+	pthread_t thread;
+	uint32_t want = 1;
+	int i;
+
+	atomic_store(&d.next, 1);
+	expect_ok(pthread_create(&thread, NULL, destroy_next, &d));
+	for (i = 0; i < 600; i++) {
+		union {
+			struct kshm_region_create region;
+			struct kshm_buffer_attach attach;
+			struct kshm_channel_create channel;
+		} req;
+		uint32_t got;
+		long err;
+
+		memset(&req, 0, sizeof(req));
+		switch (i % 3) {
+		case 0:
+			req.region.size = sizeof(req.region);
+			req.region.length = PAGE;
+			err = guest_ioctl(d.fd, KSHM_IOC_REGION_CREATE, &req.region);
+			got = req.region.id;
+			if (!err)
+				expect(req.region.mmap_offset == (uint64_t)got << 32);
+			break;
+		case 1:
+			req.attach.size = sizeof(req.attach);
+			req.attach.user_addr = (uintptr_t)buffer;
+			req.attach.length = sizeof(buffer);
+			err = guest_ioctl(d.fd, KSHM_IOC_BUFFER_ATTACH, &req.attach);
+			got = req.attach.id;
+			break;
+		default:
+			req.channel.size = sizeof(req.channel);
+			req.channel.kind = KSHM_CHANNEL_EVENTS;
+			req.channel.data_bytes = PAGE;
+			err = guest_ioctl(d.fd, KSHM_IOC_CHANNEL_CREATE, &req.channel);
+			got = req.channel.id;
+			break;
+		}
+		expect_ok(err);
+		expect(got == want);
+		want++;
+		while (atomic_load(&d.next) < want)	/* let the destroyer catch up */
+			;
+	}
+	atomic_store(&d.stop, true);
+	pthread_join(thread, NULL);
+	expect(d.destroyed == 600);
+	close(d.fd);
+	expect(guest_counters_drain());
+}
+
+/* ---- kill -9 of a process waiting for another's CHANNEL_PROCESS ---- */
+
+static int process_fd;
+
+static void *process_forever(void *arg)
+{
+	struct kshm_channel_process mine = *(struct kshm_channel_process *)arg;
+
+	for (;;)
+		guest_ioctl(process_fd, KSHM_IOC_CHANNEL_PROCESS, &mine);
+	return NULL;
+}
+
+/*
+ * Threads of one process all calling CHANNEL_PROCESS on one channel, against
+ * a hostile producer that keeps every call busy: all but one wait for the
+ * channel's consumer lock. kill -9 ends the process at once (the wait is
+ * interruptible, no thread sits in D state), and nothing is left behind.
+ */
+TEST(kill_waiters_for_channel_process)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct kshm_channel_process p;
+		struct raw_channel sub, comp;
+		struct hostile h = { .sub = &sub, .comp = &comp };
+		pthread_t threads[4];
+		int t;
+
+		process_fd = guest_open();
+		hostile_start(process_fd, &h, &threads[0], &p);
+		for (t = 1; t < 4; t++)
+			pthread_create(&threads[t], NULL, process_forever, &p);
+		pause();
+		_exit(3);
+	}
+	usleep(500000);
+	expect_ok(kill(pid, SIGKILL));
+	expect(waitpid(pid, &status, 0) == pid);
+	expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	expect(guest_counters_drain());
+}
+
+VMTEST_MAIN()
