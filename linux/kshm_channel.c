@@ -163,15 +163,21 @@ static void wake_consumer(struct kshm_service_channel *sc)
  * @channel: from kshm_channel_get()
  * @type: record type, for the process
  * @payload: @len bytes to copy into the record
- * @len: payload bytes, at most the ring's maximum payload (half the data area
- *	 less the header)
+ * @len: payload bytes, at most %KSHM_PUBLISH_MAX_RECORD and the ring's maximum
+ *	 payload (half the data area less the header)
  *
- * Any context: takes a spinlock with interrupts disabled and never sleeps.
+ * Context: process, softirq or hard interrupt context; never sleeps. It takes
+ * the channel's producer spinlock with interrupts disabled and copies at
+ * most %KSHM_PUBLISH_MAX_RECORD bytes while holding it. On PREEMPT_RT that
+ * spinlock is a sleeping lock: call it there from threaded interrupt handlers
+ * (RT's default) or process context, never from a handler registered with
+ * IRQF_NO_THREAD or with raw spinlocks held.
  * When the ring is full the record is dropped and counted in the ring's
  * producer page (the process sees the count); nothing is ever overwritten.
  *
- * Return: 0, -ENOSPC (full, dropped), -EFBIG (too large), -EINVAL (not an
- * events channel), -EIO (the process corrupted the ring).
+ * Return: 0, -ENOSPC (full, dropped), -EFBIG (over %KSHM_PUBLISH_MAX_RECORD
+ * or the ring's maximum payload), -EINVAL (not an events channel), -EIO (the
+ * process corrupted the ring).
  */
 int kshm_channel_publish(struct kshm_channel *channel, u32 type, const void *payload, u32 len)
 {
@@ -179,6 +185,8 @@ int kshm_channel_publish(struct kshm_channel *channel, u32 type, const void *pay
 
 	if (channel->sc.kind != KSHM_CHANNEL_EVENTS)
 		return -EINVAL;
+	if (len > KSHM_PUBLISH_MAX_RECORD)
+		return -EFBIG;
 	if (kshm_service_publish(&channel->sc, 1, len, type, kshm_fill_copy, payload, &status))
 		return 0;
 	if (status == KSHM_ERR_QUOTA)

@@ -14,6 +14,12 @@
 struct file;
 struct kshm_channel;
 
+/*
+ * Largest payload kshm_channel_publish() copies: it does so with interrupts
+ * off, so the time that takes is bounded here, not by the channel's size.
+ */
+#define KSHM_PUBLISH_MAX_RECORD	4096U
+
 struct kshm_channel *kshm_channel_get(struct file *file, u32 id);
 void kshm_channel_put(struct kshm_channel *channel);
 int kshm_channel_publish(struct kshm_channel *channel, u32 type, const void *payload, u32 len);
