@@ -54,12 +54,55 @@
 #define FILE_BYTES	(256U << 10)
 #define SMALL_BYTES	(256U << 10)	/* the largest length that does real work */
 
-/* Shared by every worker process: operations done, stop flag. */
+#define NR_SLOTS	32	/* request numbers (_IOC_NR) counted per request */
+
+/* Shared by every worker process: operations done, stop flag, calls and successes per request. */
 struct fuzz_shared {
 	uint64_t ops;
 	int stop;
+	uint64_t calls[NR_SLOTS];
+	uint64_t succeeded[NR_SLOTS];
 };
 static struct fuzz_shared *shared;
+
+/* Every request the fuzzer makes, counted: which ones it reaches, and how often they succeed. */
+static long counted_ioctl(int fd, unsigned long cmd, void *req)
+{
+	long ret = guest_ioctl(fd, cmd, req);
+	unsigned int nr = _IOC_NR(cmd) % NR_SLOTS;
+
+	__atomic_fetch_add(&shared->calls[nr], 1, __ATOMIC_RELAXED);
+	if (ret == 0)
+		__atomic_fetch_add(&shared->succeeded[nr], 1, __ATOMIC_RELAXED);
+	return ret;
+}
+#define guest_ioctl(fd, cmd, req) counted_ioctl(fd, cmd, req)
+
+static const struct {
+	unsigned int nr;
+	const char *name;
+} request_names[] = {
+	{ KSHM_NR_VERSION, "VERSION" }, { KSHM_NR_REGION_CREATE, "REGION_CREATE" },
+	{ KSHM_NR_BUFFER_ATTACH, "BUFFER_ATTACH" }, { KSHM_NR_REGION_INFO, "REGION_INFO" },
+	{ KSHM_NR_FILL, "FILL" }, { KSHM_NR_CHECKSUM, "CHECKSUM" },
+	{ KSHM_NR_REGION_DESTROY, "REGION_DESTROY" }, { KSHM_NR_TRANSFER, "TRANSFER" },
+	{ KSHM_NR_CHANNEL_CREATE, "CHANNEL_CREATE" }, { KSHM_NR_CHANNEL_GENERATE, "CHANNEL_GENERATE" },
+	{ KSHM_NR_CHANNEL_PROCESS, "CHANNEL_PROCESS" }, { KSHM_NR_CHANNEL_KICK, "CHANNEL_KICK" },
+};
+
+/* One line per request: calls and successes (a request that never succeeds is barely fuzzed). */
+static void print_request_counts(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(request_names) / sizeof(request_names[0]); i++) {
+		unsigned int nr = request_names[i].nr % NR_SLOTS;
+		uint64_t calls = shared->calls[nr], ok = shared->succeeded[nr];
+
+		printf("# fuzz: %-17s %9" PRIu64 " calls, %9" PRIu64 " succeeded (%.1f%%)\n",
+		       request_names[i].name, calls, ok, calls ? 100.0 * (double)ok / (double)calls : 0);
+	}
+}
 
 static uint64_t max_ops;
 static time_t deadline;
@@ -87,6 +130,7 @@ struct fuzz_region {
 	uint32_t id;
 	uint64_t mapped_length;
 	uint64_t mmap_offset;
+	uint32_t channel_kind;		/* KSHM_CHANNEL_*, or 0 for a region */
 };
 
 struct fuzz_map {
@@ -220,14 +264,50 @@ static uint32_t any_id(struct worker *w)
 }
 
 static void remember_region(struct worker *w, int fd_index, uint32_t id, uint64_t mapped,
-			    uint64_t offset)
+			    uint64_t offset, uint32_t channel_kind)
 {
 	struct fuzz_region *r;
 
 	if (w->nr_regions == MAX_REGIONS)
 		w->nr_regions--;	/* forget one: the file still holds it */
 	r = &w->regions[w->nr_regions++];
-	*r = (struct fuzz_region){ fd_index, id, mapped, offset };
+	*r = (struct fuzz_region){ fd_index, id, mapped, offset, channel_kind };
+}
+
+/*
+ * A remembered channel of `kind` (on file `fd_index`, or any file when it is
+ * negative), or NULL: most channel requests go to a channel that exists, of
+ * the right kind, on its own file, so that they get past validation and do
+ * the work; the rest take any id (any_id).
+ */
+static const struct fuzz_region *known_channel(struct worker *w, uint32_t kind, int fd_index)
+{
+	int i, start = w->nr_regions ? (int)below(&w->rng, (uint64_t)w->nr_regions) : 0;
+
+	for (i = 0; i < w->nr_regions; i++) {
+		const struct fuzz_region *r = &w->regions[(start + i) % w->nr_regions];
+
+		if (r->channel_kind == kind && (fd_index < 0 || r->fd_index == fd_index))
+			return r;
+	}
+	return NULL;
+}
+
+/* known_channel(), or a new one-to-four-page channel of `kind` on that file (any, if negative). */
+static const struct fuzz_region *some_channel(struct worker *w, uint32_t kind, int fd_index)
+{
+	const struct fuzz_region *r = known_channel(w, kind, fd_index);
+	struct kshm_channel_create c = { .size = sizeof(c), .kind = kind };
+
+	if (r)
+		return r;
+	if (fd_index < 0)
+		fd_index = (int)below(&w->rng, 2);
+	c.data_bytes = page << below(&w->rng, 3);
+	if (guest_ioctl(w->fds[fd_index], KSHM_IOC_CHANNEL_CREATE, &c))
+		return NULL;
+	remember_region(w, fd_index, c.id, c.mapped_length, c.mmap_offset, kind);
+	return &w->regions[w->nr_regions - 1];
 }
 
 static void remember_map(struct worker *w, void *addr, size_t len, int prot)
@@ -249,7 +329,7 @@ static void op_create(struct worker *w)
 	if (!below(&w->rng, 16))
 		c.reserved = 1;
 	if (guest_ioctl(w->fds[fd_index], KSHM_IOC_REGION_CREATE, &c) == 0)
-		remember_region(w, fd_index, c.id, c.mapped_length, c.mmap_offset);
+		remember_region(w, fd_index, c.id, c.mapped_length, c.mmap_offset, 0);
 }
 
 /* The address and a length for it; a kshm mapping (marked by any_address) never overruns. */
@@ -276,7 +356,7 @@ static void op_attach(struct worker *w)
 	int fd_index = (int)below(&w->rng, 2);
 
 	if (guest_ioctl(w->fds[fd_index], KSHM_IOC_BUFFER_ATTACH, &a) == 0)
-		remember_region(w, fd_index, a.id, 0, 0);
+		remember_region(w, fd_index, a.id, 0, 0, 0);
 }
 
 static void op_info(struct worker *w)
@@ -466,31 +546,56 @@ static void op_channel(struct worker *w)
 		c.data_bytes = below(&w->rng, 4) ? page << below(&w->rng, 4)
 						 : boundary_length(w, 4 * page);
 		if (guest_ioctl(fd, KSHM_IOC_CHANNEL_CREATE, &c) == 0)
-			remember_region(w, fd_index, c.id, c.mapped_length, c.mmap_offset);
+			remember_region(w, fd_index, c.id, c.mapped_length, c.mmap_offset, c.kind);
 		break;
 	}
 	case 1: {
+		const struct fuzz_region *ch = below(&w->rng, 4) ?
+					       some_channel(w, KSHM_CHANNEL_EVENTS, -1) : NULL;
 		struct kshm_channel_generate g = { .size = sizeof(g), .id = any_id(w) };
 
+		if (ch) {
+			fd = w->fds[ch->fd_index];
+			g.id = ch->id;
+		}
 		g.count = below(&w->rng, 4) ? 1 + below(&w->rng, 64) : boundary_length(w, 64) % 4096;
-		g.record_bytes = (uint32_t)boundary_length(w, 64);
+		g.record_bytes = below(&w->rng, 4) ? 8 + (uint32_t)below(&w->rng, 120)
+						   : (uint32_t)boundary_length(w, 64);
 		g.flags = (uint32_t)(below(&w->rng, 8) ? 0 : rnd(&w->rng) & ~KSHM_GENERATE_BLOCK);
 		g.first_seq = rnd(&w->rng);
 		guest_ioctl(fd, KSHM_IOC_CHANNEL_GENERATE, &g);
 		break;
 	}
 	case 2: {
+		const struct fuzz_region *sub = below(&w->rng, 4) ?
+			some_channel(w, KSHM_CHANNEL_SUBMISSIONS, -1) : NULL;
+		int sub_fd = sub ? sub->fd_index : 0;
+		uint32_t sub_id = sub ? sub->id : 0;	/* some_channel() may move the array */
+		const struct fuzz_region *comp =
+			sub ? some_channel(w, KSHM_CHANNEL_EVENTS, sub_fd) : NULL;
 		struct kshm_channel_process p = { .size = sizeof(p) };
 
 		p.submissions = any_id(w);
 		p.completions = any_id(w);
+		if (comp) {
+			fd = w->fds[sub_fd];
+			p.submissions = sub_id;
+			p.completions = comp->id;
+		}
 		p.max_records = (uint32_t)below(&w->rng, 4) ? (uint32_t)below(&w->rng, 256)
 							    : UINT32_MAX;
 		guest_ioctl(fd, KSHM_IOC_CHANNEL_PROCESS, &p);
 		break;
 	}
 	case 3: {
+		const struct fuzz_region *ch = below(&w->rng, 4) ?
+					       some_channel(w, KSHM_CHANNEL_EVENTS, -1) : NULL;
 		struct kshm_channel_kick k = { .size = sizeof(k), .id = any_id(w) };
+
+		if (ch) {
+			fd = w->fds[ch->fd_index];
+			k.id = ch->id;
+		}
 
 		guest_ioctl(fd, KSHM_IOC_CHANNEL_KICK, &k);
 		break;
@@ -788,6 +893,7 @@ TEST(fuzz)
 	guest_set_param("max_pinned_bytes", saved_pinned);
 	expect(guest_counters_drain());
 	reports = kernel_reports(reports_before);
+	print_request_counts();
 	printf("fuzz: %" PRIu64 " operations, %ld kernel reports (seed %" PRIu64 ", %ld s)\n",
 	       shared->ops, reports < 0 ? -1 : reports - reports_before, seed,
 	       (long)(time(NULL) - start));
