@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -56,12 +57,43 @@ bool guest_counters_zero(void)
 	       guest_counter("bytes_pinned") == 0;
 }
 
+/*
+ * Per-CPU deltas are folded into /proc/vmstat lazily: writing
+ * /proc/sys/vm/stat_refresh folds them first, so the two numbers are read
+ * exact, not racing the folding.
+ */
+int64_t guest_pins_outstanding(void)
+{
+	int64_t acquired = -1, released = -1;
+	char name[64];
+	long long value;
+	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
+
+	if (!f)
+		return -1;
+	fputs("1\n", f);
+	if (fclose(f) != 0)
+		return -1;
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &value) == 2) {
+		if (!strcmp(name, "nr_foll_pin_acquired"))
+			acquired = value;
+		else if (!strcmp(name, "nr_foll_pin_released"))
+			released = value;
+	}
+	fclose(f);
+	return acquired < 0 || released < 0 ? -1 : acquired - released;
+}
+
 bool guest_counters_drain(void)
 {
 	int i;
 
 	for (i = 0; i < 300; i++) {
-		if (guest_counters_zero())
+		/* The module's counters, and every page pin it took given back to the kernel. */
+		if (guest_counters_zero() && guest_pins_outstanding() <= 0)
 			return true;
 		usleep(10000);
 	}

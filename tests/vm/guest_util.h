@@ -24,10 +24,14 @@ int64_t guest_counter(const char *name);
 bool guest_counters_zero(void);
 
 /*
- * Wait (up to 3 s) for the counters to reach zero: a dead process's files and
- * mappings are released a little after it is reaped (deferred fput).
+ * Wait (up to 3 s) for the counters to reach zero and for every FOLL_PIN pin
+ * to be released (/proc/vmstat, read after stat_refresh): a dead process's
+ * files and mappings are released a little after it is reaped (deferred fput).
  */
 bool guest_counters_drain(void);
+
+/* FOLL_PIN pins held in the whole system (acquired - released, exact); -1 when unreadable. */
+int64_t guest_pins_outstanding(void);
 
 /* Read and set a module parameter (/sys/module/kshm/parameters/NAME). */
 uint64_t guest_param(const char *name);
