@@ -12,7 +12,7 @@ UNIT_HDRS     := $(wildcard core/*.h) $(wildcard include/kshm/*.h) tests/unit/un
 
 # test name -> the sources linked into it
 UNIT_TESTS          := test_span test_validate test_region test_checksum test_abi test_ring \
-		       test_ring_threads test_service
+		       test_ring_threads test_service test_channel
 unit_srcs_test_span     := core/span.c
 unit_srcs_test_validate := core/validate.c core/span.c
 unit_srcs_test_region   := core/region.c core/span.c
@@ -21,6 +21,7 @@ unit_srcs_test_abi      := tests/unit/abi_windows.c
 unit_srcs_test_ring     := core/ring.c
 unit_srcs_test_ring_threads := core/ring.c
 unit_srcs_test_service  := core/service.c core/ring.c core/checksum.c
+unit_srcs_test_channel  := core/channel.c
 # Concurrency tests run under ThreadSanitizer instead (the two do not mix).
 unit_sanitize_test_ring_threads := -fsanitize=thread -fno-omit-frame-pointer
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
@@ -45,3 +46,22 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_program,$(t))))
 unit-check:
 	@$(MAKE) --no-print-directory -k unit-build || echo "unit: some test programs failed to build"
 	@tests/unit/run.sh $(UNIT_DIR) $(BUILD)/results tests/unit $(UNIT_TESTS)
+
+# The same programs built with --coverage (no sanitizers, -O0) for the
+# coverage of core/ (tests/unit/coverage.sh, gcov + lcov): counted as its
+# own suite, which reports and never judges the figures.
+UNIT_COV_DIR := $(BUILD)/unit-coverage
+define unit_coverage_program
+$(UNIT_COV_DIR)/$(1): tests/unit/$(1).c $(unit_srcs_$(1)) $(UNIT_HDRS) tests/unit/abi_windows.h tests/unit/build.mk
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$$(CC) $$(UNIT_CFLAGS) -O0 --coverage -o $$@ tests/unit/$(1).c $(unit_srcs_$(1)) $$(UNIT_LDLIBS) -pthread
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_coverage_program,$(t))))
+
+.PHONY: coverage-check
+coverage-check:
+	@$(MAKE) --no-print-directory -k $(addprefix $(UNIT_COV_DIR)/,$(UNIT_TESTS)) >/dev/null || true
+	@tests/unit/coverage.sh $(UNIT_COV_DIR) $(BUILD)/results $(BUILD)/coverage/unit $(UNIT_TESTS)
+
+CHECK_TARGETS += coverage-check
