@@ -9,6 +9,8 @@ linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
 PACKAGES="$PACKAGES linux-source-6.1 ccache flex bison bc libelf-dev xz-utils sparse cppcheck shellcheck"
 # the ring protocol's model checker
 PACKAGES="$PACKAGES spin"
+# coverage of core by the unit tests (tests/unit/coverage.sh)
+PACKAGES="$PACKAGES lcov"
 # libFuzzer targets (tests/fuzz) and the ck_ring baseline of the benchmarks (bench)
 PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev libck-dev"
 # the in-VM benchmarks' alternatives (BPF ring buffer, io_uring) and the report's plots
