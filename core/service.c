@@ -188,12 +188,13 @@ enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
 {
 	const struct kshm_service_ops *ops = events->ops;
 	uint32_t batch = kshm_generate_batch(req->record_bytes);
-	uint64_t limit = req->count < KSHM_GENERATE_MAX_PER_CALL ? req->count :
-			 KSHM_GENERATE_MAX_PER_CALL;
+	uint64_t limit = req->count;
 	enum kshm_service_end end = KSHM_SERVICE_DONE;
 	enum kshm_status status;
 	uint32_t full_passes = 0;
 
+	if (limit > KSHM_GENERATE_MAX_PER_CALL)
+		limit = KSHM_GENERATE_MAX_PER_CALL;
 	req->produced = 0;
 	req->dropped = 0;
 	while (req->produced + req->dropped < limit) {
