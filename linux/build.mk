@@ -19,7 +19,7 @@ module-stage:
 $(MODULE_DIR)/kshm.ko: $(MODULE_SRCS)
 	@test -d $(KDIR) || { echo "kernel build tree $(KDIR) missing: apt-get install linux-headers-amd64"; exit 1; }
 	$(MAKE) module-stage
-	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_DIR)) modules
+	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_DIR)) $(if $(KSHM_GCOV),KSHM_GCOV=$(KSHM_GCOV)) modules
 
 # DKMS: stage the module tree into /usr/src/kshm-$(VERSION) and let dkms build it
 # for every installed kernel.

@@ -14,7 +14,7 @@
 # million operations take there; it stops at whichever limit comes first.
 VMDEBUG_FUZZ_SECONDS ?= 540
 VMDEBUG_TEST_SECONDS ?= 600
-.PHONY: debug-kernel vmdebug-check
+.PHONY: debug-kernel vmdebug-check kernel-coverage-check
 debug-kernel:
 	tests/hardening/debug-kernel.sh
 
@@ -27,12 +27,21 @@ vmdebug-check:
 	KSHM_VM_TIMEOUT=$$(($(VMDEBUG_FUZZ_SECONDS) + 900)) \
 	$(MAKE) --no-print-directory vm-check BUILD="$$debug_build" KDIR="$$dir/build" \
 		VM_KERNEL="$$dir/bzImage" \
-		VM_ARGS='--append "loglevel=7 KSHM_FUZZ_SECONDS=$(VMDEBUG_FUZZ_SECONDS)" $(VM_ARGS)'; \
+		KSHM_GCOV=y \
+		VM_ARGS='--append "loglevel=7 KSHM_GCOV=1 KSHM_FUZZ_SECONDS=$(VMDEBUG_FUZZ_SECONDS)" $(VM_ARGS)'; \
 	status=$$?; \
 	cp "$$debug_build/results/vm.counts" $(BUILD)/results/vmdebug.counts 2>/dev/null; \
 	exit $$status
 
-CHECK_TARGETS += vmdebug-check
+# The module's coverage in that run (it is built with KSHM_GCOV=y, the debug kernel has
+# CONFIG_GCOV_KERNEL): coverage: kernel N% lines, M% branches, HTML in $(BUILD)/coverage/kernel.
+kernel-coverage-check:
+	@dir=$$(tests/hardening/debug-kernel.sh) || exit 1; \
+	debug_build=$(BUILD)/debug-$$(basename "$$dir"); \
+	tests/hardening/kernel-coverage.sh "$$debug_build/module" "$$debug_build/vm/gcov.tar.gz" \
+		$(BUILD)/results $(BUILD)/coverage/kernel
+
+CHECK_TARGETS += vmdebug-check kernel-coverage-check
 
 # Static analysis: sparse on the module, cppcheck on core/ and lib/,
 # shellcheck on the harness; writes $(BUILD)/results/static.counts.

@@ -11,6 +11,8 @@
 #   KSHM-VM-PROGRAM: <name>              before each test program's output
 #   ok / not ok lines                    the harness's own checks (insmod, /dev/kshm, rmmod)
 #   KSHM-VM-DMESG-BEGIN / -END           around the kernel log
+#   KSHM-VM-GCOV-BEGIN / -END            around a base64 tar.gz of the module's gcov
+#                                        counters (KSHM_GCOV=1 on a CONFIG_GCOV_KERNEL kernel)
 #   KSHM-VM-RESULT: P passed, F failed, S skipped     last line before poweroff
 #
 # Settings: /etc/kshm-vm.conf (written by run.sh: KSHM_MODE, KSHM_MODULE_ARGS,
@@ -57,7 +59,22 @@ check() {	# check <status> <description>
 	fi
 }
 
+# The module's coverage counters stay in debugfs after its unload (gcov_persist):
+# copied (debugfs files report no size, so tar cannot read them in place) and sent
+# out on the console, for tests/vm/run.sh to hand to lcov.
+dump_gcov() {
+	[ "${KSHM_GCOV:-}" = 1 ] && [ -d /sys/kernel/debug/gcov ] || return 0
+	find /sys/kernel/debug/gcov -name '*.gcda' | while read -r f; do
+		mkdir -p "/tmp/gcov${f%/*}"
+		cat "$f" > "/tmp/gcov$f"
+	done
+	echo "KSHM-VM-GCOV-BEGIN"
+	(cd /tmp/gcov/sys/kernel/debug/gcov && tar czf - .) | base64
+	echo "KSHM-VM-GCOV-END"
+}
+
 finish() {
+	dump_gcov
 	# kmemleak (debug kernels only): objects must be older than 5 s to be reported.
 	if [ -w /sys/kernel/debug/kmemleak ]; then
 		echo "KSHM-VM: kmemleak scan"

@@ -403,6 +403,16 @@ if [ "$mode" = demo ]; then
 	exit 1
 fi
 
+# The module's coverage counters, if the guest sent them (KSHM_GCOV=1 on a gcov kernel):
+# only whole base64 lines, so a kernel message printed in between cannot corrupt them.
+gcov_out=$BUILD/vm/gcov.tar.gz
+rm -f "$gcov_out"
+if grep -aq '^KSHM-VM-GCOV-BEGIN' <<<"$text"; then
+	sed -n '/^KSHM-VM-GCOV-BEGIN/,/^KSHM-VM-GCOV-END/p' <<<"$text" | tr -d '\r' |
+		grep -E '^[A-Za-z0-9+/=]+$' | base64 -d > "$gcov_out" 2>/dev/null || rm -f "$gcov_out"
+	[ -s "$gcov_out" ] && say "module coverage counters in $gcov_out"
+fi
+
 echo "$passed $failed" > "$BUILD/results/vm.counts"
 say "$passed passed, $failed failed, $skipped skipped (${elapsed} s; serial log $log)"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Line and branch coverage of the module's code (linux/*.c and core/*.c as compiled
+# into kshm.ko) by the VM suite and the fuzzer on the debug kernel (gcov, lcov).
+#
+#   kernel-coverage.sh MODULE_DIR GCOV_TAR RESULTS_DIR HTML_DIR
+#
+# MODULE_DIR is the module's build directory (KSHM_GCOV=y: its .gcno files);
+# GCOV_TAR the counters the guest sent (tests/vm/run.sh), their paths those of
+# MODULE_DIR. Prints
+#	coverage: kernel N.N% lines, M.M% branches
+# with a per-file table; the HTML report goes to HTML_DIR. It measures and never
+# judges a figure: RESULTS_DIR/kcoverage.counts is "1 0" when the report was
+# made, "0 1" when it could not be.
+set -u
+module=$(cd "$1" 2>/dev/null && pwd) || { echo "coverage: no module build at $1"; }
+tarball=$2
+results=$3
+html=$4
+
+mkdir -p "$results"
+echo "0 1" > "$results/kcoverage.counts"
+echo "coverage (kernel, debug-kernel run)" > "$results/kcoverage.label"
+[ -n "$module" ] || exit 1
+command -v lcov >/dev/null 2>&1 || { echo "coverage: lcov missing (scripts/install-deps.sh)"; exit 1; }
+[ -s "$tarball" ] || { echo "coverage: the guest sent no counters ($tarball)"; exit 1; }
+
+work=$module.gcov-run	# beside the module: lcov reads every .gcda under MODULE_DIR
+rm -rf "$work"
+mkdir -p "$work"
+find "$module" -name '*.gcda' -delete
+tar -C "$work" -xzf "$tarball" || { echo "coverage: $tarball is not a tar.gz"; exit 1; }
+# The counters sit under the module's absolute path, as debugfs showed them.
+copied=0
+for f in $(cd "$work" && find . -name '*.gcda'); do
+	dest=/${f#./}
+	case $dest in "$module"/*) ;; *) continue ;; esac
+	cp "$work/$f" "$dest" && copied=$((copied + 1))
+done
+[ "$copied" -gt 0 ] || { echo "coverage: no counters for $module in $tarball"; exit 1; }
+
+rc="--rc lcov_branch_coverage=1"
+# shellcheck disable=SC2086
+# Only the module's own sources (linux/*.c, core/*, as staged), not the kernel headers' inlines.
+lcov $rc --quiet --capture --directory "$module" --output-file "$work/all.info" \
+	2>"$work/lcov.log" &&
+	lcov $rc --quiet --extract "$work/all.info" "$module/*" --output-file "$work/kernel.info" \
+		2>>"$work/lcov.log" ||
+	{ echo "coverage: lcov could not read the counters (see $work/lcov.log)"; exit 1; }
+# shellcheck disable=SC2086
+lcov $rc --list "$work/kernel.info" 2>>"$work/lcov.log" | sed -n '/Filename/,$p'
+# shellcheck disable=SC2086
+summary=$(lcov $rc --summary "$work/kernel.info" 2>&1)
+lines=$(echo "$summary" | sed -n 's/.*lines\.*: *\([0-9.]*\)%.*/\1/p')
+branches=$(echo "$summary" | sed -n 's/.*branches\.*: *\([0-9.]*\)%.*/\1/p')
+rm -rf "$html"
+# shellcheck disable=SC2086
+genhtml $rc --quiet --output-directory "$html" "$work/kernel.info" >/dev/null 2>&1 ||
+	echo "coverage: genhtml failed (the figures above stand)"
+echo "coverage: kernel ${lines:-?}% lines, ${branches:-?}% branches ($copied files; HTML: $html/index.html)"
+[ -n "$lines" ] || exit 1
+echo "1 0" > "$results/kcoverage.counts"
