@@ -204,6 +204,9 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$ROOT/tests/vm/init.sh" "$root/init"
 chmod 755 "$root/init"
 cp "$module" "$root/kshm.ko"
+# The in-kernel API's test client (tests/vm/client), when built for this kernel.
+client=$(dirname "$module")/../vm/client/kshm_client.ko
+[ -f "$client" ] && cp "$client" "$root/kshm_client.ko"
 [ -n "$tool" ] && cp "$tool" "$root/bin/kshm"
 for t in "${programs[@]}"; do
 	cp "$t" "$root/tests/"
