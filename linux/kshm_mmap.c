@@ -8,6 +8,7 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 
+#include "kshm_compat.h"
 #include "kshm_dev.h"
 #include "core/region.h"
 #include "core/span.h"
@@ -84,9 +85,9 @@ int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 			kshm_region_put(region);
 			return -EACCES;
 		}
-		vma->vm_flags &= ~VM_MAYWRITE;	/* mprotect cannot add write later */
+		vm_flags_clear(vma, VM_MAYWRITE);	/* mprotect cannot add write later */
 	}
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = region;	/* the reference taken above is the VMA's */
 	vma->vm_ops = &kshm_vm_ops;
 	return 0;
