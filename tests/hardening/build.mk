@@ -43,6 +43,16 @@ kernel-coverage-check:
 
 CHECK_TARGETS += vmdebug-check kernel-coverage-check
 
+# The module against the newest kernels Debian ships (6.12 LTS, the newest): it
+# compiles warning-free there (tests/hardening/kbuild-check.sh; the trees are
+# fetched from Debian's archive and cached, tests/hardening/kernel-sources.sh).
+KBUILD_KERNELS ?= trixie:linux-source-6.12 sid:linux-source-7.2
+.PHONY: kbuild-check
+kbuild-check:
+	@tests/hardening/kbuild-check.sh $(BUILD) $(KBUILD_KERNELS)
+
+CHECK_TARGETS += kbuild-check
+
 # Static analysis: sparse on the module, cppcheck on core/ and lib/,
 # shellcheck on the harness; writes $(BUILD)/results/static.counts.
 .PHONY: static-check
