@@ -9,7 +9,7 @@
 # MODULE_DIR. Prints
 #	coverage: kernel N.N% lines, M.M% branches
 # with a per-file table; the HTML report goes to HTML_DIR. It measures and never
-# judges a figure: RESULTS_DIR/kcoverage.counts is "1 0" when the report was
+# judges a figure: RESULTS_DIR/kernel-coverage.counts is "1 0" when the report was
 # made, "0 1" when it could not be.
 set -u
 module=$(cd "$1" 2>/dev/null && pwd) || { echo "coverage: no module build at $1"; }
@@ -18,8 +18,8 @@ results=$3
 html=$4
 
 mkdir -p "$results"
-echo "0 1" > "$results/kcoverage.counts"
-echo "coverage (kernel, debug-kernel run)" > "$results/kcoverage.label"
+echo "0 1" > "$results/kernel-coverage.counts"
+echo "coverage (kernel, debug-kernel run)" > "$results/kernel-coverage.label"
 [ -n "$module" ] || exit 1
 command -v lcov >/dev/null 2>&1 || { echo "coverage: lcov missing (scripts/install-deps.sh)"; exit 1; }
 [ -s "$tarball" ] || { echo "coverage: the guest sent no counters ($tarball)"; exit 1; }
@@ -58,4 +58,4 @@ genhtml $rc --quiet --output-directory "$html" "$work/kernel.info" >/dev/null 2>
 	echo "coverage: genhtml failed (the figures above stand)"
 echo "coverage: kernel ${lines:-?}% lines, ${branches:-?}% branches ($copied files; HTML: $html/index.html)"
 [ -n "$lines" ] || exit 1
-echo "1 0" > "$results/kcoverage.counts"
+echo "1 0" > "$results/kernel-coverage.counts"
