@@ -22,6 +22,7 @@
 #include <kshm/ring.h>
 
 #include "guest_util.h"
+#include "limits.h"	/* core/limits.h: KSHM_MAX_REGION_ID */
 #include "vmtest.h"
 
 #define PAGE 4096
@@ -224,9 +225,15 @@ TEST(process_bounded_against_hostile_producer)
 
 /* ---- a new object's id, read after another thread could free the object ---- */
 
+/* Ids are cyclic in [1, KSHM_MAX_REGION_ID] (core/limits.h), like the driver's cursor. */
+static uint32_t next_id(uint32_t id)
+{
+	return id == KSHM_MAX_REGION_ID ? 1 : id + 1;
+}
+
 struct destroyer {
 	int fd;
-	atomic_uint next;	/* the id the creator will get next */
+	atomic_uint next;	/* the id the creator will get next; only the destroyer moves it */
 	atomic_bool stop;
 	unsigned long destroyed;
 };
@@ -241,7 +248,7 @@ static void *destroy_next(void *arg)
 		req.id = atomic_load(&d->next);
 		if (guest_ioctl(d->fd, KSHM_IOC_REGION_DESTROY, &req) == 0) {
 			d->destroyed++;
-			atomic_compare_exchange_strong(&d->next, &req.id, req.id + 1);
+			atomic_store(&d->next, next_id(req.id));
 		}
 	}
 	return NULL;
@@ -251,19 +258,21 @@ static void *destroy_next(void *arg)
  * Create regions, attach buffers and create channels while another thread
  * destroys each new id as soon as it is inserted: every reply carries the id
  * the insert gave (ids are sequential here), never one read from an object
- * already freed (KASAN reports that read on the debug kernel).
+ * already freed. The window is a few instructions wide: many rounds, the ids
+ * wrapping around their space twice.
  */
+#define ROUNDS (2 * KSHM_MAX_REGION_ID + 100)
 TEST(create_races_destroy_of_its_id)
 {
 	static uint8_t buffer[2 * PAGE];
 	struct destroyer d = { .fd = guest_open() };
 	pthread_t thread;
 	uint32_t want = 1;
-	int i;
+	uint32_t i;
 
 	atomic_store(&d.next, 1);
 	expect_ok(pthread_create(&thread, NULL, destroy_next, &d));
-	for (i = 0; i < 600; i++) {
+	for (i = 0; i < ROUNDS; i++) {
 		union {
 			struct kshm_region_create region;
 			struct kshm_buffer_attach attach;
@@ -299,13 +308,13 @@ TEST(create_races_destroy_of_its_id)
 		}
 		expect_ok(err);
 		expect(got == want);
-		want++;
-		while (atomic_load(&d.next) < want)	/* let the destroyer catch up */
+		want = next_id(want);
+		while (atomic_load(&d.next) != want)	/* let the destroyer catch up */
 			;
 	}
 	atomic_store(&d.stop, true);
 	pthread_join(thread, NULL);
-	expect(d.destroyed == 600);
+	expect(d.destroyed == ROUNDS);
 	close(d.fd);
 	expect(guest_counters_drain());
 }
