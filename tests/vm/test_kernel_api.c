@@ -94,11 +94,12 @@ TEST(publish_from_interrupt)
 /*
  * The bound of the interrupt-context copy: 4 KiB + 1 is refused (-EFBIG) even
  * though the ring would take it; a full ring drops and counts (-ENOSPC);
- * a submissions channel or a wrong id is refused.
+ * a submissions channel, a region that is no channel or a wrong id is refused.
  */
 TEST(publish_refusals)
 {
 	struct kshm_channel *events, *sub;
+	struct kshm_region *region;
 	struct kshm *k;
 	int fd;
 
@@ -113,6 +114,8 @@ TEST(publish_refusals)
 	expect(kshm_channel_dropped(events) > 0);
 	expect_err(client_publish(fd, kshm_channel_id(sub), 8, 1), -EINVAL);
 	expect_err(client_publish(fd, 999, 8, 1), -ENOENT);
+	expect_ok(kshm_region_create(k, PAGE, 0, &region));	/* an id, but not a channel's */
+	expect_err(client_publish(fd, kshm_region_id(region), 8, 1), -ENOENT);
 	expect_err(client_publish(open("/dev/null", O_RDONLY), 1, 8, 1), -ENOENT);
 	kshm_close(k);
 	client_unload();

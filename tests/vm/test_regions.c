@@ -12,6 +12,7 @@
 #include <kshm.h>
 
 #include "guest_util.h"
+#include "limits.h"	/* core/limits.h: KSHM_MAX_REGION_ID */
 #include "vmtest.h"
 
 TEST(version_reports_abi_and_page_size)
@@ -409,6 +410,30 @@ TEST(kernel_region_info_discloses_no_address)
 	expect_ok(kshm_region_pfns(r, pfns, 4, &count));	/* root has CAP_SYS_ADMIN */
 	expect(count == 4 && pfns[0] && pfns[3]);
 	kshm_close(k);
+}
+
+/*
+ * Module parameters set above what the ABI can express are clamped where the
+ * driver reads them: one region at most KSHM_REGION_MAX_BYTES (its mmap
+ * offset window), at most KSHM_MAX_REGION_ID regions per file (the id space).
+ */
+TEST(parameters_above_the_abi_maximum_are_clamped)
+{
+	uint64_t saved_bytes = guest_param("max_region_bytes");
+	uint64_t saved_regions = guest_param("max_regions_per_file");
+	struct kshm_version v = { .size = sizeof(v) };
+	int fd = guest_open();
+	long err;
+
+	guest_set_param("max_region_bytes", UINT64_MAX);
+	guest_set_param("max_regions_per_file", UINT32_MAX);
+	err = guest_ioctl(fd, KSHM_IOC_VERSION, &v);
+	guest_set_param("max_region_bytes", saved_bytes);
+	guest_set_param("max_regions_per_file", saved_regions);
+	expect_ok(err);
+	expect(v.max_region_bytes == KSHM_REGION_MAX_BYTES);
+	expect(v.max_regions_per_file == KSHM_MAX_REGION_ID);
+	close(fd);
 }
 
 VMTEST_MAIN()
