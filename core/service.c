@@ -163,10 +163,18 @@ uint32_t kshm_generate_batch(uint32_t record_bytes)
 }
 
 /*
- * Before each batch of a service loop: let others run, then see whether the
- * call must end. A signal ends it as a success when some work was done (its
+ * How a service call that must stop ends: cancelled when its channel was
+ * closed; otherwise (a signal) as a success when some work was done (its
  * counts say how much), as EINTR when none was.
  */
+static enum kshm_service_end stopped(struct kshm_service_channel *channel, uint64_t done)
+{
+	if (channel->ops->closed(channel))
+		return KSHM_SERVICE_CANCELLED;
+	return done ? KSHM_SERVICE_DONE : KSHM_SERVICE_INTERRUPTED;
+}
+
+/* Before each batch of a service loop: let others run, then see whether the call must end. */
 static bool must_stop(struct kshm_service_channel *channel, uint64_t done,
 		      enum kshm_service_end *end)
 {
@@ -174,12 +182,9 @@ static bool must_stop(struct kshm_service_channel *channel, uint64_t done,
 
 	if (ops->yield)
 		ops->yield();
-	if (ops->closed(channel))
-		*end = KSHM_SERVICE_CANCELLED;
-	else if (ops->interrupted())
-		*end = done ? KSHM_SERVICE_DONE : KSHM_SERVICE_INTERRUPTED;
-	else
+	if (!ops->closed(channel) && !ops->interrupted())
 		return false;
+	*end = stopped(channel, done);
 	return true;
 }
 
@@ -215,8 +220,7 @@ enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
 			continue;
 		if (req->flags & KSHM_GENERATE_BLOCK) {
 			if (!ops->wait_for_space(events, req->record_bytes))
-				return ops->closed(events) ? KSHM_SERVICE_CANCELLED :
-				       req->produced ? KSHM_SERVICE_DONE : KSHM_SERVICE_INTERRUPTED;
+				return stopped(events, req->produced + req->dropped);
 			continue;
 		}
 		/* This sequence number is skipped: the consumer sees the gap and the count. */

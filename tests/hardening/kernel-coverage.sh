@@ -46,16 +46,5 @@ lcov $rc --quiet --capture --directory "$module" --output-file "$work/all.info" 
 	lcov $rc --quiet --extract "$work/all.info" "$module/*" --output-file "$work/kernel.info" \
 		2>>"$work/lcov.log" ||
 	{ echo "coverage: lcov could not read the counters (see $work/lcov.log)"; exit 1; }
-# shellcheck disable=SC2086
-lcov $rc --list "$work/kernel.info" 2>>"$work/lcov.log" | sed -n '/Filename/,$p'
-# shellcheck disable=SC2086
-summary=$(lcov $rc --summary "$work/kernel.info" 2>&1)
-lines=$(echo "$summary" | sed -n 's/.*lines\.*: *\([0-9.]*\)%.*/\1/p')
-branches=$(echo "$summary" | sed -n 's/.*branches\.*: *\([0-9.]*\)%.*/\1/p')
-rm -rf "$html"
-# shellcheck disable=SC2086
-genhtml $rc --quiet --output-directory "$html" "$work/kernel.info" >/dev/null 2>&1 ||
-	echo "coverage: genhtml failed (the figures above stand)"
-echo "coverage: kernel ${lines:-?}% lines, ${branches:-?}% branches ($copied files; HTML: $html/index.html)"
-[ -n "$lines" ] || exit 1
+scripts/coverage-report.sh "$work/kernel.info" "$html" kernel "$copied files" || exit 1
 echo "1 0" > "$results/kernel-coverage.counts"

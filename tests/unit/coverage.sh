@@ -33,17 +33,5 @@ lcov $rc --quiet --capture --directory "$bin" --output-file "$bin/all.info" 2>"$
 	lcov $rc --quiet --extract "$bin/all.info" "$(pwd)/core/*" --output-file "$bin/core.info" \
 		2>>"$bin/lcov.log" ||
 	{ echo "coverage: lcov could not capture the run"; exit 1; }
-# shellcheck disable=SC2086
-lcov $rc --list "$bin/core.info" 2>>"$bin/lcov.log" | sed -n '/Filename/,$p'
-# "  lines......: 97.1% (678 of 698 lines)"
-# shellcheck disable=SC2086
-summary=$(lcov $rc --summary "$bin/core.info" 2>&1)
-lines=$(echo "$summary" | sed -n 's/.*lines\.*: *\([0-9.]*\)%.*/\1/p')
-branches=$(echo "$summary" | sed -n 's/.*branches\.*: *\([0-9.]*\)%.*/\1/p')
-rm -rf "$html"
-# shellcheck disable=SC2086
-genhtml $rc --quiet --output-directory "$html" "$bin/core.info" >/dev/null 2>&1 ||
-	echo "coverage: genhtml failed (the figures above stand)"
-echo "coverage: core ${lines:-?}% lines, ${branches:-?}% branches (native unit tests; HTML: $html/index.html)"
-[ -n "$lines" ] || exit 1
+scripts/coverage-report.sh "$bin/core.info" "$html" core "native unit tests" || exit 1
 echo "1 0" > "$results/coverage.counts"

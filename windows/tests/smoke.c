@@ -744,12 +744,12 @@ static int generated_ok(const struct kshm_record *rec, uint64_t seq, uint32_t le
  * IsBadWritePtr touch the byte under an exception handler): VirtualQuery
  * does not describe views a driver mapped on every NT kernel (ReactOS).
  */
-static int may_read(const void *addr)
+int may_read(const void *addr)
 {
 	return !IsBadReadPtr(addr, 1);
 }
 
-static int may_write(void *addr)
+int may_write(void *addr)
 {
 	return !IsBadWritePtr(addr, 1);
 }

@@ -22,6 +22,9 @@ int raw(DWORD code, void *in, DWORD in_bytes, void *out, DWORD out_bytes);
 /* Counters as KSHM_IOC_VERSION reports them: nothing allocated, nothing live. */
 int driver_idle(struct kshm *k);
 int under_wine(void);
+/* May this process read / write the byte at addr? Found by touching it (smoke.c). */
+int may_read(const void *addr);
+int may_write(void *addr);
 int under_reactos(void);
 
 /* smoke_process.c: what needs a real NT kernel, processes of its own and a security model. */
