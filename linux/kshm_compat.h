@@ -24,4 +24,10 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 }
 #endif
 
+/* 6.5 dropped pin_user_pages()'s vmas argument (always NULL here). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#define pin_user_pages(start, nr_pages, gup_flags, pages) \
+	pin_user_pages(start, nr_pages, gup_flags, pages, NULL)
+#endif
+
 #endif /* KSHM_COMPAT_H */

@@ -3,7 +3,7 @@
 # Used by `make demo` and by CI (.ci/run), so there is one list.
 set -eu
 
-PACKAGES="make gcc libc6-dev pkg-config libcmocka-dev kmod \
+PACKAGES="make gcc libc6-dev pkg-config libcmocka-dev kmod e2fsprogs \
 linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
 # the debug kernel for the VM suite (tests/hardening) and the static checkers
 PACKAGES="$PACKAGES linux-source-6.1 ccache flex bison bc libelf-dev xz-utils sparse cppcheck shellcheck"

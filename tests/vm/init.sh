@@ -95,6 +95,17 @@ finish() {
 echo	# the firmware leaves escape sequences on the console's current line
 echo "KSHM-VM: kernel $(uname -r), $(nproc) CPUs, $(($(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024)) MiB, mode $KSHM_MODE"
 echo "KSHM-VM: CPU protections: $(grep -owE 'smep|smap|pti' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+# The ext4 image run.sh puts in for the tests of file-backed memory (test mode),
+# with the modules Debian's kernel needs for it (failures to load one that
+# the CPU cannot use, crc32c-intel for example, are fine: the mount decides).
+if [ -f /ext4.img ]; then
+	for ko in /modules/*.ko; do
+		[ -f "$ko" ] && insmod "$ko" 2>/dev/null
+	done
+	mkdir -p /mnt/ext4
+	mount -t ext4 -o loop /ext4.img /mnt/ext4
+	check $? "ext4 image mounted on /mnt/ext4 (loop)"
+fi
 echo "KSHM-VM: insmod /kshm.ko $KSHM_MODULE_ARGS"
 # shellcheck disable=SC2086
 insmod /kshm.ko $KSHM_MODULE_ARGS
@@ -165,4 +176,8 @@ fi
 echo "KSHM-VM: rmmod kshm"
 rmmod kshm
 check $? "rmmod kshm"
+if grep -q ' /mnt/ext4 ' /proc/mounts; then
+	umount /mnt/ext4
+	check $? "ext4 image unmounted (nothing kept it busy)"
+fi
 finish

@@ -208,6 +208,23 @@ cp "$module" "$root/kshm.ko"
 client=$(dirname "$module")/../vm/client/kshm_client.ko
 [ -f "$client" ] && cp "$client" "$root/kshm_client.ko"
 [ -n "$tool" ] && cp "$tool" "$root/bin/kshm"
+# A disk filesystem for the tests of file-backed memory: an ext4 image, mounted
+# on /mnt/ext4 through a loop device by init.sh. The kshm kernels have ext4 and
+# loop built in; for Debian's kernel its modules come along, in load order.
+if [ "$mode" = test ]; then
+	command -v mkfs.ext4 >/dev/null 2>&1 || die "mkfs.ext4 missing: apt-get install e2fsprogs"
+	truncate -s 8M "$root/ext4.img"
+	mkfs.ext4 -q -F "$root/ext4.img" || die "mkfs.ext4 failed"
+	if [ -n "${KVER:-}" ] && [ "$kernel" = "/boot/vmlinuz-$KVER" ]; then
+		mkdir -p "$root/modules"
+		n=0
+		for ko in $(modprobe -S "$KVER" --show-depends -a ext4 loop 2>/dev/null | awk '$1 == "insmod" { print $2 }'); do
+			n=$((n + 1))
+			cp "$ko" "$root/modules/$(printf %02d "$n")-$(basename "$ko")"
+		done
+		[ "$n" -gt 0 ] || die "no ext4/loop modules for $KVER in /lib/modules/$KVER"
+	fi
+fi
 for t in "${programs[@]}"; do
 	cp "$t" "$root/tests/"
 done

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <kshm.h>
@@ -255,6 +256,131 @@ TEST(attach_shmem_and_kshm_mappings)
 	munmap(shm, 2 * 4096);
 	close(memfd);
 	close(fd);
+	expect(guest_counters_zero());
+}
+
+/* The ext4 image tests/vm/init.sh mounts: a filesystem that writes back its page cache. */
+#define EXT4_DIR	"/mnt/ext4"
+#define EXT4_MAGIC	0xEF53
+
+static int ext4_file(const char *name, size_t len)
+{
+	struct statfs fs;
+	int fd;
+
+	if (statfs(EXT4_DIR, &fs) != 0 || fs.f_type != EXT4_MAGIC)
+		return -1;
+	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd >= 0 && (ftruncate(fd, (off_t)len) != 0 || fsync(fd) != 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A long-term pin the kernel may write is refused for a shared file mapping
+ * on a disk filesystem (its writeback would race the kernel's writes), with
+ * EOPNOTSUPP on every kernel (6.5+ would say EFAULT on its own). Reading it,
+ * or writing a private mapping of it (the process's own copies), is fine.
+ */
+TEST(attach_file_backed_longterm_policy)
+{
+	const size_t len = 2 * 4096;
+	struct kshm_buffer_attach a = { .size = sizeof(a), .length = len };
+	struct kshm_range_op op = { .size = sizeof(op), .length = len, .seed = 21 };
+	int fd = guest_open();
+	int file = ext4_file(EXT4_DIR "/attach", len);
+	uint8_t *shared, *private, back[64];
+
+	expect(file >= 0);
+	shared = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, file, 0);
+	expect(shared != MAP_FAILED);
+	memset(shared, 0x5a, len);
+	a.user_addr = (uintptr_t)shared;
+	a.flags = KSHM_ATTACH_KERNEL_WRITE;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EOPNOTSUPP);
+	/* a range that only ends in the file mapping is refused too */
+	private = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect(private != MAP_FAILED);
+	expect(mmap(private + len, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, file, 0) ==
+	       private + len);
+	a.user_addr = (uintptr_t)private;
+	a.length = 2 * len;
+	expect_err(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a), -EOPNOTSUPP);
+	munmap(private, 2 * len);
+	expect(guest_counters_zero());
+
+	/* read-only: allowed, and the kernel sees the file's data */
+	a.user_addr = (uintptr_t)shared;
+	a.length = len;
+	a.flags = 0;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	op.id = a.id;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_CHECKSUM, &op));
+	expect(op.checksum == kshm_checksum(shared, len));
+	expect_ok(guest_ioctl(fd, KSHM_IOC_REGION_DESTROY, &(struct kshm_region_destroy){
+		.size = sizeof(struct kshm_region_destroy), .id = a.id }));
+
+	/* private mapping of the same file, written by the kernel: the file keeps its data */
+	private = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, file, 0);
+	expect(private != MAP_FAILED);
+	a.user_addr = (uintptr_t)private;
+	a.flags = KSHM_ATTACH_KERNEL_WRITE;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	op.id = a.id;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_FILL, &op));
+	expect(kshm_pattern_check(private, len, 21, 0) == len);
+	expect(pread(file, back, sizeof(back), 0) == (ssize_t)sizeof(back));
+	expect(back[0] == 0x5a && back[63] == 0x5a);
+	close(fd);
+	munmap(private, len);
+	munmap(shared, len);
+	close(file);
+	unlink(EXT4_DIR "/attach");
+	expect(guest_counters_zero());
+}
+
+/* hugetlbfs memory, anonymous and shared (a hugetlb memfd), may be pinned for kernel writes. */
+TEST(attach_hugetlb_kernel_write)
+{
+	const size_t huge = 2UL << 20;
+	struct kshm_buffer_attach a = { .size = sizeof(a), .flags = KSHM_ATTACH_KERNEL_WRITE,
+					.length = huge };
+	struct kshm_range_op op = { .size = sizeof(op), .length = huge, .seed = 5 };
+	int fd = guest_open();
+	int nr = open("/proc/sys/vm/nr_hugepages", O_WRONLY);
+	int memfd;
+	uint8_t *anon, *shared;
+
+	if (nr < 0)
+		skip("no hugetlb support in this kernel");
+	expect(write(nr, "4", 1) == 1);
+	close(nr);
+	anon = mmap(NULL, huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
+		    -1, 0);
+	expect(anon != MAP_FAILED);
+	a.user_addr = (uintptr_t)anon;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	op.id = a.id;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_FILL, &op));
+	expect(kshm_pattern_check(anon, huge, 5, 0) == huge);
+
+	memfd = memfd_create("kshm-huge", MFD_HUGETLB);
+	expect(memfd >= 0);
+	expect_ok(ftruncate(memfd, (off_t)huge));
+	shared = mmap(NULL, huge, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	expect(shared != MAP_FAILED);
+	a.user_addr = (uintptr_t)shared;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_BUFFER_ATTACH, &a));
+	op.id = a.id;
+	op.seed = 6;
+	expect_ok(guest_ioctl(fd, KSHM_IOC_FILL, &op));
+	expect(kshm_pattern_check(shared, huge, 6, 0) == huge);
+	close(fd);
+	munmap(anon, huge);
+	munmap(shared, huge);
+	close(memfd);
 	expect(guest_counters_zero());
 }
 
