@@ -4,11 +4,17 @@
 #   make            libkshm, the kshm tool, the Linux module
 #   make check      unit tests + VM suite; last line "N passed, N failed"
 #   make demo       install missing Debian packages, build, boot the VM, run kshm demo
-#   make install    libkshm, headers, kshm.pc, the tool (PREFIX, DESTDIR)
+#   make install    libkshm, headers, kshm.pc, the tool, the udev rule; make uninstall
+#                   removes exactly that. Where: PREFIX, DESTDIR, BINDIR, LIBDIR,
+#                   INCLUDEDIR, UDEVRULESDIR (Debian multiarch: LIBDIR=/usr/lib/x86_64-linux-gnu)
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 VERSION  := 0.1.0
 
 CC       ?= cc
@@ -17,9 +23,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
 KSHM_CFLAGS = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS)
 
-CORE_SRCS := core/checksum.c core/region.c core/span.c core/validate.c
-
-.PHONY: all check demo install clean
+.PHONY: all check demo install uninstall clean
 all:
 
 # Each fragment may add its test target to CHECK_TARGETS.
@@ -34,6 +38,8 @@ include tests/model/build.mk
 include tests/fuzz/build.mk
 include bench/build.mk
 -include windows/build.mk
+include tests/kernels/build.mk
+include tests/install/build.mk
 -include tests/hardening/build.mk
 
 CHECK_TARGETS += unit-check vm-check

@@ -17,10 +17,7 @@ LIB_PC         := $(BUILD)/kshm.pc
 LIB_CFLAGS      = $(KSHM_CFLAGS) -fvisibility=hidden -include lib/api.h -MMD -MP
 LIB_HEADERS    := include/kshm.h $(wildcard include/kshm/*.h)
 
-LIB_INSTALL_INCDIR := $(DESTDIR)$(PREFIX)/include
-LIB_INSTALL_LIBDIR := $(DESTDIR)$(PREFIX)/lib
-
-.PHONY: lib install-lib lib-pc-refresh
+.PHONY: lib install-lib uninstall-lib lib-pc-refresh
 all: lib
 lib: $(LIB_STATIC) $(LIB_SHARED) $(LIB_PC)
 
@@ -41,22 +38,31 @@ $(LIB_SHARED): $(LIB_PIC_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,-z,defs -o $@ $^
 	ln -sf libkshm.so $(BUILD)/$(LIB_SONAME)
 
-# Regenerated on every run (rewritten only when it changes) because PREFIX
-# may differ between `make` and `make install`.
+# Regenerated on every run (rewritten only when it changes) because the
+# directories may differ between `make` and `make install`.
 $(LIB_PC): lib/kshm.pc.in lib-pc-refresh
 	@mkdir -p $(@D)
-	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@.tmp
+	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
 install: install-lib
 install-lib: $(LIB_STATIC) $(LIB_SHARED) $(LIB_PC)
-	install -d $(LIB_INSTALL_INCDIR)/kshm $(LIB_INSTALL_LIBDIR)/pkgconfig
-	install -m 644 include/kshm.h $(LIB_INSTALL_INCDIR)/
-	install -m 644 include/kshm/abi.h $(LIB_INSTALL_INCDIR)/kshm/
-	install -m 644 $(LIB_STATIC) $(LIB_INSTALL_LIBDIR)/
-	install -m 755 $(LIB_SHARED) $(LIB_INSTALL_LIBDIR)/libkshm.so.$(VERSION)
-	ln -sf libkshm.so.$(VERSION) $(LIB_INSTALL_LIBDIR)/$(LIB_SONAME)
-	ln -sf $(LIB_SONAME) $(LIB_INSTALL_LIBDIR)/libkshm.so
-	install -m 644 $(LIB_PC) $(LIB_INSTALL_LIBDIR)/pkgconfig/
+	install -d $(DESTDIR)$(INCLUDEDIR)/kshm $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 644 include/kshm.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(filter include/kshm/%,$(LIB_HEADERS)) $(DESTDIR)$(INCLUDEDIR)/kshm/
+	install -m 644 $(LIB_STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB_SHARED) $(DESTDIR)$(LIBDIR)/libkshm.so.$(VERSION)
+	ln -sf libkshm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libkshm.so
+	install -m 644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+uninstall: uninstall-lib
+uninstall-lib:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/kshm.h $(patsubst include/%,$(DESTDIR)$(INCLUDEDIR)/%,$(filter include/kshm/%,$(LIB_HEADERS)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/kshm 2>/dev/null
+	rm -f $(DESTDIR)$(LIBDIR)/libkshm.a $(DESTDIR)$(LIBDIR)/libkshm.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/$(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libkshm.so \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/kshm.pc
 
 -include $(LIB_OBJS:.o=.d) $(LIB_PIC_OBJS:.o=.d)

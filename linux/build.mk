@@ -6,8 +6,16 @@ KDIR       ?= /lib/modules/$(KVER)/build
 MODULE_DIR := $(BUILD)/module
 MODULE_SRCS := $(wildcard linux/*.c linux/*.h) linux/Kbuild $(wildcard core/*.c core/*.h) $(wildcard include/kshm/*.h)
 
-.PHONY: module module-stage
+.PHONY: module module-stage module-skipped
+# Without a kernel build tree `make` still builds the library and the tool.
+ifneq ($(wildcard $(KDIR)/Makefile),)
 all: module
+else
+all: module-skipped
+endif
+module-skipped:
+	@echo "kshm: the module was skipped: no kernel build tree at $(KDIR)" \
+		"(apt-get install linux-headers-amd64, or make KDIR=<tree>)"
 module: $(MODULE_DIR)/kshm.ko
 
 module-stage:
@@ -20,6 +28,16 @@ $(MODULE_DIR)/kshm.ko: $(MODULE_SRCS)
 	@test -d $(KDIR) || { echo "kernel build tree $(KDIR) missing: apt-get install linux-headers-amd64"; exit 1; }
 	$(MAKE) module-stage
 	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_DIR)) $(if $(KSHM_GCOV),KSHM_GCOV=$(KSHM_GCOV)) modules
+
+# The udev rule that lets group kshm open the device (see docs/install.md).
+.PHONY: install-udev uninstall-udev
+install: install-udev
+install-udev:
+	install -d $(DESTDIR)$(UDEVRULESDIR)
+	install -m 644 linux/99-kshm.rules $(DESTDIR)$(UDEVRULESDIR)/
+uninstall: uninstall-udev
+uninstall-udev:
+	rm -f $(DESTDIR)$(UDEVRULESDIR)/99-kshm.rules
 
 # DKMS: stage the module tree into /usr/src/kshm-$(VERSION) and let dkms build it
 # for every installed kernel.

@@ -6,7 +6,7 @@ TOOL_OBJ_DIR := $(BUILD)/tools
 TOOL_OBJS    := $(patsubst %.c,$(TOOL_OBJ_DIR)/%.o,$(TOOL_SRCS))
 TOOL_BIN     := $(BUILD)/kshm
 
-.PHONY: tool install-tool
+.PHONY: tool install-tool uninstall-tool
 all: tool
 tool: $(TOOL_BIN)
 
@@ -19,7 +19,11 @@ $(TOOL_BIN): $(TOOL_OBJS) $(LIB_STATIC)
 
 install: install-tool
 install-tool: $(TOOL_BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(TOOL_BIN) $(DESTDIR)$(PREFIX)/bin/kshm
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(TOOL_BIN) $(DESTDIR)$(BINDIR)/kshm
+
+uninstall: uninstall-tool
+uninstall-tool:
+	rm -f $(DESTDIR)$(BINDIR)/kshm
 
 -include $(TOOL_OBJS:.o=.d)

@@ -1,0 +1,9 @@
+# What users install, tested as they use it (tests/install/check.sh):
+#   make install-check    install into a scratch root, build the README's example
+#                         and a C++ file against it (pkg-config; shared and static),
+#                         uninstall; writes $(BUILD)/results/install.counts
+.PHONY: install-check
+install-check: lib tool
+	@tests/install/check.sh $(BUILD)
+
+CHECK_TARGETS += install-check

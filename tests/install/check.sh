@@ -1,0 +1,113 @@
+#!/bin/sh
+# libkshm as its users get it: `make install` into a scratch root (Debian's
+# layout: PREFIX=/usr, multiarch LIBDIR), then the README's "Using libkshm"
+# example and a C++ file built against the installed files alone, through
+# pkg-config, linked shared and static; then `make uninstall` must leave
+# nothing behind.
+#
+#   tests/install/check.sh BUILD
+#
+# Writes BUILD/results/install.counts ("passed failed").
+set -u
+build=$1
+work=$build/install-test
+root=$(mkdir -p "$work/root" && cd "$work/root" && pwd)
+passed=0
+failed=0
+mkdir -p "$build/results"
+verdict() { # ok name [why]
+	if [ "$1" -eq 0 ]; then
+		echo "PASS $2"; passed=$((passed + 1))
+	else
+		echo "FAIL $2${3:+: $3}"; failed=$((failed + 1))
+	fi
+}
+finish() {
+	echo "$passed $failed" > "$build/results/install.counts"
+	echo "install: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+rm -rf "$root" && mkdir -p "$root"
+multiarch=$(${CC:-cc} -print-multiarch 2>/dev/null)
+libdir=/usr/lib${multiarch:+/$multiarch}
+dirs="DESTDIR=$root PREFIX=/usr LIBDIR=$libdir UDEVRULESDIR=/usr/lib/udev/rules.d"
+# shellcheck disable=SC2086
+make -s --no-print-directory install $dirs >"$work/install.log" 2>&1
+verdict $? "make install ($dirs)" "see $work/install.log"
+
+missing=
+for f in /usr/include/kshm.h $(cd include && ls kshm/*.h | sed 's|^|/usr/include/|') \
+	"$libdir/libkshm.a" "$libdir/libkshm.so" "$libdir/libkshm.so.0" "$libdir/pkgconfig/kshm.pc" \
+	/usr/bin/kshm /usr/lib/udev/rules.d/99-kshm.rules; do
+	[ -e "$root$f" ] || missing="$missing $f"
+done
+[ -z "$missing" ]
+verdict $? "every public header, the library, kshm.pc, the tool and the udev rule installed" "missing:$missing"
+
+# What a user's build sees: only the scratch root's kshm.pc, its paths under the root.
+export PKG_CONFIG_LIBDIR="$root$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
+cflags=$(pkg-config --cflags kshm) && libs=$(pkg-config --libs kshm)
+verdict $? "pkg-config finds kshm ($(pkg-config --modversion kshm 2>/dev/null))"
+
+# The README's example, as printed there, inside a main().
+{
+	echo '#include <string.h>'
+	sed -n '/^## Using libkshm/,/^```$/p' README.md | sed '1,/^```c$/d; /^```$/d' |
+		awk '/^#include/ { print; next } !body { print "int main(void)\n{"; body = 1 } { print "\t" $0 }
+		     END { print "\treturn sum == kshm_checksum(\"hello\", 5) ? 0 : 1;\n}" }'
+} > "$work/readme_example.c"
+grep -q kshm_region_create "$work/readme_example.c"
+verdict $? "the README's example extracted" "no code block under '## Using libkshm'"
+
+# shellcheck disable=SC2086
+${CC:-cc} -Wall -Wextra -Werror -o "$work/example-shared" "$work/readme_example.c" $cflags $libs \
+	>"$work/shared.log" 2>&1
+verdict $? "README example: compiled and linked against the shared library" "see $work/shared.log"
+LD_LIBRARY_PATH="$root$libdir" ldd "$work/example-shared" 2>/dev/null | grep -q "libkshm.so.0 => $root$libdir/"
+verdict $? "it loads libkshm.so.0 (the soname) from the installed tree"
+# Without the device the example's kshm_open fails and it returns -1: it ran.
+LD_LIBRARY_PATH="$root$libdir" "$work/example-shared" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 255 ] || [ "$rc" -eq 0 ]
+verdict $? "it runs (exit status $rc)"
+
+# shellcheck disable=SC2086
+${CC:-cc} -Wall -Wextra -Werror -o "$work/example-static" "$work/readme_example.c" $cflags \
+	$(pkg-config --libs-only-L kshm) -Wl,-Bstatic -lkshm -Wl,-Bdynamic >"$work/static.log" 2>&1 &&
+	! ldd "$work/example-static" 2>/dev/null | grep -q libkshm
+verdict $? "README example: linked with the static library" "see $work/static.log"
+
+cat > "$work/uses_kshm.cpp" <<'CPP'
+// Every public header from C++, and a call through the C linkage.
+#include <kshm.h>
+#include <kshm/abi.h>
+#include <kshm/channel.h>
+#include <kshm/ring.h>
+#include <cstdio>
+#include <cstring>
+
+int main()
+{
+	struct kshm *k = nullptr;
+	int err = kshm_open(nullptr, &k);
+
+	if (err == 0)
+		kshm_close(k);
+	std::printf("kshm_open: %s\n", err ? std::strerror(-err) : "ok");
+	return kshm_checksum("hello", 5) == 0;
+}
+CPP
+# shellcheck disable=SC2086
+${CXX:-c++} -std=c++17 -Wall -Wextra -Werror -o "$work/uses_kshm" "$work/uses_kshm.cpp" $cflags $libs \
+	>"$work/cxx.log" 2>&1
+verdict $? "a C++17 file including every public header builds and links" "see $work/cxx.log"
+
+# shellcheck disable=SC2086
+make -s --no-print-directory uninstall $dirs >"$work/uninstall.log" 2>&1
+verdict $? "make uninstall" "see $work/uninstall.log"
+left=$(find "$root" ! -type d | sed "s|^$root||")
+[ -z "$left" ]
+verdict $? "make uninstall removed every installed file" "left: $(echo "$left" | tr '\n' ' ')"
+finish
