@@ -73,9 +73,10 @@ rc=$?
 [ "$rc" -eq 255 ] || [ "$rc" -eq 0 ]
 verdict $? "it runs (exit status $rc)"
 
+libs_dir=$(pkg-config --libs-only-L kshm)
 # shellcheck disable=SC2086
 ${CC:-cc} -Wall -Wextra -Werror -o "$work/example-static" "$work/readme_example.c" $cflags \
-	$(pkg-config --libs-only-L kshm) -Wl,-Bstatic -lkshm -Wl,-Bdynamic >"$work/static.log" 2>&1 &&
+	$libs_dir -Wl,-Bstatic -lkshm -Wl,-Bdynamic >"$work/static.log" 2>&1 &&
 	! ldd "$work/example-static" 2>/dev/null | grep -q libkshm
 verdict $? "README example: linked with the static library" "see $work/static.log"
 
