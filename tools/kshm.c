@@ -280,7 +280,7 @@ static int usage_error(const char *fmt, ...)
 	va_start(args, fmt);
 	vfprintf(stderr, fmt, args);
 	va_end(args);
-	fputs("\nTry 'kshm --help'.\n", stderr);
+	fputs("\nTry 'kshm --help', or 'kshm help COMMAND'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -776,37 +776,82 @@ static int cmd_help(int argc, char **argv);
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
+	const char *synopsis;	/* the arguments, after the name */
+	const char *help;	/* what it does; lines after the first are indented */
 } commands[] = {
-	{ "info", cmd_info },
-	{ "stat", cmd_stat },
-	{ "demo", cmd_demo },
-	{ "layout", cmd_layout },
-	{ "ring", cmd_ring },
-	{ "help", cmd_help },
+	{ "info", cmd_info, "",
+	  "ABI version, page size, limits and live counters" },
+	{ "stat", cmd_stat, "",
+	  "live counters only, one \"name value\" per line" },
+	{ "demo", cmd_demo, "",
+	  "share memory both ways and check every byte;\n"
+	  "last line \"demo: OK\" or \"demo: FAILED (...)\"" },
+	{ "layout", cmd_layout, "--size N [--offset K]",
+	  "attach N bytes at offset K of a page-aligned buffer\n"
+	  "and show its page layout as an MDL holds it" },
+	{ "ring", cmd_ring, "[--count N] [--size S] [--ring BYTES]",
+	  "channel throughput both ways against one system call\n"
+	  "per message, as ratios measured side by side" },
+	{ "help", cmd_help, "[COMMAND]",
+	  "this text, or one command's" },
 };
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	}
+	return NULL;
+}
+
+/* The help text, its continuation lines indented to column 31. */
+static void print_help_text(FILE *out, const char *text, int indent)
+{
+	for (; *text; text++) {
+		fputc(*text, out);
+		if (*text == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+	fputc('\n', out);
+}
+
+static void print_command_usage(FILE *out, const struct command *cmd)
+{
+	fprintf(out, "usage: kshm [--device PATH] %s%s%s\n\n", cmd->name,
+		*cmd->synopsis ? " " : "", cmd->synopsis);
+	print_help_text(out, cmd->help, 0);
+}
 
 static void print_usage(FILE *out)
 {
+	size_t i;
+
 	fprintf(out,
 		"usage: kshm [--device PATH] COMMAND [ARGS]\n"
 		"\n"
 		"Zero-copy memory shared between the kshm driver and a process.\n"
 		"\n"
-		"commands:\n"
-		"  info                         ABI version, page size, limits and live counters\n"
-		"  stat                         live counters only, one \"name value\" per line\n"
-		"  demo                         share memory both ways and check every byte;\n"
-		"                               last line \"demo: OK\" or \"demo: FAILED (...)\"\n"
-		"  layout --size N [--offset K] attach N bytes at offset K of a page-aligned\n"
-		"                               buffer and show its page layout as an MDL holds it\n"
-		"  ring [--count N] [--size S] [--ring BYTES]\n"
-		"                               channel throughput both ways against one system\n"
-		"                               call per message, as ratios measured side by side\n"
-		"  help                         this text\n"
+		"commands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		char head[64];
+
+		snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].synopsis);
+		if (strlen(head) > 28)
+			fprintf(out, "  %s\n%31s", head, "");
+		else
+			fprintf(out, "  %-29s", head);
+		print_help_text(out, commands[i].help, 31);
+	}
+	fprintf(out,
 		"\n"
 		"options:\n"
 		"  --device PATH   the kshm device (default %s)\n"
-		"  -h, --help      this text\n"
+		"  -h, --help      this text; 'kshm help COMMAND' or 'kshm COMMAND --help'\n"
+		"                  for one command\n"
+		"  -V, --version   the tool's version and the ABI version it speaks\n"
 		"\n"
 		"Sizes are bytes, decimal or 0x hex, with an optional K, M or G suffix\n"
 		"(KiB, MiB, GiB). Exit status: 0 success, 1 failure, 2 usage error.\n",
@@ -815,10 +860,31 @@ static void print_usage(FILE *out)
 
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	print_usage(stdout);
+	const struct command *cmd;
+
+	if (argc > 2)
+		return usage_error("help takes at most one command");
+	if (argc < 2) {
+		print_usage(stdout);
+		return 0;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd)
+		return usage_error("help: unknown command '%s'", argv[1]);
+	print_command_usage(stdout, cmd);
 	return 0;
+}
+
+/* COMMAND --help / -h anywhere before a "--": that command's help. */
+static bool asks_for_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	}
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -826,19 +892,24 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *name;
-	size_t i;
+	const struct command *cmd;
 	int opt;
 
 	opterr = 0;
 	/* "+": stop at the command; its options are its own. */
-	while ((opt = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
-		if (opt == 'd')
+	while ((opt = getopt_long(argc, argv, "+:hV", options, NULL)) != -1) {
+		if (opt == 'd') {
 			device_path = optarg;
-		else if (opt == 'h')
-			return cmd_help(0, NULL);
+		} else if (opt == 'h') {
+			print_usage(stdout);
+			return 0;
+		} else if (opt == 'V') {
+			printf("kshm %s (kshm ABI %u)\n", KSHM_VERSION_STRING, KSHM_ABI_VERSION);
+			return 0;
+		}
 		else if (opt == ':')
 			return usage_error("%s needs a value", argv[optind - 1]);
 		else
@@ -846,10 +917,12 @@ int main(int argc, char **argv)
 	}
 	if (optind == argc)
 		return usage_error("no command given");
-	name = argv[optind];
-	for (i = 0; i < ARRAY_SIZE(commands); i++) {
-		if (!strcmp(commands[i].name, name))
-			return commands[i].run(argc - optind, argv + optind);
+	cmd = find_command(argv[optind]);
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[optind]);
+	if (asks_for_help(argc - optind, argv + optind)) {
+		print_command_usage(stdout, cmd);
+		return 0;
 	}
-	return usage_error("unknown command '%s'", name);
+	return cmd->run(argc - optind, argv + optind);
 }

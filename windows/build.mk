@@ -45,7 +45,7 @@ WIN_DRV_LINK_x86 = ld.lld-14 -m i386pe --shared $(call WIN_DRV_LDOPTS,x86,$(1),$
 		   -L/usr/$(WIN_TRIPLE_x86)/lib
 WIN_DRV_LIBS_x64 = -lntoskrnl -lhal -lgcc
 WIN_DRV_LIBS_x86 = -lntoskrnl -lhal $(shell $(WIN_TRIPLE_x86)-gcc -print-libgcc-file-name)
-WIN_USER_CFLAGS = -std=gnu11 $(WARN) -Iinclude -O2 -D__USE_MINGW_ANSI_STDIO=1
+WIN_USER_CFLAGS = -std=gnu11 $(WARN) -Iinclude -O2 -D__USE_MINGW_ANSI_STDIO=1 -DKSHM_VERSION_STRING=\"$(VERSION)\"
 # The same sources as the Linux builds (lib/build.mk, tools/build.mk), with the Windows backend.
 WIN_LIB_SRCS   = $(filter-out lib/backend_linux.c,$(LIB_SRCS)) lib/backend_windows.c
 WIN_TOOL_SRCS  = $(TOOL_SRCS)

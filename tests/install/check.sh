@@ -105,6 +105,24 @@ ${CXX:-c++} -std=c++17 -Wall -Wextra -Werror -o "$work/uses_kshm" "$work/uses_ks
 	>"$work/cxx.log" 2>&1
 verdict $? "a C++17 file including every public header builds and links" "see $work/cxx.log"
 
+# The installed tool: its version, every command's help on stdout with status 0,
+# a bad argument named on stderr with status 2.
+tool=$root/usr/bin/kshm
+want_version=$(sed -n 's/^VERSION *:= *//p' Makefile)
+"$tool" --version | grep -qx "kshm $want_version (kshm ABI [0-9]*)"
+verdict $? "kshm --version says $want_version"
+bad=
+for cmd in $("$tool" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]\+\).*/\1/p'); do
+	"$tool" help "$cmd" 2>/dev/null | grep -q "^usage: kshm .*$cmd" || bad="$bad help-$cmd"
+	"$tool" "$cmd" --help 2>/dev/null | grep -q "^usage: kshm .*$cmd" || bad="$bad $cmd--help"
+done
+[ -z "$bad" ]
+verdict $? "kshm help CMD and kshm CMD --help for every command" "failed:$bad"
+"$tool" layout --size 0 >/dev/null 2>"$work/bad-arg.err"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "size" "$work/bad-arg.err"
+verdict $? "a bad argument (layout --size 0): status 2 ($rc), named on stderr"
+
 # shellcheck disable=SC2086
 make -s --no-print-directory uninstall $dirs >"$work/uninstall.log" 2>&1
 verdict $? "make uninstall" "see $work/uninstall.log"
