@@ -2,7 +2,7 @@
 # Add up the per-suite counts and print the one closing line of `make check`.
 #   summary.sh RESULTS_DIR SUITE...
 # Suite X writes RESULTS_DIR/X.counts ("passed failed [skipped]"), and may
-# name itself in X.label. A suite that wrote nothing (it did not build, or
+# name itself in X.label; X.seconds (written by make check) is its wall time. A suite that wrote nothing (it did not build, or
 # crashed before counting) is one failure. Skipped tests are shown, and
 # count neither way.
 # Exit status: nonzero when anything failed or nothing ran.
@@ -10,6 +10,7 @@ dir=$1
 shift
 passed=0
 failed=0
+seconds=0
 for suite in "$@"; do
 	f=$dir/$suite.counts
 	name=$suite
@@ -22,9 +23,16 @@ for suite in "$@"; do
 		fl=1
 		echo "  $name: no results (the suite did not run to the end)"
 	fi
-	echo "  $name: $p passed, $fl failed${s:+, $s skipped}"
+	t=
+	if [ -f "$dir/$suite.seconds" ]; then
+		read -r t < "$dir/$suite.seconds"
+		seconds=$((seconds + t))
+		t=" ($t s)"
+	fi
+	echo "  $name: $p passed, $fl failed${s:+, $s skipped}$t"
 	passed=$((passed + p))
 	failed=$((failed + fl))
 done
+[ "$seconds" -gt 0 ] && echo "  time: $seconds s ($((seconds / 60)) min $((seconds % 60)) s)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
