@@ -6,7 +6,7 @@ set -eu
 PACKAGES="make gcc libc6-dev pkg-config libcmocka-dev kmod e2fsprogs \
 linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
 # the debug kernel for the VM suite (tests/hardening) and the static checkers
-PACKAGES="$PACKAGES linux-source-6.1 ccache flex bison bc libelf-dev xz-utils sparse cppcheck shellcheck"
+PACKAGES="$PACKAGES ccache flex bison bc libelf-dev libssl-dev xz-utils sparse cppcheck shellcheck dkms"
 # the ring protocol's model checker
 PACKAGES="$PACKAGES spin"
 # coverage of core by the unit tests (tests/unit/coverage.sh)

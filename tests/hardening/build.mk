@@ -1,10 +1,10 @@
-# Hardening: the VM suite a second time, on a debug kernel built from Debian's
-# linux-source-6.1 with KASAN, lockdep, kmemleak, UBSAN, fault injection, ...
-# (tests/hardening/debug-kernel.sh; cached outside the repo, built when missing).
+# Hardening: the VM suite a second time, on a debug kernel built from the newest
+# kernel Debian ships (tests/kernels: base.config + debug.config: KASAN, lockdep,
+# kmemleak, UBSAN, fault injection, ...; cached outside the repo, built when missing).
 #
 #   make debug-kernel    build (or find) the debug kernel; prints its directory
 #   make vmdebug-check   module + guest programs built against it (under
-#                        $(BUILD)/debug-<key>, so the stock build stays), the
+#                        $(BUILD)/kernel-debug-<key>, so the stock build stays), the
 #                        suite with loglevel=7; writes $(BUILD)/results/vmdebug.counts
 #
 # Any KASAN, lockdep, UBSAN, kmemleak or WARN report fails it (tests/vm/run.sh).
@@ -16,13 +16,13 @@ VMDEBUG_FUZZ_SECONDS ?= 720
 VMDEBUG_TEST_SECONDS ?= 780
 .PHONY: debug-kernel vmdebug-check kernel-coverage-check
 debug-kernel:
-	tests/hardening/debug-kernel.sh
+	tests/kernels/kernel.sh debug
 
 vmdebug-check:
 	@mkdir -p $(BUILD)/results
 	@rm -f $(BUILD)/results/vmdebug.counts
-	@dir=$$(tests/hardening/debug-kernel.sh) || exit 1; \
-	debug_build=$(BUILD)/debug-$$(basename "$$dir"); \
+	@dir=$$(tests/kernels/kernel.sh debug) || exit 1; \
+	debug_build=$(BUILD)/kernel-$$(basename "$$dir"); \
 	VMTEST_TIMEOUT=$(VMDEBUG_TEST_SECONDS) KSHM_VM_PROGRAM_TIMEOUT=$$(($(VMDEBUG_TEST_SECONDS) + 60)) \
 	KSHM_VM_TIMEOUT=$$(($(VMDEBUG_FUZZ_SECONDS) + 900)) \
 	$(MAKE) --no-print-directory vm-check BUILD="$$debug_build" KDIR="$$dir/build" \
@@ -31,27 +31,18 @@ vmdebug-check:
 		VM_ARGS='--append "loglevel=7 KSHM_GCOV=1 KSHM_FUZZ_SECONDS=$(VMDEBUG_FUZZ_SECONDS)" $(VM_ARGS)'; \
 	status=$$?; \
 	cp "$$debug_build/results/vm.counts" $(BUILD)/results/vmdebug.counts 2>/dev/null; \
+	sed 's/^vm /vmdebug /' "$$debug_build/results/vm.label" > $(BUILD)/results/vmdebug.label 2>/dev/null; \
 	exit $$status
 
 # The module's coverage in that run (it is built with KSHM_GCOV=y, the debug kernel has
 # CONFIG_GCOV_KERNEL): coverage: kernel N% lines, M% branches, HTML in $(BUILD)/coverage/kernel.
 kernel-coverage-check:
-	@dir=$$(tests/hardening/debug-kernel.sh) || exit 1; \
-	debug_build=$(BUILD)/debug-$$(basename "$$dir"); \
+	@dir=$$(tests/kernels/kernel.sh debug) || exit 1; \
+	debug_build=$(BUILD)/kernel-$$(basename "$$dir"); \
 	tests/hardening/kernel-coverage.sh "$$debug_build/module" "$$debug_build/vm/gcov.tar.gz" \
 		$(BUILD)/results $(BUILD)/coverage/kernel
 
 CHECK_TARGETS += vmdebug-check kernel-coverage-check
-
-# The module against the newest kernels Debian ships (6.12 LTS, the newest): it
-# compiles warning-free there (tests/hardening/kbuild-check.sh; the trees are
-# fetched from Debian's archive and cached, tests/hardening/kernel-sources.sh).
-KBUILD_KERNELS ?= trixie:linux-source-6.12 sid:linux-source-7.2
-.PHONY: kbuild-check
-kbuild-check:
-	@tests/hardening/kbuild-check.sh $(BUILD) $(KBUILD_KERNELS)
-
-CHECK_TARGETS += kbuild-check
 
 # Static analysis: sparse on the module, cppcheck on core/ and lib/,
 # shellcheck on the harness; writes $(BUILD)/results/static.counts.

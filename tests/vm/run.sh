@@ -18,8 +18,9 @@
 #   $BUILD/vm/kshm           the kshm tool, linked statically (demo mode;
 #                            $BUILD/kshm is used instead if it is static)
 # Writes $BUILD/vm/initrd.cpio.gz, $BUILD/vm/serial.log and, in test mode,
-# $BUILD/results/vm.counts ("passed failed"). Exit status 0 only when every
-# check passed, the result marker was printed and the kernel reported nothing.
+# $BUILD/results/vm.counts ("passed failed") and vm.label ("vm (<kernel
+# release>)"). Exit status 0 only when every check passed, the result marker
+# was printed and the kernel reported nothing.
 #
 # --perf (bench mode): Debian's perf and the libraries it links go into the
 # guest; the program runs under `perf record -a -g` and `perf report` is
@@ -94,7 +95,7 @@ vm=$BUILD/vm
 log=$vm/serial.log
 mkdir -p "$vm" "$BUILD/results"
 # A run that stops early must not leave an old verdict behind.
-[ "$mode" = test ] && rm -f "$BUILD/results/vm.counts"
+[ "$mode" = test ] && rm -f "$BUILD/results/vm.counts" "$BUILD/results/vm.label"
 
 mkdir -p "$BUILD/results"
 
@@ -133,6 +134,8 @@ module=${module:-$BUILD/module/kshm.ko}
 [ -f "$module" ] || die "$module missing: run make module"
 # The module must be built for the kernel being booted.
 ko_release=$(grep -ao 'vermagic=[^ ]*' "$module" | head -n 1 | cut -d= -f2 || true)
+# The summary names the suite by the kernel it ran on (the kernel matrix).
+[ "$mode" = test ] && [ -n "$ko_release" ] && echo "vm ($ko_release)" > "$BUILD/results/vm.label"
 if [ -n "$modules_build" ]; then
 	want_release=
 	# UTS_RELEASE is what vermagic holds (Debian's kernel.release differs).

@@ -1,0 +1,95 @@
+#!/bin/sh
+# The module and the in-kernel API's test client compiled against every kernel
+# of the matrix with W=1 (the kernel's extra warnings): every warning is an
+# error there (-Werror in the Kbuild files, and any "warning:" in the log).
+# Then the way users build it: `dkms build` of the tree `make dkms-install`
+# stages, against each kernel's build tree (a private DKMS tree under BUILD,
+# so the machine's /var/lib/dkms keeps no kshm).
+#
+#   kbuild-check.sh BUILD KDIR NAME...    KDIR: Debian 12's 6.1 build tree;
+#                                         NAME: a tests/kernels/kernel.sh kernel
+#
+# Writes BUILD/results/kbuild.counts ("passed failed") and kbuild.label.
+set -u
+build=$1
+kdir_61=$2
+shift 2
+passed=0
+failed=0
+names=
+mkdir -p "$build/results"
+verdict() { # ok name why
+	if [ "$1" -eq 1 ]; then
+		echo "PASS $2"; passed=$((passed + 1))
+	else
+		echo "FAIL $2: $3"; failed=$((failed + 1))
+	fi
+}
+
+check_tree() { # label tree
+	label=$1
+	tree=$2
+	version=$(make -s -C "$tree" kernelversion 2>/dev/null || echo "$label")
+	names="$names${names:+, }$version"
+	out=$build/kbuild-$label
+	rm -rf "$out"
+	make -s --no-print-directory module-stage MODULE_DIR="$out/module" >/dev/null
+	mkdir -p "$out/client"
+	cp tests/vm/client/Kbuild tests/vm/client/kshm_client.c linux/kshm_channel.h "$out/client/"
+	for what in module client; do
+		log=$out/$what.log
+		extra=
+		[ "$what" = client ] && extra="KBUILD_EXTRA_SYMBOLS=$(cd "$out/module" && pwd)/Module.symvers"
+		# shellcheck disable=SC2086
+		make -C "$tree" M="$(cd "$out/$what" && pwd)" W=1 $extra modules >"$log" 2>&1
+		rc=$?
+		ko=$(ls "$out/$what"/*.ko 2>/dev/null | head -n 1)
+		if [ "$rc" -eq 0 ] && [ -n "$ko" ] && ! grep -q 'warning:\|error:\|WARNING:' "$log"; then
+			verdict 1 "kbuild.$version.$what" ""
+		else
+			grep 'warning:\|error:\|WARNING:' "$log" | head -n 20
+			verdict 0 "kbuild.$version.$what" "did not build warning-free with W=1 (see $log)"
+		fi
+	done
+	release=$(make -s -C "$tree" kernelrelease 2>/dev/null)
+	rm -rf "$out/dkms-tree"
+	mkdir -p "$out/dkms-tree"
+	log=$out/dkms.log
+	dkms_opts="--sourcetree $dkms_src --dkmstree $(cd "$out/dkms-tree" && pwd)"
+	# shellcheck disable=SC2086
+	if ! command -v dkms >/dev/null 2>&1; then
+		verdict 0 "kbuild.$version.dkms" "dkms missing (scripts/install-deps.sh)"
+	elif dkms add -m kshm -v "$kshm_version" $dkms_opts >"$log" 2>&1 &&
+		dkms build -m kshm -v "$kshm_version" -k "$release" --kernelsourcedir "$tree" \
+			$dkms_opts >>"$log" 2>&1 &&
+		[ -f "$out/dkms-tree/kshm/$kshm_version/$release/x86_64/module/kshm.ko" ]; then
+		verdict 1 "kbuild.$version.dkms" ""
+	else
+		tail -n 15 "$log"
+		verdict 0 "kbuild.$version.dkms" "dkms build against $release failed (see $log)"
+	fi
+}
+
+# The DKMS source tree, as `make dkms-install` installs it.
+kshm_version=$(sed -n 's/^VERSION *:= *//p' Makefile)
+rm -rf "$build/kbuild-dkms"
+mkdir -p "$build/kbuild-dkms"
+make -s --no-print-directory dkms-install DESTDIR="$(cd "$build/kbuild-dkms" && pwd)" >/dev/null
+dkms_src=$(cd "$build/kbuild-dkms/usr/src" && pwd)
+
+if [ -d "$kdir_61" ]; then
+	check_tree 6.1 "$kdir_61"
+else
+	verdict 0 kbuild.6.1 "no build tree at $kdir_61 (linux-headers-amd64)"
+fi
+for name in "$@"; do
+	if dir=$(tests/kernels/kernel.sh "$name"); then
+		check_tree "$name" "$dir/build"
+	else
+		verdict 0 "kbuild.$name" "the kernel did not build (see above)"
+	fi
+done
+echo "kbuild (${names:-none})" > "$build/results/kbuild.label"
+echo "$passed $failed" > "$build/results/kbuild.counts"
+echo "kbuild (${names:-none}): $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
