@@ -1,9 +1,10 @@
 # What users install, tested as they use it (tests/install/check.sh):
 #   make install-check    install into a scratch root, build the README's example
 #                         and a C++ file against it (pkg-config; shared and static),
-#                         uninstall; writes $(BUILD)/results/install.counts
+#                         run the example in the VM, uninstall; writes
+#                         $(BUILD)/results/install.counts
 .PHONY: install-check
-install-check: lib tool
+install-check: lib tool module
 	@tests/install/check.sh $(BUILD)
 
 CHECK_TARGETS += install-check

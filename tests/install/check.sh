@@ -2,8 +2,9 @@
 # libkshm as its users get it: `make install` into a scratch root (Debian's
 # layout: PREFIX=/usr, multiarch LIBDIR), then the README's "Using libkshm"
 # example and a C++ file built against the installed files alone, through
-# pkg-config, linked shared and static; then `make uninstall` must leave
-# nothing behind.
+# pkg-config, linked shared and static, the example run in the test VM
+# (tests/vm/run.sh --run, what `make vm-run` does); the installed tool's
+# --version and help; then `make uninstall` must leave nothing behind.
 #
 #   tests/install/check.sh BUILD
 #
@@ -79,6 +80,11 @@ ${CC:-cc} -Wall -Wextra -Werror -o "$work/example-static" "$work/readme_example.
 	$libs_dir -Wl,-Bstatic -lkshm -Wl,-Bdynamic >"$work/static.log" 2>&1 &&
 	! ldd "$work/example-static" 2>/dev/null | grep -q libkshm
 verdict $? "README example: linked with the static library" "see $work/static.log"
+
+# And it does what the README says, on the device: in the test VM, with the module.
+BUILD=$build tests/vm/run.sh --run "$work/example-static" >"$work/vm-run.log" 2>&1
+verdict $? "README example: run in the VM (make vm-run), the kernel's checksum matches" \
+	"see $work/vm-run.log"
 
 cat > "$work/uses_kshm.cpp" <<'CPP'
 // Every public header from C++, and a call through the C linkage.

@@ -5,6 +5,11 @@
 #
 #   make vm-check      module + programs, then the suite; writes $(BUILD)/results/vm.counts
 #   make vm-demo       module + static tool, then kshm info / kshm demo in the VM
+#   make vm-run PROG=./myapp [ARGS="..."]
+#                      your program in the VM with the module loaded (static, or
+#                      dynamic with its libraries copied in): its output, then its
+#                      exit status as make's
+#   make vm-shell      a root shell in the VM, the module loaded, /bin/kshm
 #
 # Knobs (make variables, passed to run.sh): VM_ARGS (extra run.sh arguments,
 # e.g. VM_ARGS='--tests "test_smoke" --verbose'), VM_KERNEL (a bzImage to boot
@@ -23,7 +28,7 @@ VM_KERNEL     ?=
 VM_RUN         = BUILD=$(BUILD) KVER=$(KVER) tests/vm/run.sh \
 		 $(if $(VM_KERNEL),--kernel $(VM_KERNEL) --modules-build $(KDIR)) $(VM_ARGS)
 
-.PHONY: vm-programs vm-check vm-demo
+.PHONY: vm-programs vm-check vm-demo vm-run vm-shell
 .SECONDARY: $(VM_HELPER_OBJS)
 vm-programs: $(VM_TESTS) $(VM_TOOL)
 
@@ -59,5 +64,14 @@ vm-check: module $(VM_CLIENT) $(TOOL_BIN)
 
 vm-demo: module $(VM_TOOL)
 	$(VM_RUN) --demo
+
+PROG ?=
+ARGS ?=
+vm-run: module $(VM_TOOL)
+	@test -n "$(PROG)" || { echo "vm-run: say which program: make vm-run PROG=./myapp ARGS='...'"; exit 2; }
+	@$(VM_RUN) --run "$(PROG)" --run-args "$(ARGS)"
+
+vm-shell: module $(VM_TOOL)
+	@$(VM_RUN) --shell
 
 -include $(VM_HELPER_OBJS:.o=.d) $(patsubst $(VM_DIR)/tests/%,$(VM_DIR)/obj/%.d,$(VM_TESTS))

@@ -2,8 +2,9 @@
 # shellcheck shell=dash
 # /init of the kshm test VM (busybox, copied in by tests/vm/run.sh).
 #
-# Loads /kshm.ko, checks /dev/kshm, then runs the demo (/bin/kshm info, demo)
-# or every /tests/* program (with KSHM_PROGRAM_ARGS, which bench mode sets),
+# Loads /kshm.ko, checks /dev/kshm, then runs the demo (/bin/kshm info, demo),
+# a user's program (/bin/kshm-run, run mode), a shell (shell mode), or every
+# /tests/* program (with KSHM_PROGRAM_ARGS, which bench and run modes set),
 # unloads the module, prints dmesg and the result
 # marker on the console, and powers off. run.sh judges the run from the serial
 # log alone. Console lines this script owns:
@@ -133,6 +134,15 @@ if [ "$KSHM_MODE" = demo ]; then
 	check $? "kshm info"
 	/bin/kshm demo
 	check $? "kshm demo"
+elif [ "$KSHM_MODE" = run ]; then
+	# A user's program (run.sh --run): its exit status is the run's verdict.
+	echo "KSHM-VM: running your program: $KSHM_PROGRAM_ARGS"
+	# shellcheck disable=SC2086
+	timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" /bin/kshm-run $KSHM_PROGRAM_ARGS
+	echo "KSHM-VM-RUN-STATUS: $?"
+elif [ "$KSHM_MODE" = shell ]; then
+	echo "KSHM-VM: root shell (the module is loaded; 'exit' powers off)"
+	setsid cttyhack sh
 else
 	for program in /tests/*; do
 		[ -x "$program" ] || continue

@@ -3,7 +3,8 @@
 # programs or the demo, and judge the run from the serial console log alone
 # (QEMU's exit status says nothing: it is 0 after a panic too).
 #
-#   tests/vm/run.sh [--demo | --bench "ARGS" [--bench-out FILE]]
+#   tests/vm/run.sh [--demo | --bench "ARGS" [--bench-out FILE]
+#                    | --run PROG [--run-args "ARGS"] | --shell]
 #                   [--kernel PATH --modules-build DIR] [--timeout S]
 #                   [--module KO] [--module-args "p=v ..."] [--append "..."]
 #                   [--tests "test_a test_b"] [--expect "test_a ..."]
@@ -21,6 +22,12 @@
 # $BUILD/results/vm.counts ("passed failed") and vm.label ("vm (<kernel
 # release>)"). Exit status 0 only when every check passed, the result marker
 # was printed and the kernel reported nothing.
+#
+# --run PROG: a program of yours, run as root in the guest after the module is
+# loaded (static, or dynamic: its loader and libraries come along, at their
+# paths); its output is printed, and run.sh exits with its exit status (1 as
+# well if the kernel reported a problem). --shell: a root shell on the guest's
+# console, with the module loaded and the tool at /bin/kshm; `exit` powers off.
 #
 # --perf (bench mode): Debian's perf and the libraries it links go into the
 # guest; the program runs under `perf record -a -g` and `perf report` is
@@ -56,6 +63,8 @@ program_timeout=${KSHM_VM_PROGRAM_TIMEOUT:-600}
 bench_args=
 bench_out=
 perf=0
+run_prog=
+run_args=
 
 usage() {
 	sed -n '/^#   tests\/vm\/run.sh/,/^#$/p' "${BASH_SOURCE[0]}" | sed 's/^#//' >&2
@@ -67,6 +76,9 @@ while [ $# -gt 0 ]; do
 	--bench) mode=bench; bench_args=${2?}; shift ;;
 	--bench-out) bench_out=${2:?}; shift ;;
 	--perf) perf=1 ;;
+	--run) mode=run; run_prog=${2:?}; shift ;;
+	--run-args) run_args=${2?}; shift ;;
+	--shell) mode=shell ;;
 	--kernel) kernel=${2:?}; shift ;;
 	--modules-build) modules_build=${2:?}; shift ;;
 	--timeout) timeout_s=${2:?}; shift ;;
@@ -162,6 +174,13 @@ fi
 
 programs=()
 unbuilt=()
+if [ "$mode" = run ]; then
+	[ -e "$run_prog" ] || die "--run: $run_prog does not exist"
+	[ -f "$run_prog" ] && [ -x "$run_prog" ] || die "--run: $run_prog is not an executable file"
+	if ! is_static "$run_prog" && ! ldd "$run_prog" >/dev/null 2>&1; then
+		die "--run: ldd cannot list the libraries of $run_prog: link it with -static"
+	fi
+fi
 if [ "$mode" = bench ]; then
 	programs=("$vm/bench/kshm_vmbench")
 	[ -x "${programs[0]}" ] || die "${programs[0]} missing: run make vm-bench-program"
@@ -231,15 +250,26 @@ fi
 for t in "${programs[@]}"; do
 	cp "$t" "$root/tests/"
 done
-if [ "$perf" = 1 ]; then
-	command -v perf >/dev/null 2>&1 || die "--perf needs Debian's perf on the host (apt-get install linux-perf)"
-	# perf is dynamically linked: it brings its loader and libraries along, at their paths.
-	perf_bin=$(readlink -f "$(command -v perf)")
-	for f in "$perf_bin" $(ldd "$perf_bin" | grep -o '/[^ ]*'); do
+# A dynamically linked program brings its loader and libraries along, at their paths.
+copy_with_libs() {
+	local f
+	for f in "$1" $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*'); do
 		mkdir -p "$root$(dirname "$f")"
 		cp -L "$f" "$root$f"
 	done
+}
+if [ "$perf" = 1 ]; then
+	command -v perf >/dev/null 2>&1 || die "--perf needs Debian's perf on the host (apt-get install linux-perf)"
+	perf_bin=$(readlink -f "$(command -v perf)")
+	copy_with_libs "$perf_bin"
 	ln -sf "$perf_bin" "$root/bin/perf"
+fi
+if [ "$mode" = run ]; then
+	# The program itself at /bin (its own directory may be /tmp, a tmpfs in the guest).
+	run_path=$(readlink -f "$run_prog")
+	is_static "$run_path" || copy_with_libs "$run_path"
+	cp "$run_path" "$root/bin/kshm-run"
+	bench_args=$run_args
 fi
 printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' \
 	> "$root/etc/passwd"
@@ -342,6 +372,13 @@ show() {
 	done
 }
 
+# The shell: QEMU on this terminal (Ctrl-a x quits it), no timeout, no verdict.
+if [ "$mode" = shell ]; then
+	say "a root shell in the guest: the module is loaded, the tool is /bin/kshm; 'exit' powers off"
+	exec qemu-system-x86_64 -machine accel="$accel" -cpu "$cpu" -m "$mem" -smp 2 -nographic \
+		-no-reboot -nic none -kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+fi
+
 start=$(date +%s)
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 -machine accel="$accel" -cpu "$cpu" \
@@ -415,6 +452,19 @@ if [ "$mode" = bench ]; then
 	fi
 	say "bench FAILED ($figures figures; serial log $log)"
 	exit 1
+fi
+
+if [ "$mode" = run ]; then
+	run_status=$(sed -n 's/^KSHM-VM-RUN-STATUS: \([0-9]*\).*/\1/p' <<<"$text" | tail -n 1)
+	if [ -z "$run_status" ]; then
+		say "run FAILED: $(basename "$run_prog") did not finish (serial log $log)"
+		exit 1
+	fi
+	say "$(basename "$run_prog") exited with status $run_status (${elapsed} s; serial log $log)"
+	if [ -n "$reports" ]; then
+		exit 1
+	fi
+	exit "$run_status"
 fi
 
 if [ "$mode" = demo ]; then
