@@ -14,7 +14,7 @@ MATRIX_KERNELS ?= 6.12 7.2
 
 .PHONY: $(MATRIX_KERNELS:%=vm-%-check) kbuild-check
 # Every kernel's results under its own name (vm-<name>.counts and .label).
-vm-%-check:
+$(MATRIX_KERNELS:%=vm-%-check): vm-%-check:
 	@mkdir -p $(BUILD)/results
 	@rm -f $(BUILD)/results/vm-$*.counts $(BUILD)/results/vm-$*.label
 	@dir=$$(tests/kernels/kernel.sh $*) || { echo "0 1" > $(BUILD)/results/vm-$*.counts; exit 1; }; \
