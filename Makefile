@@ -6,7 +6,7 @@
 #   make demo       install missing Debian packages, build, boot the VM, run kshm demo
 #   make install    libkshm, headers, kshm.pc, the tool, the udev rule; make uninstall
 #                   removes exactly that. Where: PREFIX, DESTDIR, BINDIR, LIBDIR,
-#                   INCLUDEDIR, UDEVRULESDIR (Debian multiarch: LIBDIR=/usr/lib/x86_64-linux-gnu)
+#                   INCLUDEDIR, UDEVRULESDIR, BASHCOMPDIR (Debian multiarch: LIBDIR=/usr/lib/x86_64-linux-gnu)
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -15,6 +15,7 @@ BINDIR   ?= $(PREFIX)/bin
 LIBDIR   ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION  := 0.1.0
 
 CC       ?= cc

@@ -1,5 +1,6 @@
 # The kshm tool: $(BUILD)/kshm, linked against the static libkshm. core/span.c
-# is compiled in for the layout it computes beside the driver's.
+# is compiled in for the layout it computes beside the driver's. Installed with
+# its bash completion (tools/completion/kshm.bash).
 
 TOOL_SRCS    := tools/kshm.c tools/ring.c core/span.c
 TOOL_OBJ_DIR := $(BUILD)/tools
@@ -19,11 +20,12 @@ $(TOOL_BIN): $(TOOL_OBJS) $(LIB_STATIC)
 
 install: install-tool
 install-tool: $(TOOL_BIN)
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(TOOL_BIN) $(DESTDIR)$(BINDIR)/kshm
+	install -m 644 tools/completion/kshm.bash $(DESTDIR)$(BASHCOMPDIR)/kshm
 
 uninstall: uninstall-tool
 uninstall-tool:
-	rm -f $(DESTDIR)$(BINDIR)/kshm
+	rm -f $(DESTDIR)$(BINDIR)/kshm $(DESTDIR)$(BASHCOMPDIR)/kshm
 
 -include $(TOOL_OBJS:.o=.d)

@@ -41,11 +41,11 @@ verdict $? "make install ($dirs)" "see $work/install.log"
 missing=
 for f in /usr/include/kshm.h $(cd include && ls kshm/*.h | sed 's|^|/usr/include/|') \
 	"$libdir/libkshm.a" "$libdir/libkshm.so" "$libdir/libkshm.so.0" "$libdir/pkgconfig/kshm.pc" \
-	/usr/bin/kshm /usr/lib/udev/rules.d/99-kshm.rules; do
+	/usr/bin/kshm /usr/lib/udev/rules.d/99-kshm.rules /usr/share/bash-completion/completions/kshm; do
 	[ -e "$root$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ]
-verdict $? "every public header, the library, kshm.pc, the tool and the udev rule installed" "missing:$missing"
+verdict $? "every public header, the library, kshm.pc, the tool, its completion and the udev rule installed" "missing:$missing"
 
 # What a user's build sees: only the scratch root's kshm.pc, its paths under the root.
 export PKG_CONFIG_LIBDIR="$root$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
@@ -124,6 +124,19 @@ for cmd in $("$tool" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]\+\).*/\1/p')
 done
 [ -z "$bad" ]
 verdict $? "kshm help CMD and kshm CMD --help for every command" "failed:$bad"
+# bash completion, as bash runs it: COMP_WORDS/COMP_CWORD in, COMPREPLY out.
+complete_words() { # words... (the last one is completed)
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _kshm; echo "${COMPREPLY[*]}"' \
+		_ "$root/usr/share/bash-completion/completions/kshm" "$@" 2>&1
+}
+got_cmds=$(complete_words "$tool" "")
+got_layout=$(complete_words "$tool" --device /dev/kshm layout --)
+got_help=$(complete_words "$tool" help l)
+[ "$got_cmds" = "info stat demo layout ring help" ] && [ "$got_layout" = "--size --offset --help" ] &&
+	[ "$got_help" = "layout" ]
+verdict $? "bash completion: commands, a command's options, help's argument" \
+	"got '$got_cmds' / '$got_layout' / '$got_help'"
+
 "$tool" layout --size 0 >/dev/null 2>"$work/bad-arg.err"
 rc=$?
 [ "$rc" -eq 2 ] && grep -q "size" "$work/bad-arg.err"
