@@ -4,9 +4,9 @@
 #   make            libkshm, the kshm tool, the Linux module
 #   make check      unit tests + VM suite; last line "N passed, N failed"
 #   make demo       install missing Debian packages, build, boot the VM, run kshm demo
-#   make install    libkshm, headers, kshm.pc, the tool, the udev rule; make uninstall
+#   make install    libkshm, headers, kshm.pc, the tool, man pages, the udev rule; make uninstall
 #                   removes exactly that. Where: PREFIX, DESTDIR, BINDIR, LIBDIR,
-#                   INCLUDEDIR, UDEVRULESDIR, BASHCOMPDIR (Debian multiarch: LIBDIR=/usr/lib/x86_64-linux-gnu)
+#                   INCLUDEDIR, MANDIR, UDEVRULESDIR, BASHCOMPDIR (Debian multiarch: LIBDIR=/usr/lib/x86_64-linux-gnu)
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -41,6 +41,7 @@ include bench/build.mk
 -include windows/build.mk
 include tests/kernels/build.mk
 include tests/install/build.mk
+include man/build.mk
 -include tests/hardening/build.mk
 
 CHECK_TARGETS += unit-check vm-check

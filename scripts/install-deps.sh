@@ -11,6 +11,8 @@ PACKAGES="$PACKAGES ccache flex bison bc libelf-dev libssl-dev xz-utils sparse c
 PACKAGES="$PACKAGES spin"
 # coverage of core by the unit tests (tests/unit/coverage.sh)
 PACKAGES="$PACKAGES lcov"
+# the manual pages: lint (mandoc, man-db with groff) and rendering
+PACKAGES="$PACKAGES mandoc man-db groff-base"
 # libFuzzer targets (tests/fuzz) and the ck_ring baseline of the benchmarks (bench)
 PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev libck-dev"
 # the in-VM benchmarks' alternatives (BPF ring buffer, io_uring) and the report's plots
