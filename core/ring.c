@@ -97,9 +97,27 @@ void kshm_ring_commit(struct kshm_ring *ring)
 	ring->published = ring->pos;
 }
 
+/*
+ * The one rule for "the consumer has what it waits for", given its flags
+ * (read once by the caller): while it sleeps (KSHM_RING_NEED_WAKEUP) at least
+ * its wakeup_bytes unread, otherwise any unread byte.
+ */
+static bool consumer_ready(struct kshm_ring *ring, uint32_t flags)
+{
+	uint32_t wakeup_bytes = kshm_load_once(&ring->consumer->wakeup_bytes);
+	uint64_t unread;
+
+	if (refresh_consumer_pos(ring))
+		return true;	/* a broken consumer: wake it so it sees its error */
+	unread = ring->published - ring->other_pos;
+	if (!unread)
+		return false;
+	return !(flags & KSHM_RING_NEED_WAKEUP) || unread >= wakeup_bytes;
+}
+
 bool kshm_ring_need_wakeup(struct kshm_ring *ring)
 {
-	uint32_t flags, wakeup_bytes;
+	uint32_t flags;
 
 	/*
 	 * Pairs with the full barrier in kshm_ring_prepare_wait(): either the
@@ -107,12 +125,12 @@ bool kshm_ring_need_wakeup(struct kshm_ring *ring)
 	 */
 	kshm_full_barrier();
 	flags = kshm_load_once(&ring->consumer->flags);
-	if (!(flags & KSHM_RING_NEED_WAKEUP))
-		return false;
-	wakeup_bytes = kshm_load_once(&ring->consumer->wakeup_bytes);
-	if (refresh_consumer_pos(ring))
-		return true;	/* a broken consumer: wake it so it sees its error */
-	return ring->published - ring->other_pos >= wakeup_bytes;
+	return (flags & KSHM_RING_NEED_WAKEUP) && consumer_ready(ring, flags);
+}
+
+bool kshm_ring_consumer_ready(struct kshm_ring *ring)
+{
+	return consumer_ready(ring, kshm_load_once(&ring->consumer->flags));
 }
 
 void kshm_ring_count_drop(struct kshm_ring *ring)

@@ -81,6 +81,13 @@ void kshm_ring_commit(struct kshm_ring *ring);
  */
 bool kshm_ring_need_wakeup(struct kshm_ring *ring);
 
+/*
+ * For poll(): whether the consumer has what it waits for. While it sleeps in
+ * kshm_ring_prepare_wait(), at least its wakeup_bytes; otherwise any record.
+ * The producer's rule for wake-ups, so that poll() and the wake-ups agree.
+ */
+bool kshm_ring_consumer_ready(struct kshm_ring *ring);
+
 /* Count a record dropped because the ring was full (shown to the consumer). */
 void kshm_ring_count_drop(struct kshm_ring *ring);
 

@@ -147,7 +147,7 @@ void kshm_service_finish_wait_space(struct kshm_service_channel *channel)
 bool kshm_service_events_pending(struct kshm_service_channel *channel)
 {
 	uintptr_t token = channel->ops->lock(channel);
-	bool pending = channel->ring.published != kshm_load_once(&channel->ring.consumer->pos);
+	bool pending = kshm_ring_consumer_ready(&channel->ring);
 
 	channel->ops->unlock(channel, token);
 	return pending;

@@ -117,7 +117,7 @@ void kshm_service_count_drop(struct kshm_service_channel *channel);
 bool kshm_service_prepare_wait_space(struct kshm_service_channel *channel, uint32_t len);
 void kshm_service_finish_wait_space(struct kshm_service_channel *channel);
 
-/* Records the consumer has not released yet (readiness of an events channel). */
+/* poll() readiness of an events channel: kshm_ring_consumer_ready() under its lock. */
 bool kshm_service_events_pending(struct kshm_service_channel *channel);
 
 /* Generated records per producer lock hold and per commit: at most 64, about 64 KiB. */

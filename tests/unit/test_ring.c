@@ -314,6 +314,33 @@ static void test_wakeup_only_when_asked_and_past_threshold(void **state)
 	assert_int_equal(p.mem.consumer.flags, 0);
 }
 
+/* poll()'s readiness follows the wake-up rule: a waiting consumer's threshold counts. */
+static void test_consumer_ready_honours_the_threshold(void **state)
+{
+	struct pair p;
+
+	(void)state;
+	pair_init(&p);
+	assert_false(kshm_ring_consumer_ready(&p.prod));	/* nothing unread */
+	produce(&p, 8, 1, 1);
+	assert_false(kshm_ring_consumer_ready(&p.prod));	/* reserved, not published */
+	kshm_ring_commit(&p.prod);
+	assert_true(kshm_ring_consumer_ready(&p.prod));		/* not waiting: any record */
+	assert_true(kshm_ring_prepare_wait(&p.cons, 64));	/* 16 < 64: may sleep */
+	assert_false(kshm_ring_consumer_ready(&p.prod));	/* so poll() must not return */
+	produce(&p, 40, 2, 2);
+	kshm_ring_commit(&p.prod);				/* 64 pending */
+	assert_true(kshm_ring_consumer_ready(&p.prod));
+	kshm_ring_finish_wait(&p.cons);
+	consume(&p, 8, 1, 1);
+	consume(&p, 40, 2, 2);
+	kshm_ring_release(&p.cons);
+	assert_false(kshm_ring_consumer_ready(&p.prod));	/* all read */
+	/* an impossible consumer position: ready, so that its owner sees the error */
+	p.mem.consumer.pos = p.prod.published + 8;
+	assert_true(kshm_ring_consumer_ready(&p.prod));
+}
+
 static void test_producer_waits_for_room_and_is_kicked(void **state)
 {
 	struct pair p;
@@ -429,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_producer_position_moving_back),
 		cmocka_unit_test(test_hostile_record_headers),
 		cmocka_unit_test(test_wakeup_only_when_asked_and_past_threshold),
+		cmocka_unit_test(test_consumer_ready_honours_the_threshold),
 		cmocka_unit_test(test_producer_waits_for_room_and_is_kicked),
 		cmocka_unit_test(test_rewind_before_release),
 		cmocka_unit_test(test_drop_counter),

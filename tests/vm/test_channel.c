@@ -167,6 +167,29 @@ TEST(events_wait_times_out_and_wakes)
 	kshm_close(k);
 }
 
+/*
+ * A wait for wakeup_bytes sleeps while fewer are unread (poll() follows the
+ * same rule as the kernel's wake-ups), and ends once enough arrive.
+ */
+TEST(events_wait_honours_wakeup_bytes)
+{
+	struct kshm *k;
+	struct kshm_channel *events;
+	uint64_t produced;
+
+	expect_ok(kshm_open(NULL, &k));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4 * PAGE, &events));
+	/* one 16-byte record unread: below 1024 bytes, the wait times out */
+	expect_ok(kshm_channel_generate(events, 1, 8, 7, 0, 0, &produced, NULL));
+	expect(produced == 1);
+	expect_err(kshm_channel_wait(events, 1024, 200), -ETIMEDOUT);
+	/* with 64 more there are 1040 bytes: the wait returns at once */
+	expect_ok(kshm_channel_generate(events, 64, 8, 7, 1, 0, &produced, NULL));
+	expect(produced == 64);
+	expect_ok(kshm_channel_wait(events, 1024, 10000));
+	kshm_close(k);
+}
+
 /* The process may write only its consumer page of an events channel. */
 TEST(events_pages_are_read_only_to_the_process)
 {
