@@ -23,6 +23,7 @@
 #include <kshm.h>
 #include "compat.h"
 #include "ring.h"
+#include "size.h"
 
 struct ring_args {
 	uint64_t count;
@@ -162,6 +163,7 @@ static void print_pair(const char *what, const struct ring_args *args, double ri
 	       call_s / ring_s);
 }
 
+/* Returns 0, or prints what is wrong with which argument and returns -EINVAL. */
 static int parse_ring_args(int argc, char **argv, struct ring_args *args)
 {
 	static const struct option options[] = {
@@ -174,24 +176,42 @@ static int parse_ring_args(int argc, char **argv, struct ring_args *args)
 
 	*args = (struct ring_args){ .count = 100000, .size = 64, .ring_bytes = 256 << 10 };
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:s:r:", options, NULL)) != -1) {
-		char *end;
-		unsigned long long value;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+		const char *name = opt == 'n' ? "--count" : opt == 's' ? "--size" : "--ring";
+		uint64_t value;
 
-		if (opt == '?')
+		if (opt == ':') {
+			fprintf(stderr, "kshm: ring: %s needs a value\n", argv[optind - 1]);
 			return -EINVAL;
-		errno = 0;
-		value = strtoull(optarg, &end, 0);
-		if (errno || *end || value == 0)
+		}
+		if (opt == '?') {
+			fprintf(stderr, "kshm: ring: bad option '%s'\n", argv[optind - 1]);
 			return -EINVAL;
-		if (opt == 'n')
+		}
+		if (parse_size(optarg, &value) || value == 0) {
+			fprintf(stderr, "kshm: ring: bad %s '%s' (%s)\n", name, optarg,
+				opt == 'n' ? "a count of at least 1" : "bytes, with an optional K, M or G");
+			return -EINVAL;
+		}
+		if (opt == 'n') {
 			args->count = value;
-		else if (opt == 's')
-			args->size = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
-		else
+		} else if (opt == 's') {
+			if (value < 8 || value > UINT32_MAX) {
+				fprintf(stderr, "kshm: ring: bad --size '%s' (a record of 8 bytes to 4 GiB)\n",
+					optarg);
+				return -EINVAL;
+			}
+			args->size = (uint32_t)value;
+		} else {
 			args->ring_bytes = value;
+		}
 	}
-	return optind == argc && args->size >= 8 ? 0 : -EINVAL;
+	if (optind != argc) {
+		fprintf(stderr, "kshm: ring: unexpected '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int kshm_ring_command(const char *device, int argc, char **argv)
@@ -202,7 +222,7 @@ int kshm_ring_command(const char *device, int argc, char **argv)
 	int err;
 
 	if (parse_ring_args(argc, argv, &args)) {
-		fprintf(stderr, "usage: kshm ring [--count N] [--size BYTES (>= 8)] [--ring BYTES]\n");
+		fputs("Try 'kshm --help', or 'kshm help ring'.\n", stderr);
 		return 2;
 	}
 	err = kshm_open(device, &kshm);

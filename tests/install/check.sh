@@ -137,10 +137,16 @@ got_help=$(complete_words "$tool" help l)
 verdict $? "bash completion: commands, a command's options, help's argument" \
 	"got '$got_cmds' / '$got_layout' / '$got_help'"
 
-"$tool" layout --size 0 >/dev/null 2>"$work/bad-arg.err"
-rc=$?
-[ "$rc" -eq 2 ] && grep -q "size" "$work/bad-arg.err"
-verdict $? "a bad argument (layout --size 0): status 2 ($rc), named on stderr"
+bad=
+for args in "layout --size 0:--size" "layout --offset 1Q --size 1:--offset" "ring --count 0:--count" \
+	"ring --size 4:--size" "ring --ring 3x:--ring" "ring --bogus:--bogus" "info extra:info"; do
+	# shellcheck disable=SC2086
+	"$tool" ${args%%:*} >/dev/null 2>"$work/bad-arg.err"
+	rc=$?
+	{ [ "$rc" -eq 2 ] && grep -q -- "${args#*:}" "$work/bad-arg.err"; } || bad="$bad '${args%%:*}'($rc)"
+done
+[ -z "$bad" ]
+verdict $? "bad arguments: status 2, the argument named on stderr" "not so for:$bad"
 
 # shellcheck disable=SC2086
 make -s --no-print-directory uninstall $dirs >"$work/uninstall.log" 2>&1
