@@ -26,7 +26,8 @@ struct kshm_region;	/* a region of one handle: kernel pages or an attached buffe
 
 /*
  * Open the driver. path may be NULL for the default (/dev/kshm, \\.\kshm).
- * -ENOENT: driver not loaded; -EACCES: no permission on the device;
+ * -ENOENT: driver not loaded (no device); -ENXIO or -ENODEV: a device node
+ * with no driver behind it; -EACCES: no permission on the device;
  * -EPROTO: the driver speaks another ABI version.
  */
 int kshm_open(const char *path, struct kshm **out);
@@ -125,7 +126,11 @@ uint32_t kshm_channel_id(const struct kshm_channel *channel);
 /* Largest payload of one record. */
 uint32_t kshm_channel_max_payload(const struct kshm_channel *channel);
 
-/* Events: the next record (0), none yet (-EAGAIN), or a corrupt ring (-EIO). */
+/*
+ * Events: the next record (0), none yet (-EAGAIN), or a corrupt ring (-EIO).
+ * advance and release do nothing on a submissions channel (or NULL); commit
+ * does nothing on an events channel.
+ */
 int kshm_channel_peek(struct kshm_channel *channel, struct kshm_record *record);
 void kshm_channel_advance(struct kshm_channel *channel, const struct kshm_record *record);
 /*

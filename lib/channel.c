@@ -140,21 +140,34 @@ int kshm_channel_read_batch(struct kshm_channel *channel, struct kshm_record *re
 	return (int)n;
 }
 
+/*
+ * advance, release and commit return nothing, so a call on the wrong kind of
+ * channel (or none) does nothing: the consumer page of a submissions channel,
+ * like the producer page of an events channel, is mapped read-only here, and
+ * writing it would crash the process.
+ */
 void kshm_channel_advance(struct kshm_channel *channel, const struct kshm_record *record)
 {
-	struct kshm_ring_entry entry = { .type = record->type, .len = record->len };
+	struct kshm_ring_entry entry;
 
+	if (!channel || !record || channel->kind != KSHM_CHANNEL_EVENTS)
+		return;
+	entry = (struct kshm_ring_entry){ .type = record->type, .len = record->len };
 	kshm_ring_advance(&channel->ring, &entry);
 }
 
 void kshm_channel_release(struct kshm_channel *channel)
 {
-	struct kshm_channel_kick kick = { .id = channel->region->id };
+	struct kshm_channel_kick kick;
 
+	if (!channel || channel->kind != KSHM_CHANNEL_EVENTS)
+		return;
 	kshm_ring_release(&channel->ring);
 	/* The one system call of a busy stream, and only when the kernel waits for room. */
-	if (channel->kind == KSHM_CHANNEL_EVENTS && kshm_ring_producer_waiting(&channel->ring))
+	if (kshm_ring_producer_waiting(&channel->ring)) {
+		kick = (struct kshm_channel_kick){ .id = channel->region->id };
 		kshm_request(channel->region->owner, KSHM_IOC_CHANNEL_KICK, &kick);
+	}
 }
 
 int kshm_channel_wait(struct kshm_channel *channel, uint32_t wakeup_bytes, int timeout_ms)
@@ -189,6 +202,8 @@ int kshm_channel_reserve(struct kshm_channel *channel, uint32_t len, uint32_t ty
 
 void kshm_channel_commit(struct kshm_channel *channel)
 {
+	if (!channel || channel->kind != KSHM_CHANNEL_SUBMISSIONS)
+		return;
 	kshm_ring_commit(&channel->ring);
 }
 

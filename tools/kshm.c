@@ -157,7 +157,7 @@ static bool describe_limit(char *why, size_t size, struct kshm *kshm, enum reque
 static void describe_errno(char *why, size_t size, enum request_kind kind, int err)
 {
 	if (kind == REQ_OPEN && (err == -EACCES || err == -EPERM))
-		snprintf(why, size, "permission denied: the device is 0600 root by default, see docs/install.md");
+		snprintf(why, size, "permission denied: the device is 0600 root by default (kshm(4), Permissions)");
 	else if (kind == REQ_OPEN && (err == -ENXIO || err == -ENODEV))
 		snprintf(why, size, "no driver behind it: " COMPAT_DRIVER_HINT);
 	else if (kind == REQ_OPEN && err == -ENOTTY)

@@ -190,6 +190,42 @@ TEST(events_wait_honours_wakeup_bytes)
 	kshm_close(k);
 }
 
+/*
+ * The library's calls on the wrong kind of channel, or on none: the ones that
+ * return a status say EINVAL, the ones that return nothing do nothing (the
+ * page they would write is read-only to the process: a crash, before).
+ */
+TEST(library_calls_on_the_wrong_channel_kind)
+{
+	struct kshm *k;
+	struct kshm_channel *events, *sub;
+	struct kshm_record rec;
+	uint64_t produced;
+	void *payload;
+
+	expect_ok(kshm_open(NULL, &k));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, PAGE, &sub));
+	expect_ok(kshm_channel_generate(events, 1, 8, 7, 0, 0, &produced, NULL));
+	expect_err(kshm_channel_peek(sub, &rec), -EINVAL);
+	expect_err(kshm_channel_wait(sub, 0, 0), -EINVAL);
+	expect_err(kshm_channel_reserve(events, 8, 1, &payload), -EINVAL);
+	expect_ok(kshm_channel_peek(events, &rec));
+	kshm_channel_advance(sub, &rec);
+	kshm_channel_release(sub);
+	kshm_channel_commit(events);
+	kshm_channel_advance(NULL, &rec);
+	kshm_channel_advance(events, NULL);
+	kshm_channel_release(NULL);
+	kshm_channel_commit(NULL);
+	/* the events channel is as it was: the record is still there, once */
+	expect_ok(kshm_channel_peek(events, &rec));
+	kshm_channel_advance(events, &rec);
+	kshm_channel_release(events);
+	expect_err(kshm_channel_peek(events, &rec), -EAGAIN);
+	kshm_close(k);
+}
+
 /* The process may write only its consumer page of an events channel. */
 TEST(events_pages_are_read_only_to_the_process)
 {
