@@ -25,6 +25,8 @@ binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev mingw-w64-i686-dev wine wine64 os
 # the x86 guard's model test on a host kernel without 32-bit support (windows/tests/check.sh);
 # the NT-kernel suite's harness (../shared/reactos/run-nt.sh) and its FAT test disk
 PACKAGES="$PACKAGES qemu-user-static mtools dosfstools"
+# the Windows package (windows/package): its zip, read back by its check
+PACKAGES="$PACKAGES zip unzip"
 
 missing=""
 for pkg in $PACKAGES; do
