@@ -21,7 +21,9 @@ VERSION  := 0.1.0
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -DKSHM_VERSION_STRING=\"$(VERSION)\"
+# The release the tools report (kshm --version), for every build of them.
+VERSION_CPPFLAGS := -DKSHM_VERSION_STRING=\"$(VERSION)\"
+CPPFLAGS += -Iinclude -D_GNU_SOURCE $(VERSION_CPPFLAGS)
 KSHM_CFLAGS = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS)
 
 .PHONY: all check demo install uninstall clean

@@ -71,7 +71,7 @@ WIN_DRV_PDB_x64 = -Wl,--pdb=$(1)/kshm.pdb
 WIN_DRV_PDB_x86 = --pdb=$(1)/kshm.pdb --Xlink=-pdbaltpath:%_PDB%
 # x86: the symbol table from the same link without --pdb ($(1)/symtab/kshm.sys).
 WIN_DRV_SYMTAB_x86 = windows/package/pe-symtab.sh $(1)/symtab/kshm.sys
-WIN_USER_CFLAGS = -std=gnu11 $(WARN) -Iinclude -O2 -D__USE_MINGW_ANSI_STDIO=1 -DKSHM_VERSION_STRING=\"$(VERSION)\"
+WIN_USER_CFLAGS = -std=gnu11 $(WARN) -Iinclude -O2 -D__USE_MINGW_ANSI_STDIO=1 $(VERSION_CPPFLAGS)
 # The same sources as the Linux builds (lib/build.mk, tools/build.mk), with the Windows backend.
 WIN_LIB_SRCS   = $(filter-out lib/backend_linux.c,$(LIB_SRCS)) lib/backend_windows.c
 WIN_TOOL_SRCS  = $(TOOL_SRCS)
