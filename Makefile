@@ -16,7 +16,9 @@ LIBDIR   ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-VERSION  := 0.1.0
+# The release: libkshm's version in include/kshm.h, the one place it is written.
+VERSION  := $(shell scripts/version.sh)
+VERSION_MAJOR := $(firstword $(subst ., ,$(VERSION)))
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g

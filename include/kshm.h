@@ -21,6 +21,32 @@
 extern "C" {
 #endif
 
+/*
+ * The library's version. KSHM_VERSION_* are the header's; kshm_version()
+ * says which library is running (a newer 1.x keeps every 1.0 call).
+ */
+#define KSHM_VERSION_MAJOR 1
+#define KSHM_VERSION_MINOR 0
+#define KSHM_VERSION_PATCH 0
+#define KSHM_VERSION_CODE(major, minor, patch) (((major) << 16) | ((minor) << 8) | (patch))
+
+/*
+ * KSHM_VERSION_CODE() of the running library; *abi_version (if not NULL) is
+ * set to the driver ABI version it speaks (KSHM_ABI_VERSION).
+ */
+uint32_t kshm_version(uint32_t *abi_version);
+
+/*
+ * Options structs, for the calls that will grow. The first field, sz, is the
+ * size of the struct the caller was compiled with: a newer library takes the
+ * fields past it as zero, and an older library refuses (-EINVAL) a struct
+ * whose fields it does not know unless they are zero. NULL means every
+ * option at its default. Declare one with KSHM_OPTS, which sets sz:
+ *	KSHM_OPTS(kshm_generate_opts, opts, .flags = KSHM_GENERATE_BLOCK);
+ */
+#define KSHM_OPTS(type, name, ...) \
+	struct type name = { .sz = sizeof(struct type), __VA_ARGS__ }
+
 struct kshm;		/* an open handle to the driver */
 struct kshm_region;	/* a region of one handle: kernel pages or an attached buffer */
 
@@ -84,24 +110,33 @@ int kshm_region_checksum(struct kshm_region *region, uint64_t offset, uint64_t l
 			 uint64_t *checksum);
 
 /*
- * The same work through a classic method (KSHM_METHOD_BUFFERED, _DIRECT,
- * _NEITHER on Windows): KSHM_DIR_TO_KERNEL checksums buf in the kernel,
- * KSHM_DIR_FROM_KERNEL fills buf with the pattern of `seed`.
- */
-int kshm_transfer(struct kshm *kshm, uint32_t method, uint32_t direction, void *buf,
-		  uint64_t length, uint64_t seed, uint64_t *checksum);
-
-/*
- * Windows only, or'ed into kshm_transfer's method: the same work through the
- * I/O manager's own transfer methods instead of a pointer in a buffered
- * request. KSHM_METHOD_DIRECT becomes METHOD_IN_DIRECT (checksum) or
- * METHOD_OUT_DIRECT (fill), the I/O manager locking buf; KSHM_METHOD_NEITHER
- * becomes METHOD_NEITHER, the driver probing the caller's pointers itself. A
- * direct method returns nothing but a status, so a METHOD_IN_DIRECT checksum
- * is a check: *checksum holds the sum the caller expects, and -EBADMSG says
- * the kernel's differs. Elsewhere -EOPNOTSUPP.
+ * Windows only, in kshm_transfer_opts.flags: the same work through the I/O
+ * manager's own transfer methods instead of a pointer in a buffered request.
+ * KSHM_METHOD_DIRECT becomes METHOD_IN_DIRECT (checksum) or METHOD_OUT_DIRECT
+ * (fill), the I/O manager locking buf; KSHM_METHOD_NEITHER becomes
+ * METHOD_NEITHER, the driver probing the caller's pointers itself. A direct
+ * method returns nothing but a status, so a METHOD_IN_DIRECT checksum is a
+ * check: opts.checksum holds the sum the caller expects, and -EBADMSG says
+ * the kernel's differs. Elsewhere -EOPNOTSUPP. (Its value is not a method's:
+ * or'ed into the method, as before 1.0, it makes an invalid one, -EINVAL.)
  */
 #define KSHM_TRANSFER_IO_MANAGER 0x100u
+
+struct kshm_transfer_opts {
+	size_t sz;
+	uint32_t flags;		/* KSHM_TRANSFER_IO_MANAGER */
+	uint64_t seed;		/* KSHM_DIR_FROM_KERNEL: the pattern's seed */
+	uint64_t checksum;	/* KSHM_DIR_TO_KERNEL: out, the kernel's sum */
+};
+
+/*
+ * The same work through a classic method (KSHM_METHOD_BUFFERED, _DIRECT,
+ * _NEITHER on Windows): KSHM_DIR_TO_KERNEL checksums buf in the kernel
+ * (opts->checksum), KSHM_DIR_FROM_KERNEL fills buf with the pattern of
+ * opts->seed.
+ */
+int kshm_transfer(struct kshm *kshm, uint32_t method, uint32_t direction, void *buf,
+		  uint64_t length, struct kshm_transfer_opts *opts);
 
 /*
  * Channels: a ring in shared memory per direction, no system call per
@@ -119,8 +154,13 @@ struct kshm_record {
 	const void *payload;	/* valid until kshm_channel_release() */
 };
 
+struct kshm_channel_opts {
+	size_t sz;
+	uint32_t flags;		/* none defined yet: 0 */
+};
+
 int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
-			struct kshm_channel **out);
+			const struct kshm_channel_opts *opts, struct kshm_channel **out);
 int kshm_channel_destroy(struct kshm_channel *channel);
 uint32_t kshm_channel_id(const struct kshm_channel *channel);
 /* Largest payload of one record. */
@@ -159,14 +199,22 @@ void kshm_channel_commit(struct kshm_channel *channel);
 /*
  * Kernel services. generate: the kernel publishes `count` records of
  * record_bytes into an events channel (payload: __u64 sequence number from
- * first_seq, then kshm_pattern_fill(seed = that number)); flags
+ * opts->first_seq, then kshm_pattern_fill(seed = that number)); flags
  * KSHM_GENERATE_BLOCK waits for room instead of dropping. process: the kernel
  * consumes up to max_records submissions and posts a struct kshm_completion
  * for each to an events channel.
  */
+struct kshm_generate_opts {
+	size_t sz;
+	uint32_t type;		/* of every record */
+	uint32_t flags;		/* KSHM_GENERATE_BLOCK */
+	uint64_t first_seq;
+	uint64_t produced;	/* out */
+	uint64_t dropped;	/* out: ring full, without KSHM_GENERATE_BLOCK */
+};
+
 int kshm_channel_generate(struct kshm_channel *events, uint64_t count, uint32_t record_bytes,
-			  uint32_t type, uint64_t first_seq, uint32_t flags, uint64_t *produced,
-			  uint64_t *dropped);
+			  struct kshm_generate_opts *opts);
 int kshm_channel_process(struct kshm_channel *submissions, struct kshm_channel *completions,
 			 uint32_t max_records, uint64_t *processed);
 

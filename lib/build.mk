@@ -1,20 +1,20 @@
-# libkshm: $(BUILD)/libkshm.a, $(BUILD)/libkshm.so (soname libkshm.so.0) and
+# libkshm: $(BUILD)/libkshm.a, $(BUILD)/libkshm.so (soname libkshm.so.1) and
 # $(BUILD)/kshm.pc. core/checksum.c is compiled in unchanged: its
 # kshm_checksum and pattern functions are part of the API.
 #
-# Only what include/kshm.h declares is exported: objects are built with
-# -fvisibility=hidden and lib/api.h forced in first, which re-declares the
-# API with default visibility (see there).
+# Only what include/kshm.h declares is exported, each symbol with the version
+# that added it: lib/libkshm.map (install-check holds the two equal).
 
-LIB_SRCS       := lib/kshm.c lib/channel.c lib/backend_linux.c core/checksum.c core/ring.c
+LIB_SRCS       := lib/kshm.c lib/channel.c lib/version.c lib/backend_linux.c core/checksum.c core/ring.c
 LIB_OBJ_DIR    := $(BUILD)/lib
 LIB_OBJS       := $(patsubst %.c,$(LIB_OBJ_DIR)/static/%.o,$(LIB_SRCS))
 LIB_PIC_OBJS   := $(patsubst %.c,$(LIB_OBJ_DIR)/pic/%.o,$(LIB_SRCS))
 LIB_STATIC     := $(BUILD)/libkshm.a
 LIB_SHARED     := $(BUILD)/libkshm.so
-LIB_SONAME     := libkshm.so.0
+LIB_SONAME     := libkshm.so.$(VERSION_MAJOR)
+LIB_MAP        := lib/libkshm.map
 LIB_PC         := $(BUILD)/kshm.pc
-LIB_CFLAGS      = $(KSHM_CFLAGS) -fvisibility=hidden -include lib/api.h -MMD -MP
+LIB_CFLAGS      = $(KSHM_CFLAGS) -MMD -MP
 LIB_HEADERS    := include/kshm.h $(wildcard include/kshm/*.h)
 
 .PHONY: lib install-lib uninstall-lib lib-pc-refresh
@@ -34,8 +34,9 @@ $(LIB_STATIC): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 # The soname link lets programs linked against $(BUILD) run from it.
-$(LIB_SHARED): $(LIB_PIC_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,-z,defs -o $@ $^
+$(LIB_SHARED): $(LIB_PIC_OBJS) $(LIB_MAP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--version-script=$(LIB_MAP) \
+		-Wl,-z,defs -o $@ $(LIB_PIC_OBJS)
 	ln -sf libkshm.so $(BUILD)/$(LIB_SONAME)
 
 # Regenerated on every run (rewritten only when it changes) because the

@@ -7,9 +7,9 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 
-#include "api.h"
 #include "internal.h"
 #include "../core/ring.h"
 
@@ -21,9 +21,10 @@ struct kshm_channel {
 };
 
 int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
-			struct kshm_channel **out)
+			const struct kshm_channel_opts *opts, struct kshm_channel **out)
 {
 	struct kshm_channel_create create = { .kind = kind, .data_bytes = data_bytes };
+	struct kshm_channel_opts options;
 	struct kshm_channel *channel;
 	struct kshm_region *region;
 	int err;
@@ -31,6 +32,11 @@ int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
 	if (!kshm || !out)
 		return -EINVAL;
 	*out = NULL;
+	err = kshm_opts_load(&options, sizeof(options), opts);
+	if (err)
+		return err;
+	if (options.flags)
+		return -EINVAL;
 	channel = calloc(1, sizeof(*channel));
 	if (!channel)
 		return -ENOMEM;
@@ -208,25 +214,28 @@ void kshm_channel_commit(struct kshm_channel *channel)
 }
 
 int kshm_channel_generate(struct kshm_channel *events, uint64_t count, uint32_t record_bytes,
-			  uint32_t type, uint64_t first_seq, uint32_t flags, uint64_t *produced,
-			  uint64_t *dropped)
+			  struct kshm_generate_opts *opts)
 {
-	struct kshm_channel_generate req = {
-		.count = count, .first_seq = first_seq, .record_bytes = record_bytes,
-		.type = type, .flags = flags,
-	};
+	struct kshm_channel_generate req = { .count = count, .record_bytes = record_bytes };
+	struct kshm_generate_opts options;
 	int err;
 
 	if (!events)
 		return -EINVAL;
+	err = kshm_opts_load(&options, sizeof(options), opts);
+	if (err)
+		return err;
 	req.id = events->region->id;
+	req.type = options.type;
+	req.flags = options.flags;
+	req.first_seq = options.first_seq;
 	err = kshm_request(events->region->owner, KSHM_IOC_CHANNEL_GENERATE, &req);
 	if (err)
 		return err;
-	if (produced)
-		*produced = req.produced;
-	if (dropped)
-		*dropped = req.dropped;
+	if (kshm_opts_has(opts, produced))
+		opts->produced = req.produced;
+	if (kshm_opts_has(opts, dropped))
+		opts->dropped = req.dropped;
 	return 0;
 }
 

@@ -34,6 +34,18 @@ struct kshm_region {
 	 kshm_backend_request((kshm)->handle, (code), (req), sizeof(*(req))))
 
 /*
+ * Read a caller's options struct into *local (`known` bytes, this library's
+ * sizeof): NULL gives all zeros, fields past the caller's sz are zero, and
+ * bytes past `known` must be zero (a newer caller asking for an option this
+ * library does not have): -EINVAL otherwise, as libbpf does.
+ */
+int kshm_opts_load(void *local, size_t known, const void *opts);
+
+/* Whether the caller's struct (of its own sz) has room for an out field. */
+#define kshm_opts_has(opts, field)						\
+	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
+
+/*
  * Give the caller a region the kernel has already made (a copy of *proto,
  * linked into the handle's list).
  */

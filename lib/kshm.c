@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "api.h"
 #include "internal.h"
 
 static void link_region(struct kshm *kshm, struct kshm_region *region)
@@ -287,31 +286,37 @@ int kshm_region_checksum(struct kshm_region *region, uint64_t offset, uint64_t l
 }
 
 int kshm_transfer(struct kshm *kshm, uint32_t method, uint32_t direction, void *buf,
-		  uint64_t length, uint64_t seed, uint64_t *checksum)
+		  uint64_t length, struct kshm_transfer_opts *opts)
 {
 	struct kshm_transfer transfer = {
-		.method = method & ~KSHM_TRANSFER_IO_MANAGER,
+		.method = method,
 		.direction = direction,
 		.user_addr = (uintptr_t)buf,
 		.length = length,
-		.seed = seed,
 	};
+	struct kshm_transfer_opts options;
 	bool to_kernel = direction == KSHM_DIR_TO_KERNEL;
 	int err;
 
-	if (!kshm || (to_kernel && !checksum))
+	if (!kshm)
 		return -EINVAL;
-	if (method & KSHM_TRANSFER_IO_MANAGER) {
+	err = kshm_opts_load(&options, sizeof(options), opts);
+	if (err)
+		return err;
+	if (options.flags & ~KSHM_TRANSFER_IO_MANAGER)
+		return -EINVAL;
+	transfer.seed = options.seed;
+	if (options.flags & KSHM_TRANSFER_IO_MANAGER) {
 		transfer.size = sizeof(transfer);
 		if (to_kernel && transfer.method == KSHM_METHOD_DIRECT)
-			transfer.checksum = *checksum;	/* METHOD_IN_DIRECT: the sum expected */
+			transfer.checksum = options.checksum;	/* METHOD_IN_DIRECT: the sum expected */
 		err = kshm_backend_transfer(kshm->handle, &transfer, buf);
 	} else {
 		err = kshm_request(kshm, KSHM_IOC_TRANSFER, &transfer);
 	}
 	if (err)
 		return err;
-	if (to_kernel)
-		*checksum = transfer.checksum;
+	if (to_kernel && kshm_opts_has(opts, checksum))
+		opts->checksum = transfer.checksum;
 	return 0;
 }

@@ -171,4 +171,4 @@ module_exit(kshm_exit);
 MODULE_DESCRIPTION("Zero-copy memory shared between the kernel and processes");
 MODULE_AUTHOR("The kshm developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION("1.0.0");

@@ -7,8 +7,9 @@
  * process's working-set quota instead). A monotonic clock: on Windows from
  * QueryPerformanceCounter, because mingw-w64's clock_gettime lives in its
  * threads library, which imports GetTickCount64 (Vista and later) and keeps
- * the tool from starting on NT 5.2 (ReactOS). And which printf checks
- * formats, where the device is, and how its driver is started.
+ * the tool from starting on NT 5.2 (ReactOS). Whether stderr is a terminal
+ * (for progress lines). And which printf checks formats, where the device
+ * is, and how its driver is started.
  */
 #ifndef KSHM_TOOLS_COMPAT_H
 #define KSHM_TOOLS_COMPAT_H
@@ -27,7 +28,9 @@
 #endif
 
 #ifdef _WIN32
+#include <io.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <windows.h>
 
 /* The device and how to bring its driver up. */
@@ -61,9 +64,16 @@ static inline double compat_monotonic_seconds(void)
 	QueryPerformanceFrequency(&frequency);
 	return (double)now.QuadPart / (double)frequency.QuadPart;
 }
+
+/* A console; not the pipes of a Cygwin or MSYS terminal, which get no progress. */
+static inline bool compat_stderr_is_terminal(void)
+{
+	return _isatty(_fileno(stderr)) != 0;
+}
 #else
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #define COMPAT_DEVICE_PATH "/dev/" KSHM_DEVICE_NAME
 #define COMPAT_DRIVER_HINT "is the kshm module loaded? (modprobe kshm)"
@@ -94,6 +104,11 @@ static inline double compat_monotonic_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static inline bool compat_stderr_is_terminal(void)
+{
+	return isatty(STDERR_FILENO) == 1;
 }
 #endif
 

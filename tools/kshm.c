@@ -17,14 +17,16 @@
 
 #include <kshm.h>
 #include "../core/span.h"
+#include "compat.h"
+#include "json.h"
+#include "report.h"
 #include "ring.h"
 #include "size.h"
-#include "compat.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define EXIT_USAGE 2
 
 static const char *device_path = COMPAT_DEVICE_PATH;
+static bool json_output;	/* --json before the command */
 
 /* ---- text ---- */
 
@@ -45,6 +47,28 @@ static void print_counters(const struct kshm_version *version, const char *separ
 	       (uint64_t)version->regions_live, separator,
 	       (uint64_t)version->bytes_allocated, separator,
 	       (uint64_t)version->bytes_pinned, end);
+}
+
+static void counters_json(struct json *json, const struct kshm_version *version)
+{
+	json_uint(json, "regions_live", version->regions_live);
+	json_uint(json, "bytes_allocated", version->bytes_allocated);
+	json_uint(json, "bytes_pinned", version->bytes_pinned);
+}
+
+/* The arguments of a command that takes --json alone; returns an exit status. */
+static int parse_json_only(int argc, char **argv, bool *json)
+{
+	int i;
+
+	*json = json_output;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json"))
+			return usage_error("%s: unexpected '%s' (it takes only --json)", argv[0],
+					   argv[i]);
+		*json = true;
+	}
+	return 0;
 }
 
 static bool counters_equal(const struct kshm_version *a, const struct kshm_version *b)
@@ -83,163 +107,6 @@ static bool layouts_equal(const struct kshm_layout *a, const struct kshm_layout 
 	       a->page_size == b->page_size;
 }
 
-/* ---- errors ---- */
-
-enum request_kind {
-	REQ_OPEN,
-	REQ_CREATE,	/* charges max_allocated_bytes */
-	REQ_ATTACH,	/* charges max_pinned_bytes and RLIMIT_MEMLOCK */
-	REQ_OTHER,
-};
-
-static void describe_memlock(char *why, size_t size)
-{
-	uint64_t memlock;
-
-	if (compat_memlock_limit(&memlock))
-		snprintf(why, size, "limit hit: RLIMIT_MEMLOCK is %s (ulimit -l); attached pages count against it",
-			 human_size(memlock).text);
-	else
-		snprintf(why, size, "out of kernel memory");
-}
-
-/*
- * ENOSPC is either the per-handle region count or the driver-wide byte quota
- * of the request's kind; the live counters tell which.
- */
-static void describe_quota(char *why, size_t size, const struct kshm_version *version,
-			   enum request_kind kind, uint64_t charged)
-{
-	bool attach = kind == REQ_ATTACH;
-	const char *name = attach ? "max_pinned_bytes" : "max_allocated_bytes";
-	uint64_t limit = attach ? version->max_pinned_bytes : version->max_allocated_bytes;
-	uint64_t used = attach ? version->bytes_pinned : version->bytes_allocated;
-
-	if (charged > limit || used > limit - charged)
-		snprintf(why, size, "limit hit: %s is %s (%s in use driver-wide, this needs %s)",
-			 name, human_size(limit).text, human_size(used).text,
-			 human_size(charged).text);
-	else
-		snprintf(why, size, "limit hit: max_regions_per_file is %u",
-			 version->max_regions_per_file);
-}
-
-/* Name the limit behind EFBIG, ENOSPC or ENOMEM; false if err is not a limit. */
-static bool describe_limit(char *why, size_t size, struct kshm *kshm, enum request_kind kind,
-			   uint64_t charged, int err)
-{
-	struct kshm_version version;
-	bool known = kshm && kshm_query_version(kshm, &version) == 0;
-
-	if (err == -ENOMEM && kind == REQ_ATTACH) {
-		describe_memlock(why, size);
-		return true;
-	}
-	if (err == -EFBIG) {
-		if (known)
-			snprintf(why, size, "limit hit: max_region_bytes is %s",
-				 human_size(version.max_region_bytes).text);
-		else
-			snprintf(why, size, "limit hit: max_region_bytes");
-		return true;
-	}
-	if (err == -ENOSPC && (kind == REQ_CREATE || kind == REQ_ATTACH)) {
-		if (known)
-			describe_quota(why, size, &version, kind, charged);
-		else
-			snprintf(why, size, "limit hit: max_regions_per_file or %s",
-				 kind == REQ_ATTACH ? "max_pinned_bytes" : "max_allocated_bytes");
-		return true;
-	}
-	return false;
-}
-
-static void describe_errno(char *why, size_t size, enum request_kind kind, int err)
-{
-	if (kind == REQ_OPEN && (err == -EACCES || err == -EPERM))
-		snprintf(why, size, "permission denied: the device is 0600 root by default (kshm(4), Permissions)");
-	else if (kind == REQ_OPEN && (err == -ENXIO || err == -ENODEV))
-		snprintf(why, size, "no driver behind it: " COMPAT_DRIVER_HINT);
-	else if (kind == REQ_OPEN && err == -ENOTTY)
-		snprintf(why, size, "not a kshm device");
-	else if (err == -EPROTO)
-		snprintf(why, size, "the driver speaks another kshm ABI version than this tool (%d): install matching versions",
-			 KSHM_ABI_VERSION);
-	else
-		snprintf(why, size, "%s", strerror(-err));
-}
-
-/*
- * One line: what failed and why, naming the limit hit when there is one.
- * charged: the whole-page bytes a create or attach asked the quotas for.
- */
-static void describe_failure(char *buf, size_t size, struct kshm *kshm, enum request_kind kind,
-			     uint64_t charged, const char *what, int err)
-{
-	char why[192];
-
-	if (kind == REQ_OPEN && err == -ENOENT) {
-		snprintf(buf, size, "%s not found: " COMPAT_DRIVER_HINT, what);
-		return;
-	}
-	if (!describe_limit(why, sizeof(why), kshm, kind, charged, err))
-		describe_errno(why, sizeof(why), kind, err);
-	snprintf(buf, size, "%s: %s", what, why);
-}
-
-static void print_error(const char *fmt, ...) COMPAT_PRINTF(1, 2);
-static void print_error(const char *fmt, ...)
-{
-	va_list args;
-
-	fflush(stdout);	/* keep the error after what led to it when both go to one place */
-	fputs("kshm: ", stderr);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fputc('\n', stderr);
-}
-
-static int report(struct kshm *kshm, enum request_kind kind, uint64_t charged, const char *what,
-		  int err)
-{
-	char message[320];
-
-	describe_failure(message, sizeof(message), kshm, kind, charged, what, err);
-	print_error("%s", message);
-	return EXIT_FAILURE;
-}
-
-static int usage_error(const char *fmt, ...) COMPAT_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
-{
-	va_list args;
-
-	fputs("kshm: ", stderr);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fputs("\nTry 'kshm --help', or 'kshm help COMMAND'.\n", stderr);
-	return EXIT_USAGE;
-}
-
-/* Open the device and read its version; returns an exit status. */
-static int open_device(struct kshm **kshm, struct kshm_version *version)
-{
-	int err;
-
-	err = kshm_open(device_path, kshm);
-	if (err)
-		return report(NULL, REQ_OPEN, 0, device_path, err);
-	err = kshm_query_version(*kshm, version);
-	if (err) {
-		report(*kshm, REQ_OTHER, 0, "query the driver version", err);
-		kshm_close(*kshm);
-		return EXIT_FAILURE;
-	}
-	return 0;
-}
-
 /* ---- kshm info, kshm stat ---- */
 
 static void print_bytes(const char *label, uint64_t bytes)
@@ -247,50 +114,81 @@ static void print_bytes(const char *label, uint64_t bytes)
 	printf("%-24s%" PRIu64 " (%s)\n", label, bytes, human_size(bytes).text);
 }
 
-static int cmd_info(int argc, char **argv)
+/* info --json: the members of its object. */
+static void info_json(struct json *json, const struct kshm_version *version)
+{
+	json_string(json, "device", device_path);
+	json_uint(json, "abi_version", version->abi_version);
+	json_uint(json, "tool_abi_version", KSHM_ABI_VERSION);
+	json_uint(json, "page_size", version->page_size);
+	json_object_begin(json, "limits");
+	json_uint(json, "max_region_bytes", version->max_region_bytes);
+	json_uint(json, "max_regions_per_file", version->max_regions_per_file);
+	json_uint(json, "max_allocated_bytes", version->max_allocated_bytes);
+	json_uint(json, "max_pinned_bytes", version->max_pinned_bytes);
+	json_object_end(json);
+	json_object_begin(json, "counters");
+	counters_json(json, version);
+	json_object_end(json);
+}
+
+static void info_text(const struct kshm_version *version)
+{
+	printf("%-24s%s\n", "device", device_path);
+	printf("%-24s%u (this tool: %u)\n", "abi version", version->abi_version, KSHM_ABI_VERSION);
+	print_bytes("page size", version->page_size);
+	printf("limits\n");
+	print_bytes("  max_region_bytes", version->max_region_bytes);
+	printf("%-24s%u\n", "  max_regions_per_file", version->max_regions_per_file);
+	print_bytes("  max_allocated_bytes", version->max_allocated_bytes);
+	print_bytes("  max_pinned_bytes", version->max_pinned_bytes);
+	printf("counters (driver-wide)\n");
+	printf("%-24s%" PRIu64 "\n", "  regions_live", (uint64_t)version->regions_live);
+	print_bytes("  bytes_allocated", version->bytes_allocated);
+	print_bytes("  bytes_pinned", version->bytes_pinned);
+}
+
+static void stat_text(const struct kshm_version *version)
+{
+	print_counters(version, "\n", "\n");
+}
+
+/* info and stat: --json alone for arguments, then the driver's version shown one way or the other. */
+static int show_version(int argc, char **argv, void (*text)(const struct kshm_version *),
+			void (*members)(struct json *, const struct kshm_version *))
 {
 	struct kshm_version version;
 	struct kshm *kshm;
+	struct json json;
+	bool as_json;
 	int status;
 
-	(void)argv;
-	if (argc > 1)
-		return usage_error("info takes no arguments");
-	status = open_device(&kshm, &version);
+	status = parse_json_only(argc, argv, &as_json);
+	if (status)
+		return status;
+	status = open_device(device_path, &kshm, &version);
 	if (status)
 		return status;
 	kshm_close(kshm);
-
-	printf("%-24s%s\n", "device", device_path);
-	printf("%-24s%u (this tool: %u)\n", "abi version", version.abi_version, KSHM_ABI_VERSION);
-	print_bytes("page size", version.page_size);
-	printf("limits\n");
-	print_bytes("  max_region_bytes", version.max_region_bytes);
-	printf("%-24s%u\n", "  max_regions_per_file", version.max_regions_per_file);
-	print_bytes("  max_allocated_bytes", version.max_allocated_bytes);
-	print_bytes("  max_pinned_bytes", version.max_pinned_bytes);
-	printf("counters (driver-wide)\n");
-	printf("%-24s%" PRIu64 "\n", "  regions_live", (uint64_t)version.regions_live);
-	print_bytes("  bytes_allocated", version.bytes_allocated);
-	print_bytes("  bytes_pinned", version.bytes_pinned);
+	if (!as_json) {
+		text(&version);
+		return 0;
+	}
+	json_start(&json, stdout);
+	json_object_begin(&json, NULL);
+	members(&json, &version);
+	json_object_end(&json);
 	return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	return show_version(argc, argv, info_text, info_json);
 }
 
 static int cmd_stat(int argc, char **argv)
 {
-	struct kshm_version version;
-	struct kshm *kshm;
-	int status;
-
-	(void)argv;
-	if (argc > 1)
-		return usage_error("stat takes no arguments");
-	status = open_device(&kshm, &version);
-	if (status)
-		return status;
-	kshm_close(kshm);
-	print_counters(&version, "\n", "\n");
-	return 0;
+	return show_version(argc, argv, stat_text, counters_json);
 }
 
 /* ---- kshm demo ---- */
@@ -540,7 +438,7 @@ static int cmd_demo(int argc, char **argv)
 	(void)argv;
 	if (argc > 1)
 		return usage_error("demo takes no arguments");
-	status = open_device(&demo.kshm, &demo.start);
+	status = open_device(device_path, &demo.kshm, &demo.start);
 	if (status) {
 		printf("demo: FAILED (cannot open %s)\n", device_path);
 		return status;
@@ -592,9 +490,21 @@ static void print_layout_table(const struct kshm_layout *kernel, const struct ks
 	print_layout_row("PageSize", "%" PRIu64, kernel->page_size, local->page_size);
 }
 
+static void layout_json(struct json *json, const char *key, const struct kshm_layout *layout)
+{
+	json_object_begin(json, key);
+	json_uint(json, "start_va", layout->start_va);
+	json_uint(json, "byte_offset", layout->byte_offset);
+	json_uint(json, "byte_count", layout->byte_count);
+	json_uint(json, "span_pages", layout->span_pages);
+	json_uint(json, "page_size", layout->page_size);
+	json_object_end(json);
+}
+
 struct layout_args {
 	uint64_t size;
 	uint64_t offset;
+	bool json;
 };
 
 static int parse_layout_args(int argc, char **argv, struct layout_args *args)
@@ -602,11 +512,13 @@ static int parse_layout_args(int argc, char **argv, struct layout_args *args)
 	static const struct option options[] = {
 		{ "size", required_argument, NULL, 's' },
 		{ "offset", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool have_size = false;
 	int opt;
 
+	args->json = json_output;
 	optind = 0;	/* glibc: start over on the command's own arguments */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -619,6 +531,9 @@ static int parse_layout_args(int argc, char **argv, struct layout_args *args)
 		case 'o':
 			if (parse_size(optarg, &args->offset))
 				return usage_error("layout: bad --offset '%s' (bytes, K, M or G)", optarg);
+			break;
+		case 'j':
+			args->json = true;
 			break;
 		case ':':
 			return usage_error("layout: %s needs a value", argv[optind - 1]);
@@ -657,11 +572,25 @@ static int show_buffer_layout(struct kshm *kshm, const struct kshm_version *vers
 		return EXIT_FAILURE;
 	}
 
+	same = layouts_equal(&kernel, &local);
+	if (args->json) {
+		struct json json;
+
+		json_start(&json, stdout);
+		json_object_begin(&json, NULL);
+		json_uint(&json, "size", args->size);
+		json_uint(&json, "offset", args->offset);
+		json_uint(&json, "address", (uintptr_t)buf + args->offset);
+		layout_json(&json, "kernel", &kernel);
+		layout_json(&json, "computed", &local);
+		json_bool(&json, "match", same);
+		json_object_end(&json);
+		return same ? 0 : EXIT_FAILURE;
+	}
 	printf("buffer      %p + 0x%" PRIx64 " = %p, %" PRIu64 " bytes (%s)\n", (void *)buf,
 	       args->offset, (void *)(buf + args->offset), args->size,
 	       human_size(args->size).text);
 	print_layout_table(&kernel, &local);
-	same = layouts_equal(&kernel, &local);
 	printf("layout: %s\n", same ? "match" : "MISMATCH");
 	return same ? 0 : EXIT_FAILURE;
 }
@@ -678,7 +607,7 @@ static int cmd_layout(int argc, char **argv)
 	status = parse_layout_args(argc, argv, &args);
 	if (status)
 		return status;
-	status = open_device(&kshm, &version);
+	status = open_device(device_path, &kshm, &version);
 	if (status)
 		return status;
 	/* Refuse here what the driver would refuse, before allocating it. */
@@ -707,7 +636,7 @@ out:
 
 static int cmd_ring(int argc, char **argv)
 {
-	return kshm_ring_command(device_path, argc, argv);
+	return kshm_ring_command(device_path, json_output, argc, argv);
 }
 
 static int cmd_help(int argc, char **argv);
@@ -717,22 +646,23 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *synopsis;	/* the arguments, after the name */
 	const char *help;	/* what it does; lines after the first are indented */
+	bool json;		/* takes --json: one JSON object on stdout instead */
 } commands[] = {
-	{ "info", cmd_info, "",
-	  "ABI version, page size, limits and live counters" },
-	{ "stat", cmd_stat, "",
-	  "live counters only, one \"name value\" per line" },
+	{ "info", cmd_info, "[--json]",
+	  "ABI version, page size, limits and live counters", true },
+	{ "stat", cmd_stat, "[--json]",
+	  "live counters only, one \"name value\" per line", true },
 	{ "demo", cmd_demo, "",
 	  "share memory both ways and check every byte;\n"
-	  "last line \"demo: OK\" or \"demo: FAILED (...)\"" },
-	{ "layout", cmd_layout, "--size N [--offset K]",
+	  "last line \"demo: OK\" or \"demo: FAILED (...)\"", false },
+	{ "layout", cmd_layout, "--size N [--offset K] [--json]",
 	  "attach N bytes at offset K of a page-aligned buffer\n"
-	  "and show its page layout as an MDL holds it" },
-	{ "ring", cmd_ring, "[--count N] [--size S] [--ring BYTES]",
+	  "and show its page layout as an MDL holds it", true },
+	{ "ring", cmd_ring, "[--count N] [--size S] [--ring BYTES] [--json]",
 	  "channel throughput both ways against one system call\n"
-	  "per message, as ratios measured side by side" },
+	  "per message, as ratios measured side by side", true },
 	{ "help", cmd_help, "[COMMAND]",
-	  "this text, or one command's" },
+	  "this text, or one command's", false },
 };
 
 static const struct command *find_command(const char *name)
@@ -769,7 +699,7 @@ static void print_usage(FILE *out)
 	size_t i;
 
 	fprintf(out,
-		"usage: kshm [--device PATH] COMMAND [ARGS]\n"
+		"usage: kshm [--device PATH] [--json] COMMAND [ARGS]\n"
 		"\n"
 		"Zero-copy memory shared between the kshm driver and a process.\n"
 		"\n"
@@ -788,6 +718,7 @@ static void print_usage(FILE *out)
 		"\n"
 		"options:\n"
 		"  --device PATH   the kshm device (default %s)\n"
+		"  --json          one JSON object on stdout (info, stat, layout, ring)\n"
 		"  -h, --help      this text; 'kshm help COMMAND' or 'kshm COMMAND --help'\n"
 		"                  for one command\n"
 		"  -V, --version   the tool's version and the ABI version it speaks\n"
@@ -814,13 +745,13 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
-/* COMMAND --help / -h anywhere before a "--": that command's help. */
-static bool asks_for_help(int argc, char **argv)
+/* One of the options among a command's arguments, before any "--". */
+static bool has_option(int argc, char **argv, const char *option, const char *alias)
 {
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+		if (!strcmp(argv[i], option) || (alias && !strcmp(argv[i], alias)))
 			return true;
 	}
 	return false;
@@ -830,6 +761,7 @@ int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "device", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -842,6 +774,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+:hV", options, NULL)) != -1) {
 		if (opt == 'd') {
 			device_path = optarg;
+		} else if (opt == 'j') {
+			json_output = true;
 		} else if (opt == 'h') {
 			print_usage(stdout);
 			return 0;
@@ -859,9 +793,12 @@ int main(int argc, char **argv)
 	cmd = find_command(argv[optind]);
 	if (!cmd)
 		return usage_error("unknown command '%s'", argv[optind]);
-	if (asks_for_help(argc - optind, argv + optind)) {
+	/* COMMAND --help / -h: that command's help. */
+	if (has_option(argc - optind, argv + optind, "--help", "-h")) {
 		print_command_usage(stdout, cmd);
 		return 0;
 	}
+	if (!cmd->json && (json_output || has_option(argc - optind, argv + optind, "--json", NULL)))
+		return usage_error("%s has no --json output", cmd->name);
 	return cmd->run(argc - optind, argv + optind);
 }

@@ -38,14 +38,18 @@ struct bulk_ctx {
 
 static long long step_transfer(struct bulk_ctx *c, uint32_t method, long long want)
 {
+	KSHM_OPTS(kshm_transfer_opts, opts);
 	long long i;
 
 	for (i = 0; i < want; i++) {
-		int err = kshm_transfer(c->kshm, method, c->direction, c->buf, c->size,
-					(uint64_t)i, &c->sink);
+		int err;
+
+		opts.seed = (uint64_t)i;
+		err = kshm_transfer(c->kshm, method, c->direction, c->buf, c->size, &opts);
 		if (err)
 			return err;
 	}
+	c->sink = opts.checksum;
 	return want;
 }
 
@@ -133,6 +137,7 @@ static int bulk_size(struct kshm *kshm, const struct bench_opts *opts, uint64_t 
 		{ "bulk_u2k", KSHM_DIR_TO_KERNEL },
 		{ "bulk_k2u", KSHM_DIR_FROM_KERNEL },
 	};
+	KSHM_OPTS(kshm_transfer_opts, check);
 	int err = -ENOMEM, r;
 	uint64_t want;
 	size_t m, d;
@@ -151,8 +156,8 @@ static int bulk_size(struct kshm *kshm, const struct bench_opts *opts, uint64_t 
 	memcpy(kshm_region_data(c.region), c.buf, size);
 	/* Each method sees the same bytes: the checksum tells. */
 	want = kshm_checksum(c.buf, size);
-	err = kshm_transfer(kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_TO_KERNEL, c.buf, size, 0, &c.sink);
-	if (!err && c.sink != want)
+	err = kshm_transfer(kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_TO_KERNEL, c.buf, size, &check);
+	if (!err && check.checksum != want)
 		err = -EILSEQ;
 	if (!err)
 		err = kshm_region_checksum(c.region, 0, size, &c.sink);

@@ -47,14 +47,15 @@ struct msg_ctx {
 int bench_generate_and_drain(struct kshm_channel *events, uint64_t n, uint32_t size,
 			     uint64_t *seq)
 {
-	uint64_t produced = 0, dropped = 0, end = *seq + n;
+	KSHM_OPTS(kshm_generate_opts, opts, .type = 1, .first_seq = *seq);
+	uint64_t end = *seq + n;
 	struct kshm_record recs[64];
 	int err, got, i;
 
-	err = kshm_channel_generate(events, n, size, 1, *seq, 0, &produced, &dropped);
+	err = kshm_channel_generate(events, n, size, &opts);
 	if (err)
 		return err;
-	if (produced != n || dropped)
+	if (opts.produced != n || opts.dropped)
 		return -EILSEQ;
 	/* libkshm's batch read: one call per 64 records, as a consumer of a busy stream would. */
 	while ((got = kshm_channel_read_batch(events, recs, 64)) > 0) {
@@ -99,11 +100,15 @@ static long long step_bpf(void *ctx, long long want)
 static long long step_ioctl(void *ctx, long long want)
 {
 	struct msg_ctx *c = ctx;
+	KSHM_OPTS(kshm_transfer_opts, opts);
 	long long i;
 
 	for (i = 0; i < want; i++) {
-		int err = kshm_transfer(c->kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, c->buf,
-					c->size, c->seq, NULL);
+		int err;
+
+		opts.seed = c->seq;
+		err = kshm_transfer(c->kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, c->buf,
+				    c->size, &opts);
 		if (err)
 			return err;
 		c->seq++;
@@ -237,7 +242,7 @@ int bench_messages(struct kshm *kshm, const struct bench_opts *opts)
 	c.buf = malloc(4096);
 	if (!c.buf)
 		return bench_fail("msg_k2u", "alloc", 0, -ENOMEM);
-	err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, &c.events);
+	err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, NULL, &c.events);
 	if (err) {
 		free(c.buf);
 		return bench_fail("msg_k2u", "ring", 0, err);

@@ -92,7 +92,7 @@ static double stream_rate(const char *device, int use_ring, double seconds)
 	if (err)
 		return err;
 	if (use_ring)
-		err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, &events);
+		err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, NULL, &events);
 	start = bench_now();
 	while (!err && bench_now() - start < seconds) {
 		uint64_t i;
@@ -103,7 +103,8 @@ static double stream_rate(const char *device, int use_ring, double seconds)
 		}
 		for (i = 0; i < SCALE_BATCH && !err; i++, seq++)
 			err = kshm_transfer(kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, buf,
-					    sizeof(buf), seq, NULL);
+					    sizeof(buf), &(struct kshm_transfer_opts){
+						    .sz = sizeof(struct kshm_transfer_opts), .seed = seq });
 	}
 	if (events)
 		kshm_channel_destroy(events);

@@ -84,15 +84,15 @@ static long long step_ring(void *ctx, long long want)
 static long long step_ioctl(void *ctx, long long want)
 {
 	struct sub_ctx *c = ctx;
+	KSHM_OPTS(kshm_transfer_opts, opts);
 	long long i;
 
 	for (i = 0; i < want; i++) {
-		uint64_t sum;
 		int err;
 
 		memcpy(c->buf, &c->seq, sizeof(c->seq));
 		err = kshm_transfer(c->kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_TO_KERNEL, c->buf,
-				    c->size, 0, &sum);
+				    c->size, &opts);
 		if (err)
 			return err;
 		c->seq++;
@@ -176,9 +176,9 @@ int bench_submissions(struct kshm *kshm, const struct bench_opts *opts)
 	err = io_uring_queue_init(256, &c.uring, 0);
 	if (err)
 		return bench_fail("msg_u2k", "io_uring_nop", 0, err);
-	err = kshm_channel_create(kshm, KSHM_CHANNEL_SUBMISSIONS, BENCH_RING_BYTES, &c.sub);
+	err = kshm_channel_create(kshm, KSHM_CHANNEL_SUBMISSIONS, BENCH_RING_BYTES, NULL, &c.sub);
 	if (!err) {
-		err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, &c.comp);
+		err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, NULL, &c.comp);
 		if (err)
 			kshm_channel_destroy(c.sub);
 	}

@@ -40,7 +40,7 @@ verdict $? "make install ($dirs)" "see $work/install.log"
 
 missing=
 for f in /usr/include/kshm.h $(cd include && ls kshm/*.h | sed 's|^|/usr/include/|') \
-	"$libdir/libkshm.a" "$libdir/libkshm.so" "$libdir/libkshm.so.0" "$libdir/pkgconfig/kshm.pc" \
+	"$libdir/libkshm.a" "$libdir/libkshm.so" "$libdir/libkshm.so.1" "$libdir/pkgconfig/kshm.pc" \
 	/usr/bin/kshm /usr/lib/udev/rules.d/99-kshm.rules /usr/share/bash-completion/completions/kshm; do
 	[ -e "$root$f" ] || missing="$missing $f"
 done
@@ -52,34 +52,19 @@ export PKG_CONFIG_LIBDIR="$root$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
 cflags=$(pkg-config --cflags kshm) && libs=$(pkg-config --libs kshm)
 verdict $? "pkg-config finds kshm ($(pkg-config --modversion kshm 2>/dev/null))"
 
-# The README's example, as printed there, inside a main().
-{
-	echo '#include <string.h>'
-	sed -n '/^## Using libkshm/,/^```$/p' README.md | sed '1,/^```c$/d; /^```$/d' |
-		awk '/^#include/ { print; next } !body { print "int main(void)\n{"; body = 1 } { print "\t" $0 }
-		     END { print "\treturn sum == kshm_checksum(\"hello\", 5) ? 0 : 1;\n}" }'
-} > "$work/readme_example.c"
-grep -q kshm_region_create "$work/readme_example.c"
-verdict $? "the README's example extracted" "no code block under '## Using libkshm'"
+# The README's example, as printed there, inside a main(), built shared and static.
+. tests/install/example-checks.sh
+check_readme_example README.md "$work" "$root$libdir" "$cflags" "$libs" \
+	"$(pkg-config --libs-only-L kshm)" "the installed tree"
 
-# shellcheck disable=SC2086
-${CC:-cc} -Wall -Wextra -Werror -o "$work/example-shared" "$work/readme_example.c" $cflags $libs \
-	>"$work/shared.log" 2>&1
-verdict $? "README example: compiled and linked against the shared library" "see $work/shared.log"
-LD_LIBRARY_PATH="$root$libdir" ldd "$work/example-shared" 2>/dev/null | grep -q "libkshm.so.0 => $root$libdir/"
-verdict $? "it loads libkshm.so.0 (the soname) from the installed tree"
-# Without the device the example's kshm_open fails and it returns -1: it ran.
-LD_LIBRARY_PATH="$root$libdir" "$work/example-shared" >/dev/null 2>&1
-rc=$?
-[ "$rc" -eq 255 ] || [ "$rc" -eq 0 ]
-verdict $? "it runs (exit status $rc)"
-
-libs_dir=$(pkg-config --libs-only-L kshm)
-# shellcheck disable=SC2086
-${CC:-cc} -Wall -Wextra -Werror -o "$work/example-static" "$work/readme_example.c" $cflags \
-	$libs_dir -Wl,-Bstatic -lkshm -Wl,-Bdynamic >"$work/static.log" 2>&1 &&
-	! ldd "$work/example-static" 2>/dev/null | grep -q libkshm
-verdict $? "README example: linked with the static library" "see $work/static.log"
+# The shared library exports exactly the functions kshm.h declares, each with a
+# version from lib/libkshm.map, and nothing else (core's helpers stay inside).
+want=$(scripts/api-functions.sh "${CC:-cc}" include/kshm.h | sort)
+got=$(nm -D --defined-only "$root$libdir/libkshm.so.1" | awk '$2 == "T" { print $3 }' | sort)
+unversioned=$(printf '%s\n' "$got" | grep -v '@@KSHM_[0-9.]*$')
+[ "$(printf '%s\n' "$got" | sed 's/@@.*//')" = "$want" ] && [ -z "$unversioned" ]
+verdict $? "libkshm.so.1 exports kshm.h's functions, each versioned, and nothing else" \
+	"$(printf '%s\n' "$got" | sed 's/@@.*//' | diff - "$(printf '%s\n' "$want" > "$work/want" && echo "$work/want")" | tr '\n' ' ') $unversioned"
 
 # And it does what the README says, on the device: in the test VM, with the module.
 BUILD=$build tests/vm/run.sh --run "$work/example-static" >"$work/vm-run.log" 2>&1
@@ -114,7 +99,7 @@ verdict $? "a C++17 file including every public header builds and links" "see $w
 # The installed tool: its version, every command's help on stdout with status 0,
 # a bad argument named on stderr with status 2.
 tool=$root/usr/bin/kshm
-want_version=$(sed -n 's/^VERSION *:= *//p' Makefile)
+want_version=$(scripts/version.sh)
 "$tool" --version | grep -qx "kshm $want_version (kshm ABI [0-9]*)"
 verdict $? "kshm --version says $want_version"
 bad=
@@ -130,16 +115,19 @@ complete_words() { # words... (the last one is completed)
 		_ "$root/usr/share/bash-completion/completions/kshm" "$@" 2>&1
 }
 got_cmds=$(complete_words "$tool" "")
+got_opts=$(complete_words "$tool" --)
 got_layout=$(complete_words "$tool" --device /dev/kshm layout --)
 got_help=$(complete_words "$tool" help l)
-[ "$got_cmds" = "info stat demo layout ring help" ] && [ "$got_layout" = "--size --offset --help" ] &&
+[ "$got_cmds" = "info stat demo layout ring help" ] && [ "$got_opts" = "--device --json --help --version" ] &&
+	[ "$got_layout" = "--size --offset --json --help" ] &&
 	[ "$got_help" = "layout" ]
-verdict $? "bash completion: commands, a command's options, help's argument" \
-	"got '$got_cmds' / '$got_layout' / '$got_help'"
+verdict $? "bash completion: commands, the options before them, a command's options, help's argument" \
+	"got '$got_cmds' / '$got_opts' / '$got_layout' / '$got_help'"
 
 bad=
 for args in "layout --size 0:--size" "layout --offset 1Q --size 1:--offset" "ring --count 0:--count" \
-	"ring --size 4:--size" "ring --ring 3x:--ring" "ring --bogus:--bogus" "info extra:info"; do
+	"ring --size 4:--size" "ring --ring 3x:--ring" "ring --bogus:--bogus" "info extra:info" \
+	"demo --json:--json" "--json help:--json"; do
 	# shellcheck disable=SC2086
 	"$tool" ${args%%:*} >/dev/null 2>"$work/bad-arg.err"
 	rc=$?

@@ -1,6 +1,6 @@
-# Native unit tests of core/ with cmocka, built once with ASan + UBSan.
-# One program per core concern, each compiled together with the core sources
-# it tests. `make unit-check` builds and runs them all and writes
+# Native unit tests of core/ (and of the tool's JSON writer, tools/json.c)
+# with cmocka, built once with ASan + UBSan. One program per concern, each
+# compiled together with the sources it tests. `make unit-check` builds and runs them all and writes
 # "passed failed" to $(BUILD)/results/unit.counts; a program that fails to
 # build or crashes counts as failed (tests/unit/run.sh).
 
@@ -8,11 +8,11 @@ UNIT_DIR      := $(BUILD)/unit
 UNIT_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_CFLAGS    = $(KSHM_CFLAGS) -iquote .
 UNIT_LDLIBS   := -lcmocka
-UNIT_HDRS     := $(wildcard core/*.h) $(wildcard include/kshm/*.h) tests/unit/unit.h
+UNIT_HDRS     := $(wildcard core/*.h) $(wildcard include/kshm/*.h) tests/unit/unit.h tools/json.h
 
 # test name -> the sources linked into it
 UNIT_TESTS          := test_span test_validate test_region test_checksum test_abi test_ring \
-		       test_ring_threads test_service test_channel
+		       test_ring_threads test_service test_channel test_options test_json
 unit_srcs_test_span     := core/span.c
 unit_srcs_test_validate := core/validate.c core/span.c
 unit_srcs_test_region   := core/region.c core/span.c
@@ -22,6 +22,8 @@ unit_srcs_test_ring     := core/ring.c
 unit_srcs_test_ring_threads := core/ring.c
 unit_srcs_test_service  := core/service.c core/ring.c core/checksum.c
 unit_srcs_test_channel  := core/channel.c
+unit_srcs_test_options  := lib/version.c
+unit_srcs_test_json     := tools/json.c
 # Concurrency tests run under ThreadSanitizer instead (the two do not mix).
 unit_sanitize_test_ring_threads := -fsanitize=thread -fno-omit-frame-pointer
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

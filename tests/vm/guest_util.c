@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <kshm.h>
+
 int guest_open(void)
 {
 	int fd = open(KSHM_DEV, O_RDWR | O_CLOEXEC);
@@ -176,4 +178,17 @@ int guest_in_child(int (*fn)(void *arg), void *arg)
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int guest_generate(struct kshm_channel *events, uint64_t count, uint32_t record_bytes,
+		   uint64_t first_seq, uint32_t flags, uint64_t *produced, uint64_t *dropped)
+{
+	KSHM_OPTS(kshm_generate_opts, opts, .type = 7, .first_seq = first_seq, .flags = flags);
+	int err = kshm_channel_generate(events, count, record_bytes, &opts);
+
+	if (produced)
+		*produced = opts.produced;
+	if (dropped)
+		*dropped = opts.dropped;
+	return err;
 }

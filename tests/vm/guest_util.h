@@ -9,6 +9,8 @@
 
 #include <kshm/abi.h>
 
+struct kshm_channel;
+
 #define KSHM_DEV "/dev/kshm"
 
 /* open(/dev/kshm) or abort the test: every test needs the device. */
@@ -49,5 +51,12 @@ void guest_drop_cap(int cap);
 
 /* Fork, run fn(arg) in the child, return its exit status (or 128 + signal). */
 int guest_in_child(int (*fn)(void *arg), void *arg);
+
+/*
+ * kshm_channel_generate of records of type 7 from first_seq, with flags;
+ * produced and dropped may be NULL.
+ */
+int guest_generate(struct kshm_channel *events, uint64_t count, uint32_t record_bytes,
+		   uint64_t first_seq, uint32_t flags, uint64_t *produced, uint64_t *dropped);
 
 #endif /* KSHM_GUEST_UTIL_H */

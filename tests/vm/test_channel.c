@@ -29,8 +29,8 @@ static void *generate_thread(void *arg)
 {
 	struct generator *g = arg;
 
-	g->err = kshm_channel_generate(g->events, g->count, g->record_bytes, 7, 0,
-				       KSHM_GENERATE_BLOCK, &g->produced, NULL);
+	g->err = guest_generate(g->events, g->count, g->record_bytes, 0, KSHM_GENERATE_BLOCK,
+				&g->produced, NULL);
 	return NULL;
 }
 
@@ -55,7 +55,7 @@ static void stream_events(uint32_t record_bytes, uint64_t count)
 	uint64_t seq = 0;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4 * PAGE, &g.events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4 * PAGE, NULL, &g.events));
 	expect_ok(pthread_create(&thread, NULL, generate_thread, &g));
 	while (seq < count) {
 		struct kshm_record rec;
@@ -100,8 +100,8 @@ TEST(events_read_batch)
 	struct kshm *k;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &events));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, PAGE, &sub));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, PAGE, NULL, &sub));
 	expect(kshm_channel_read_batch(events, recs, 7) == 0);
 	expect(kshm_channel_read_batch(events, NULL, 0) == 0);
 	expect_err(kshm_channel_read_batch(events, NULL, 1), -EINVAL);
@@ -111,7 +111,7 @@ TEST(events_read_batch)
 		uint64_t produced = 0, dropped = 0, want = 1 + round % 50, read = 0;
 		int got, i;
 
-		expect_ok(kshm_channel_generate(events, want, 40, 7, seq, 0, &produced, &dropped));
+		expect_ok(guest_generate(events, want, 40, seq, 0, &produced, &dropped));
 		expect(produced == want && dropped == 0);
 		while ((got = kshm_channel_read_batch(events, recs, 7)) > 0) {
 			expect(got <= 7);
@@ -134,8 +134,8 @@ TEST(events_full_ring_drops_and_counts)
 	uint64_t produced = 0, dropped = 0, seen = 0;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &ch));
-	expect_ok(kshm_channel_generate(ch, 1000, 56, 7, 0, 0, &produced, &dropped));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &ch));
+	expect_ok(guest_generate(ch, 1000, 56, 0, 0, &produced, &dropped));
 	expect(produced == PAGE / 64);	/* 64 bytes per record with its header */
 	/* Nobody drains: the call ends after a batch of passes that found the ring full. */
 	expect(dropped == 64);
@@ -158,7 +158,7 @@ TEST(events_wait_times_out_and_wakes)
 	struct kshm_record rec;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &g.events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &g.events));
 	expect_err(kshm_channel_wait(g.events, 0, 100), -ETIMEDOUT);
 	expect_ok(pthread_create(&thread, NULL, generate_thread, &g));
 	expect_ok(kshm_channel_wait(g.events, 0, 10000));
@@ -178,13 +178,13 @@ TEST(events_wait_honours_wakeup_bytes)
 	uint64_t produced;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4 * PAGE, &events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4 * PAGE, NULL, &events));
 	/* one 16-byte record unread: below 1024 bytes, the wait times out */
-	expect_ok(kshm_channel_generate(events, 1, 8, 7, 0, 0, &produced, NULL));
+	expect_ok(guest_generate(events, 1, 8, 0, 0, &produced, NULL));
 	expect(produced == 1);
 	expect_err(kshm_channel_wait(events, 1024, 200), -ETIMEDOUT);
 	/* with 64 more there are 1040 bytes: the wait returns at once */
-	expect_ok(kshm_channel_generate(events, 64, 8, 7, 1, 0, &produced, NULL));
+	expect_ok(guest_generate(events, 64, 8, 1, 0, &produced, NULL));
 	expect(produced == 64);
 	expect_ok(kshm_channel_wait(events, 1024, 10000));
 	kshm_close(k);
@@ -204,9 +204,9 @@ TEST(library_calls_on_the_wrong_channel_kind)
 	void *payload;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &events));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, PAGE, &sub));
-	expect_ok(kshm_channel_generate(events, 1, 8, 7, 0, 0, &produced, NULL));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, PAGE, NULL, &sub));
+	expect_ok(guest_generate(events, 1, 8, 0, 0, &produced, NULL));
 	expect_err(kshm_channel_peek(sub, &rec), -EINVAL);
 	expect_err(kshm_channel_wait(sub, 0, 0), -EINVAL);
 	expect_err(kshm_channel_reserve(events, 8, 1, &payload), -EINVAL);
@@ -314,8 +314,8 @@ TEST(submissions_echo_checksums)
 	uint64_t sent = 0, answered = 0;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, 4 * PAGE, &sub));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &comp));	/* fills first */
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, 4 * PAGE, NULL, &sub));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &comp));	/* fills first */
 	while (answered < 3000) {
 		struct kshm_record rec;
 		uint64_t processed = 0;
@@ -452,9 +452,9 @@ TEST(kill_blocked_generator)
 		struct kshm *k;
 		struct kshm_channel *ch;
 
-		if (kshm_open(NULL, &k) || kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &ch))
+		if (kshm_open(NULL, &k) || kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &ch))
 			_exit(2);
-		kshm_channel_generate(ch, 1000000, 64, 1, 0, KSHM_GENERATE_BLOCK, NULL, NULL);
+		guest_generate(ch, 1000000, 64, 0, KSHM_GENERATE_BLOCK, NULL, NULL);
 		_exit(3);
 	}
 	usleep(300000);
@@ -479,7 +479,7 @@ TEST(destroy_under_blocked_generator)
 	int fd;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &g.events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &g.events));
 	fd = (int)kshm_native_handle(k);
 	expect_ok(pthread_create(&thread, NULL, generate_thread, &g));
 	usleep(300000);
@@ -505,7 +505,7 @@ TEST(kill_consumer_mid_stream)
 		pthread_t thread;
 
 		if (kshm_open(NULL, &k) ||
-		    kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4 * PAGE, &g.events))
+		    kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4 * PAGE, NULL, &g.events))
 			_exit(2);
 		pthread_create(&thread, NULL, generate_thread, &g);
 		for (;;) {

@@ -48,9 +48,9 @@ TEST(generate_unbounded_into_full_ring_ends)
 	struct kshm *k;
 
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &ch));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &ch));
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	expect_ok(kshm_channel_generate(ch, UINT64_MAX, 8, 7, 0, 0, &produced, &dropped));
+	expect_ok(guest_generate(ch, UINT64_MAX, 8, 0, 0, &produced, &dropped));
 	expect(seconds_since(&start) < 30);
 	expect(produced == PAGE / 16);	/* 8 payload bytes + 8 of header */
 	expect(dropped == 64);		/* a batch of passes that found the ring full */
@@ -76,8 +76,8 @@ static void *blocked_generate(void *arg)
 	struct blocked_generator *g = arg;
 
 	atomic_store(&g->started, true);
-	g->err = kshm_channel_generate(g->events, UINT64_MAX, 8, 7, 0, KSHM_GENERATE_BLOCK,
-				       &g->produced, NULL);
+	g->err = guest_generate(g->events, UINT64_MAX, 8, 0, KSHM_GENERATE_BLOCK,
+				&g->produced, NULL);
 	return NULL;
 }
 
@@ -95,7 +95,7 @@ TEST(signal_ends_blocked_generator)
 
 	expect_ok(sigaction(SIGUSR1, &sa, NULL));
 	expect_ok(kshm_open(NULL, &k));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, &g.events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, PAGE, NULL, &g.events));
 	expect_ok(pthread_create(&thread, NULL, blocked_generate, &g));
 	while (!atomic_load(&g.started))
 		usleep(1000);

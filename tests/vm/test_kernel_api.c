@@ -76,7 +76,7 @@ TEST(publish_from_interrupt)
 	client_load();
 	expect_ok(kshm_open(NULL, &k));
 	fd = (int)kshm_native_handle(k);
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 16 * PAGE, &ch));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 16 * PAGE, NULL, &ch));
 	expect_ok(client_publish(fd, kshm_channel_id(ch), 64, 10));
 	expect_ok(client_publish(fd, kshm_channel_id(ch), PUBLISH_MAX, 1));
 	while (kshm_channel_peek(ch, &rec) == 0) {
@@ -106,8 +106,8 @@ TEST(publish_refusals)
 	client_load();
 	expect_ok(kshm_open(NULL, &k));
 	fd = (int)kshm_native_handle(k);
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 64 * PAGE, &events));
-	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, PAGE, &sub));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 64 * PAGE, NULL, &events));
+	expect_ok(kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, PAGE, NULL, &sub));
 	expect_err(client_publish(fd, kshm_channel_id(events), PUBLISH_MAX + 1, 1),
 		   -EFBIG);
 	expect_err(client_publish(fd, kshm_channel_id(events), 1000, 1000), -ENOSPC);

@@ -93,7 +93,7 @@ TEST(kill_during_direct_transfer)
 			_exit(2);
 		memset(buf, 1, len);
 		for (;;)
-			kshm_transfer(k, KSHM_METHOD_DIRECT, KSHM_DIR_FROM_KERNEL, buf, len, 1, NULL);
+			kshm_transfer(k, KSHM_METHOD_DIRECT, KSHM_DIR_FROM_KERNEL, buf, len, NULL);
 	}
 	usleep(300000);
 	kill(pid, SIGKILL);

@@ -78,25 +78,4 @@ TEST(open_errors)
 	expect_err(kshm_open(NULL, NULL), -EINVAL);
 }
 
-/* `kshm ring`: both comparisons run and print their ratios (the tool reads in batches). */
-TEST(tool_ring_command_runs)
-{
-	char line[256];
-	int pairs = 0;
-	FILE *out;
-
-	if (access("/bin/kshm", X_OK))
-		skip("no static kshm tool in the guest");
-	out = popen("/bin/kshm ring --count 5000 --size 64 2>&1", "r");
-	expect(out != NULL);
-	while (fgets(line, sizeof(line), out)) {
-		fputs(line, stdout);
-		if (strstr(line, "ring/ioctl/"))
-			pairs++;
-	}
-	expect(pclose(out) == 0);
-	expect(pairs == 2);
-	expect(guest_counters_drain());
-}
-
 VMTEST_MAIN()

@@ -26,15 +26,15 @@ TEST(both_methods_both_directions)
 	for (m = 0; m < 2; m++) {
 		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			uint8_t *data = buf + 3;	/* unaligned on purpose */
-			uint64_t sum = 0;
+			KSHM_OPTS(kshm_transfer_opts, sum);
+			KSHM_OPTS(kshm_transfer_opts, fill, .seed = 50 + i);
 
 			kshm_pattern_fill(data, sizes[i], i, 0);
-			expect_ok(kshm_transfer(k, methods[m], KSHM_DIR_TO_KERNEL, data, sizes[i], 0,
-						&sum));
-			expect(sum == kshm_checksum(data, sizes[i]));
+			expect_ok(kshm_transfer(k, methods[m], KSHM_DIR_TO_KERNEL, data, sizes[i], &sum));
+			expect(sum.checksum == kshm_checksum(data, sizes[i]));
 			memset(data, 0, sizes[i]);
 			expect_ok(kshm_transfer(k, methods[m], KSHM_DIR_FROM_KERNEL, data, sizes[i],
-						50 + i, NULL));
+						&fill));
 			expect(kshm_pattern_check(data, sizes[i], 50 + i, 0) == sizes[i]);
 		}
 	}

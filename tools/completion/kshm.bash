@@ -1,10 +1,17 @@
-# bash completion for kshm(1). The commands and each command's options come
-# from the installed tool itself (kshm --help, kshm help CMD), so this file
-# never lists them and cannot fall behind it.
+# bash completion for kshm(1). The commands, the options before them and
+# each command's options come from the installed tool itself (kshm --help,
+# kshm help CMD), so this file never lists them and cannot fall behind it.
 
 _kshm_commands()
 {
 	"$1" --help 2>/dev/null | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p'
+}
+
+# The long options of the "options:" part of kshm --help ("  -h, --help  ...").
+_kshm_options()
+{
+	"$1" --help 2>/dev/null |
+		sed -n '/^options:/,/^$/s/^  \(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\2/p'
 }
 
 _kshm()
@@ -26,7 +33,7 @@ _kshm()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W '--device --help --version' -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "$(_kshm_options "$tool")" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "$(_kshm_commands "$tool")" -- "$cur")
 		fi

@@ -333,6 +333,26 @@ static const struct bad_io_request {
 #undef FROM_K
 
 /*
+ * kshm_transfer with the seed and the checksum as plain arguments, for tables of
+ * methods: a method or'ed with VIA_IO_MANAGER goes through the I/O manager's own
+ * transfer methods (KSHM_TRANSFER_IO_MANAGER).
+ */
+#define VIA_IO_MANAGER 0x80000000u
+static int transfer(struct kshm *k, uint32_t method, uint32_t direction, void *buf,
+		    uint64_t length, uint64_t seed, uint64_t *checksum)
+{
+	KSHM_OPTS(kshm_transfer_opts, opts, .seed = seed, .checksum = checksum ? *checksum : 0);
+	int err;
+
+	if (method & VIA_IO_MANAGER)
+		opts.flags = KSHM_TRANSFER_IO_MANAGER;
+	err = kshm_transfer(k, method & ~VIA_IO_MANAGER, direction, buf, length, &opts);
+	if (!err && checksum && direction == KSHM_DIR_TO_KERNEL)
+		*checksum = opts.checksum;
+	return err;
+}
+
+/*
  * The I/O manager's own methods (KSHM_TRANSFER_IO_MANAGER): METHOD_IN_DIRECT
  * checks a checksum, METHOD_OUT_DIRECT and METHOD_NEITHER fill, METHOD_NEITHER
  * checksums into the caller's struct; each gives what buffered gives, i.e.
@@ -343,8 +363,8 @@ static const struct bad_io_request {
 static void test_io_manager_methods(struct kshm *k)
 {
 	static uint8_t buf[12000];
-	const uint32_t direct = KSHM_METHOD_DIRECT | KSHM_TRANSFER_IO_MANAGER;
-	const uint32_t neither = KSHM_METHOD_NEITHER | KSHM_TRANSFER_IO_MANAGER;
+	const uint32_t direct = KSHM_METHOD_DIRECT | VIA_IO_MANAGER;
+	const uint32_t neither = KSHM_METHOD_NEITHER | VIA_IO_MANAGER;
 	struct kshm_transfer t;
 	uint64_t want, sum;
 	uint8_t *ro;
@@ -354,32 +374,32 @@ static void test_io_manager_methods(struct kshm *k)
 		buf[i] = (uint8_t)(i * 7 + 3);
 	want = kshm_checksum(buf + 5, 9000);
 	sum = want;
-	expect("in_direct.checksum_matches", kshm_transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
+	expect("in_direct.checksum_matches", transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
 							    9000, 0, &sum), 0);
 	sum = want ^ 1;
-	expect("in_direct.checksum_differs", kshm_transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
+	expect("in_direct.checksum_differs", transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
 							    9000, 0, &sum), -EBADMSG);
 	buf[6] ^= 0x40;	/* one bit of the data, not of the expected sum */
 	sum = want;
-	expect("in_direct.data_differs", kshm_transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
+	expect("in_direct.data_differs", transfer(k, direct, KSHM_DIR_TO_KERNEL, buf + 5,
 							9000, 0, &sum), -EBADMSG);
 	buf[6] ^= 0x40;
 
 	memset(buf, 0, sizeof(buf));
-	expect("out_direct.fill_via_libkshm", kshm_transfer(k, direct, KSHM_DIR_FROM_KERNEL, buf + 1,
+	expect("out_direct.fill_via_libkshm", transfer(k, direct, KSHM_DIR_FROM_KERNEL, buf + 1,
 							     7000, 5, NULL), 0);
 	report("out_direct.pattern_via_libkshm", kshm_pattern_check(buf + 1, 7000, 5, 0) == 7000 &&
 	       buf[0] == 0 && buf[7001] == 0, "pattern or surroundings wrong");
 
 	memset(buf, 0, sizeof(buf));
-	expect("neither.fill", kshm_transfer(k, neither, KSHM_DIR_FROM_KERNEL, buf + 3, 10000, 11,
+	expect("neither.fill", transfer(k, neither, KSHM_DIR_FROM_KERNEL, buf + 3, 10000, 11,
 					      NULL), 0);
 	report("neither.pattern", kshm_pattern_check(buf + 3, 10000, 11, 0) == 10000 &&
 	       buf[2] == 0 && buf[10003] == 0, "pattern or surroundings wrong");
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)(i * 13 + 1);
 	sum = 0;
-	expect("neither.checksum_request", kshm_transfer(k, neither, KSHM_DIR_TO_KERNEL, buf + 7,
+	expect("neither.checksum_request", transfer(k, neither, KSHM_DIR_TO_KERNEL, buf + 7,
 							  11000, 0, &sum), 0);
 	if (under_wine())
 		skip("neither.checksum_matches", "Wine passes METHOD_NEITHER's input buffer to the "
@@ -403,8 +423,8 @@ static void test_io_manager_methods(struct kshm *k)
 		expect(b->name, raw(b->code, b->in_bytes ? &t : NULL, b->in_bytes,
 				    b->out_bytes ? buf : NULL, b->out_bytes), -EINVAL);
 	}
-	expect("io_manager.linux_method_refused", kshm_transfer(k, KSHM_METHOD_BUFFERED |
-		KSHM_TRANSFER_IO_MANAGER, KSHM_DIR_FROM_KERNEL, buf, 64, 0, NULL), -EINVAL);
+	expect("io_manager.linux_method_refused", transfer(k, KSHM_METHOD_BUFFERED |
+		VIA_IO_MANAGER, KSHM_DIR_FROM_KERNEL, buf, 64, 0, NULL), -EINVAL);
 
 	/* A fill into memory the caller may not write: refused, nothing written. */
 	ro = read_only_page();
@@ -424,12 +444,12 @@ static void test_io_manager_methods(struct kshm *k)
 		     "second time (ntoskrnl/io/iomgr/iofunc.c:45 IopCleanupAfterException -> "
 		     "iomdl.c:149 IoFreeMdl assertion, then bugcheck 0xC2); the driver never sees "
 		     "the request");
-		expect("neither.readonly_buffer_efault", kshm_transfer(k, neither,
+		expect("neither.readonly_buffer_efault", transfer(k, neither,
 		       KSHM_DIR_FROM_KERNEL, ro, 4096, 1, NULL), -EFAULT);
 	} else {
-		expect("out_direct.readonly_buffer_efault", kshm_transfer(k, direct,
+		expect("out_direct.readonly_buffer_efault", transfer(k, direct,
 		       KSHM_DIR_FROM_KERNEL, ro, 4096, 1, NULL), -EFAULT);
-		expect("neither.readonly_buffer_efault", kshm_transfer(k, neither,
+		expect("neither.readonly_buffer_efault", transfer(k, neither,
 		       KSHM_DIR_FROM_KERNEL, ro, 4096, 1, NULL), -EFAULT);
 	}
 	/* Reading it is fine: METHOD_IN_DIRECT locks the output buffer for reading only. */
@@ -459,8 +479,8 @@ static void test_io_manager_methods(struct kshm *k)
  */
 static void test_large_transfers(struct kshm *k)
 {
-	const uint32_t direct = KSHM_METHOD_DIRECT | KSHM_TRANSFER_IO_MANAGER;
-	const uint32_t neither = KSHM_METHOD_NEITHER | KSHM_TRANSFER_IO_MANAGER;
+	const uint32_t direct = KSHM_METHOD_DIRECT | VIA_IO_MANAGER;
+	const uint32_t neither = KSHM_METHOD_NEITHER | VIA_IO_MANAGER;
 	const size_t bytes = 700 * 1024;	/* two chunk boundaries and a partial chunk */
 	uint8_t *buf = malloc(bytes);
 	uint64_t sum;
@@ -470,15 +490,15 @@ static void test_large_transfers(struct kshm *k)
 		return;
 	}
 	memset(buf, 0, bytes);
-	expect("large.out_direct_fill", kshm_transfer(k, direct, KSHM_DIR_FROM_KERNEL, buf, bytes,
+	expect("large.out_direct_fill", transfer(k, direct, KSHM_DIR_FROM_KERNEL, buf, bytes,
 						     31, NULL), 0);
 	report("large.out_direct_pattern", kshm_pattern_check(buf, bytes, 31, 0) == bytes,
 	       "pattern not seen past the first chunk");
 	sum = kshm_checksum(buf, bytes);
-	expect("large.in_direct_checksum", kshm_transfer(k, direct, KSHM_DIR_TO_KERNEL, buf, bytes,
+	expect("large.in_direct_checksum", transfer(k, direct, KSHM_DIR_TO_KERNEL, buf, bytes,
 							 0, &sum), 0);
 	memset(buf, 0, bytes);
-	expect("large.neither_fill", kshm_transfer(k, neither, KSHM_DIR_FROM_KERNEL, buf, bytes, 32,
+	expect("large.neither_fill", transfer(k, neither, KSHM_DIR_FROM_KERNEL, buf, bytes, 32,
 						   NULL), 0);
 	report("large.neither_pattern", kshm_pattern_check(buf, bytes, 32, 0) == bytes,
 	       "pattern not seen past the first chunk");
@@ -520,8 +540,8 @@ static void test_methods_agree(struct kshm *k)
 	static const struct { uint32_t method; const char *name; } methods[] = {
 		{ KSHM_METHOD_DIRECT, "direct" },
 		{ KSHM_METHOD_NEITHER, "neither" },
-		{ KSHM_METHOD_DIRECT | KSHM_TRANSFER_IO_MANAGER, "io_direct" },
-		{ KSHM_METHOD_NEITHER | KSHM_TRANSFER_IO_MANAGER, "io_neither" },
+		{ KSHM_METHOD_DIRECT | VIA_IO_MANAGER, "io_direct" },
+		{ KSHM_METHOD_NEITHER | VIA_IO_MANAGER, "io_neither" },
 	};
 	static uint8_t buf[70000];
 	uint64_t buffered_sum = 0, sum;
@@ -530,26 +550,26 @@ static void test_methods_agree(struct kshm *k)
 
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)(i * 5 + 1);
-	expect("transfer.buffered_checksum", kshm_transfer(k, KSHM_METHOD_BUFFERED,
+	expect("transfer.buffered_checksum", transfer(k, KSHM_METHOD_BUFFERED,
 		KSHM_DIR_TO_KERNEL, buf + 9, 69000, 0, &buffered_sum), 0);
 	report("transfer.buffered_checksum_is_cores", buffered_sum == kshm_checksum(buf + 9, 69000),
 	       "buffered sum differs from core's");
 	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
-		sum = methods[m].method & KSHM_TRANSFER_IO_MANAGER ? buffered_sum : 0;
+		sum = methods[m].method & VIA_IO_MANAGER ? buffered_sum : 0;
 		snprintf(name, sizeof(name), "transfer.%s_checksum_as_buffered", methods[m].name);
-		expect(name, kshm_transfer(k, methods[m].method, KSHM_DIR_TO_KERNEL, buf + 9, 69000, 0,
+		expect(name, transfer(k, methods[m].method, KSHM_DIR_TO_KERNEL, buf + 9, 69000, 0,
 					   &sum), 0);
 		report(name, sum == buffered_sum, "sum differs from buffered");
 	}
 	memset(buf, 0, sizeof(buf));
-	expect("transfer.buffered_fill", kshm_transfer(k, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL,
+	expect("transfer.buffered_fill", transfer(k, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL,
 						       buf + 9, 69000, 77, NULL), 0);
 	report("transfer.buffered_pattern", kshm_pattern_check(buf + 9, 69000, 77, 0) == 69000,
 	       "pattern not seen");
 	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
 		memset(buf, 0, sizeof(buf));
 		snprintf(name, sizeof(name), "transfer.%s_fill_as_buffered", methods[m].name);
-		expect(name, kshm_transfer(k, methods[m].method, KSHM_DIR_FROM_KERNEL, buf + 9, 69000,
+		expect(name, transfer(k, methods[m].method, KSHM_DIR_FROM_KERNEL, buf + 9, 69000,
 					   77, NULL), 0);
 		report(name, kshm_pattern_check(buf + 9, 69000, 77, 0) == 69000 && buf[8] == 0 &&
 		       buf[69009] == 0, "pattern or surroundings differ from buffered's");
@@ -706,7 +726,7 @@ static void test_channel_protocol(struct kshm *k)
 	       -EINVAL);
 
 	/* Through libkshm: a refused create returns the driver's verdict and leaks nothing. */
-	expect("channel.lib_create_bad_kind", kshm_channel_create(k, 7, 65536, &channel), -EINVAL);
+	expect("channel.lib_create_bad_kind", kshm_channel_create(k, 7, 65536, NULL, &channel), -EINVAL);
 	report("channel.lib_create_bad_kind_no_channel", channel == NULL, "*out set on failure");
 
 	/*
@@ -715,7 +735,7 @@ static void test_channel_protocol(struct kshm *k)
 	 * fails, and must fail cleanly (quota charge and region undone). On a
 	 * host with a memory manager it succeeds (test_channel_memory goes on).
 	 */
-	err = kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, &channel);
+	err = kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, NULL, &channel);
 	if (err == 0) {
 		report("channel.lib_create", channel != NULL, "no channel returned");
 		expect("channel.lib_destroy", kshm_channel_destroy(channel), 0);
@@ -764,7 +784,8 @@ static DWORD WINAPI generate_later(void *arg)
 	struct late_generate *late = arg;
 
 	Sleep(200);
-	late->err = kshm_channel_generate(late->events, 1, 64, 7, 5000, 0, NULL, NULL);
+	late->err = kshm_channel_generate(late->events, 1, 64, &(struct kshm_generate_opts){
+		.sz = sizeof(struct kshm_generate_opts), .type = 7, .first_seq = 5000 });
 	return 0;
 }
 
@@ -831,19 +852,20 @@ static void test_channel_memory(struct kshm *k)
 	struct late_generate late;
 	struct kshm_channel_map m;
 	struct kshm_record rec;
-	uint64_t produced = 0, dropped = 1, processed = 0, seq;
+	KSHM_OPTS(kshm_generate_opts, gen, .type = 7, .first_seq = 1, .dropped = 1);
+	uint64_t processed = 0, seq;
 	DWORD started;
 	HANDLE thread;
 	uint32_t i;
 	int err, ok;
 
-	err = kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, &events);
+	err = kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, NULL, &events);
 	expect("channel.events_create", err, 0);
 	if (err)
 		return;
-	expect("channel.generate", kshm_channel_generate(events, 500, 64, 7, 1, 0, &produced,
-							  &dropped), 0);
-	report("channel.generate_counts", produced == 500 && dropped == 0, "produced/dropped");
+	expect("channel.generate", kshm_channel_generate(events, 500, 64, &gen), 0);
+	report("channel.generate_counts", gen.produced == 500 && gen.dropped == 0,
+	       "produced/dropped");
 	for (ok = 1, seq = 1; kshm_channel_peek(events, &rec) == 0; seq++) {
 		ok &= generated_ok(&rec, seq, 64);
 		kshm_channel_advance(events, &rec);
@@ -872,9 +894,9 @@ static void test_channel_memory(struct kshm *k)
 	m.id = kshm_channel_id(events);
 	expect("channel.map_twice", REQ(KSHM_IOC_CHANNEL_MAP, m), -EINVAL);
 
-	err = kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, 65536, &sub);
+	err = kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, 65536, NULL, &sub);
 	expect("channel.submissions_create", err, 0);
-	err |= kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, &comp);
+	err |= kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, NULL, &comp);
 	expect("channel.completions_create", err, 0);
 	if (!err) {
 		for (i = 0; i < 100; i++) {

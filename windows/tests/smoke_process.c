@@ -54,11 +54,12 @@ static int child_hold(void)
 	if (!err)
 		err = kshm_region_fill(attached, 0, 8000, 3);
 	if (!err)
-		err = kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, &events);
+		err = kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, NULL, &events);
 	if (!err)
-		err = kshm_channel_generate(events, 50, 64, 7, 1, 0, NULL, NULL);
+		err = kshm_channel_generate(events, 50, 64, &(struct kshm_generate_opts){
+			.sz = sizeof(struct kshm_generate_opts), .type = 7, .first_seq = 1 });
 	if (!err)
-		err = kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, 65536, &submissions);
+		err = kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, 65536, NULL, &submissions);
 	if (!err)
 		err = kshm_channel_reserve(submissions, 40, 9, &payload);
 	if (err) {
@@ -538,10 +539,10 @@ void test_no_write_ignored(struct kshm *k)
 	       KSHM_REGION_USER_READONLY, &r), -EOPNOTSUPP);
 	report("nowrite.refused_region_leaves_nothing", driver_idle(k), "counters not zero");
 	/* Both kinds: each has one side the process must not write. */
-	expect("nowrite.events_channel_refused", kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536,
+	expect("nowrite.events_channel_refused", kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 65536, NULL,
 	       &channel), -EOPNOTSUPP);
 	expect("nowrite.submissions_channel_refused", kshm_channel_create(k,
-	       KSHM_CHANNEL_SUBMISSIONS, 65536, &channel), -EOPNOTSUPP);
+	       KSHM_CHANNEL_SUBMISSIONS, 65536, NULL, &channel), -EOPNOTSUPP);
 	report("nowrite.refused_channels_leave_nothing", driver_idle(k), "counters not zero");
 	err = kshm_region_create(k, 8192, 0, &r);
 	expect("nowrite.writable_region_still_works", err, 0);
