@@ -45,6 +45,7 @@ include bench/build.mk
 -include windows/build.mk
 include tests/kernels/build.mk
 include tests/install/build.mk
+include tests/package/build.mk
 include man/build.mk
 -include tests/hardening/build.mk
 

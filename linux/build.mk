@@ -39,13 +39,14 @@ uninstall: uninstall-udev
 uninstall-udev:
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/99-kshm.rules
 
-# DKMS: stage the module tree into /usr/src/kshm-$(VERSION) and let dkms build it
-# for every installed kernel.
+# DKMS: stage the module's sources (module-stage, straight from the tree, so
+# nothing a build of $(MODULE_DIR) left comes along) into /usr/src/kshm-$(VERSION)
+# and let dkms build it for every installed kernel. debian/rules uses it for
+# kshm-dkms.
 DKMS_SRC := $(DESTDIR)/usr/src/kshm-$(VERSION)
 .PHONY: dkms-install
-dkms-install: module-stage
-	mkdir -p $(DKMS_SRC)
-	cp -r $(MODULE_DIR)/Kbuild $(MODULE_DIR)/*.c $(MODULE_DIR)/*.h $(MODULE_DIR)/core $(MODULE_DIR)/include $(DKMS_SRC)/
-	rm -f $(DKMS_SRC)/*.mod.c $(DKMS_SRC)/core/*.o
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	$(MAKE) --no-print-directory module-stage MODULE_DIR=$(DKMS_SRC)
 	sed 's/@VERSION@/$(VERSION)/' linux/dkms.conf > $(DKMS_SRC)/dkms.conf
 	@echo "now: dkms install kshm/$(VERSION)"

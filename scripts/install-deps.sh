@@ -27,6 +27,9 @@ binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev mingw-w64-i686-dev wine wine64 os
 PACKAGES="$PACKAGES qemu-user-static mtools dosfstools"
 # the Windows package (windows/package): its zip, read back by its check
 PACKAGES="$PACKAGES zip unzip"
+# the Debian packages (debian/, tests/package): their build (dpkg-buildpackage with
+# debhelper and dh-dkms; build-essential is what it assumes) and lintian
+PACKAGES="$PACKAGES build-essential dpkg-dev debhelper dh-dkms lintian"
 
 missing=""
 for pkg in $PACKAGES; do

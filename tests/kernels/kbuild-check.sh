@@ -3,8 +3,8 @@
 # of the matrix with W=1 (the kernel's extra warnings): every warning is an
 # error there (-Werror in the Kbuild files, and any "warning:" in the log).
 # Then the way users build it: `dkms build` of the tree `make dkms-install`
-# stages, against each kernel's build tree (a private DKMS tree under BUILD,
-# so the machine's /var/lib/dkms keeps no kshm).
+# stages, against each kernel's build tree (dkms-build.sh: a private DKMS tree
+# under BUILD, so the machine's /var/lib/dkms keeps no kshm).
 #
 #   kbuild-check.sh BUILD KDIR NAME...    KDIR: Debian 12's 6.1 build tree;
 #                                         NAME: a tests/kernels/kernel.sh kernel
@@ -51,27 +51,15 @@ check_tree() { # label tree
 			verdict 0 "kbuild.$version.$what" "did not build warning-free with W=1 (see $log)"
 		fi
 	done
-	release=$(make -s -C "$tree" kernelrelease 2>/dev/null)
-	rm -rf "$out/dkms-tree"
-	mkdir -p "$out/dkms-tree"
-	log=$out/dkms.log
-	dkms_opts="--sourcetree $dkms_src --dkmstree $(cd "$out/dkms-tree" && pwd)"
-	# shellcheck disable=SC2086
-	if ! command -v dkms >/dev/null 2>&1; then
-		verdict 0 "kbuild.$version.dkms" "dkms missing (scripts/install-deps.sh)"
-	elif dkms add -m kshm -v "$kshm_version" $dkms_opts >"$log" 2>&1 &&
-		dkms build -m kshm -v "$kshm_version" -k "$release" --kernelsourcedir "$tree" \
-			$dkms_opts >>"$log" 2>&1 &&
-		[ -f "$out/dkms-tree/kshm/$kshm_version/$release/x86_64/module/kshm.ko" ]; then
+	if tests/kernels/dkms-build.sh "$dkms_src" "$kshm_version" "$tree" "$out/dkms" >/dev/null; then
 		verdict 1 "kbuild.$version.dkms" ""
 	else
-		tail -n 15 "$log"
-		verdict 0 "kbuild.$version.dkms" "dkms build against $release failed (see $log)"
+		verdict 0 "kbuild.$version.dkms" "dkms build failed (see $out/dkms/dkms.log)"
 	fi
 }
 
 # The DKMS source tree, as `make dkms-install` installs it.
-kshm_version=$(sed -n 's/^VERSION *:= *//p' Makefile)
+kshm_version=$(scripts/version.sh)
 rm -rf "$build/kbuild-dkms"
 mkdir -p "$build/kbuild-dkms"
 make -s --no-print-directory dkms-install DESTDIR="$(cd "$build/kbuild-dkms" && pwd)" >/dev/null
