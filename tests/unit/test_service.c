@@ -480,6 +480,52 @@ static void test_process_stops_on_close_and_signal(void **state)
 	free(comp);
 }
 
+/* An in-kernel publisher's record (kshm_channel_publish): the payload copied as given. */
+static void test_publish_copies_payload(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_ring_entry e = { 0 };
+	enum kshm_status st;
+
+	(void)state;
+	assert_int_equal(kshm_service_publish(&f->sc, 1, 11, 42, kshm_fill_copy, "hello world", &st),
+			 1);
+	assert_int_equal(st, KSHM_OK);
+	assert_int_equal(kshm_ring_peek(&f->process, &e), KSHM_OK);
+	assert_int_equal(e.type, 42);
+	assert_int_equal(e.len, 11);
+	assert_memory_equal(e.payload, "hello world", 11);
+	free(f);
+}
+
+/*
+ * The completions ring's consumer position made impossible by the process:
+ * the call ends broken, and no submission counts as consumed without its
+ * completion.
+ */
+static void test_process_hostile_completions(void **state)
+{
+	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
+	struct fake_channel *comp = fake_new(KSHM_CHANNEL_EVENTS);
+	struct kshm_channel_process req = { .size = sizeof(req), .max_records = 100 };
+	enum kshm_status st;
+
+	(void)state;
+	submit(sub, 16, 1, 1);
+	submit(sub, 16, 1, 2);
+	kshm_ring_commit(&sub->process);
+	/* Full, so that the kernel reads the consumer position again before it writes. */
+	while (kshm_service_publish(&comp->sc, 1, sizeof(struct kshm_completion), 1, kshm_fill_copy,
+				    sub->pages, &st) == 1)
+		;
+	((struct kshm_ring_consumer *)comp->pages)->pos = 12345678;	/* garbage */
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_BROKEN);
+	assert_int_equal(req.processed, 0);
+	assert_int_equal(((struct kshm_ring_consumer *)sub->pages)->pos, 0);
+	free(sub);
+	free(comp);
+}
+
 static void test_user_writable_pages(void **state)
 {
 	(void)state;
@@ -514,6 +560,8 @@ int main(void)
 		cmocka_unit_test(test_process_hostile_submission),
 		cmocka_unit_test(test_process_bounded_per_call),
 		cmocka_unit_test(test_process_stops_on_close_and_signal),
+		cmocka_unit_test(test_publish_copies_payload),
+		cmocka_unit_test(test_process_hostile_completions),
 		cmocka_unit_test(test_user_writable_pages),
 		cmocka_unit_test(test_generate_batch),
 	};

@@ -30,6 +30,31 @@ static struct kshm_layout poisoned_layout(void)
 	return layout;
 }
 
+/* ---- kshm_version_describe: what KSHM_IOC_VERSION reports ---- */
+
+static void test_version_reports_clamped_limits(void **state)
+{
+	struct kshm_limits limits = default_limits();
+	struct kshm_version v;
+
+	(void)state;
+	memset(&v, 0xa5, sizeof(v));
+	limits.max_region_bytes = 3 * 4096 + 100;	/* not whole pages: the lower */
+	limits.page_shift = 16;
+	kshm_limits_clamp(&limits);
+	kshm_version_describe(&v, &limits);
+	assert_int_equal(v.abi_version, KSHM_ABI_VERSION);
+	assert_int_equal(v.page_size, 65536);
+	assert_int_equal(v.max_region_bytes, 0);	/* under one 64 KiB page */
+	assert_int_equal(v.max_regions_per_file, limits.max_regions_per_file);
+	assert_int_equal(v.max_allocated_bytes, limits.max_allocated_bytes);
+	assert_int_equal(v.max_pinned_bytes, limits.max_pinned_bytes);
+	limits = default_limits();
+	kshm_version_describe(&v, &limits);
+	assert_int_equal(v.page_size, 4096);
+	assert_int_equal(v.max_region_bytes, KSHM_DEFAULT_MAX_REGION_BYTES);
+}
+
 /* ---- kshm_check_request_size ---- */
 
 static void test_request_size_exact_v1(void **state)
@@ -685,6 +710,7 @@ static void test_quota_fits_matches_wide_arithmetic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version_reports_clamped_limits),
 		cmocka_unit_test(test_request_size_exact_v1),
 		cmocka_unit_test(test_request_size_smaller_than_v1),
 		cmocka_unit_test(test_request_size_field_disagrees_with_passed),

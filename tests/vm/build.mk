@@ -50,10 +50,9 @@ $(VM_TOOL): $(TOOL_OBJS) $(LIB_STATIC)
 # Module.symvers and its API header, as another driver would be; loaded after kshm.
 VM_CLIENT_DIR := $(VM_DIR)/client
 VM_CLIENT     := $(VM_CLIENT_DIR)/kshm_client.ko
-$(VM_CLIENT): tests/vm/client/kshm_client.c tests/vm/client/Kbuild linux/kshm_channel.h \
-	      $(MODULE_DIR)/kshm.ko
+$(VM_CLIENT): $(wildcard tests/vm/client/*) linux/kshm_channel.h $(MODULE_DIR)/kshm.ko
 	@mkdir -p $(VM_CLIENT_DIR)
-	@cp tests/vm/client/Kbuild tests/vm/client/kshm_client.c linux/kshm_channel.h $(VM_CLIENT_DIR)/
+	@cp tests/vm/client/* linux/kshm_channel.h $(VM_CLIENT_DIR)/
 	$(MAKE) -C $(KDIR) M=$(abspath $(VM_CLIENT_DIR)) \
 		KBUILD_EXTRA_SYMBOLS=$(abspath $(MODULE_DIR))/Module.symvers modules
 

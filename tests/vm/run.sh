@@ -229,6 +229,9 @@ cp "$module" "$root/kshm.ko"
 # The in-kernel API's test client (tests/vm/client), when built for this kernel.
 client=$(dirname "$module")/../vm/client/kshm_client.ko
 [ -f "$client" ] && cp "$client" "$root/kshm_client.ko"
+# The race fixture, when this kernel has kretprobes (tests/vm/client/Kbuild).
+race_delay=$(dirname "$client")/kshm_race_delay.ko
+[ -f "$race_delay" ] && cp "$race_delay" "$root/kshm_race_delay.ko"
 [ -n "$tool" ] && cp "$tool" "$root/bin/kshm"
 # A disk filesystem for the tests of file-backed memory: an ext4 image, mounted
 # on /mnt/ext4 through a loop device by init.sh. The kshm kernels have ext4 and
