@@ -148,6 +148,8 @@ static void injection_setup(void)
 			write_file(caches.gl_pathv[i], "1");	/* merged caches refuse: fine */
 		globfree(&caches);
 	}
+	/* The nodes of each file's id array (xa_alloc) */
+	write_file("/sys/kernel/slab/radix_tree_node/failslab", "1");
 }
 
 typedef long (*request_fn)(int fd, void *ctx);
@@ -193,6 +195,32 @@ static int fail_each_allocation(request_fn request, request_fn undo, void *ctx)
 	expect(guest_counters_drain());
 	printf("# %d allocation points failed in turn\n", injected);
 	return injected;
+}
+
+/* open(2) of the device: the file's own state. */
+static long open_device(int fd, void *ctx)
+{
+	int opened = open("/dev/kshm", O_RDWR | O_CLOEXEC);
+
+	(void)fd;
+	if (opened < 0)
+		return -errno;
+	*(int *)ctx = opened;
+	return 0;
+}
+
+static long close_device(int fd, void *ctx)
+{
+	(void)fd;
+	return close(*(int *)ctx);
+}
+
+TEST(open_survives_each_allocation_failing)
+{
+	int opened;
+
+	injection_setup();
+	expect(fail_each_allocation(open_device, close_device, &opened) > 0);
 }
 
 static long destroy_id(int fd, uint32_t id)

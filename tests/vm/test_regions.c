@@ -164,6 +164,28 @@ TEST(request_struct_may_grow_with_zero_tail)
 	close(fd);
 }
 
+/* A larger struct whose unknown tail cannot be read: EFAULT, nothing made. */
+TEST(request_struct_tail_unreadable)
+{
+	size_t page = guest_page();
+	uint8_t *two = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+	struct kshm_region_create *c = (void *)(two + page - sizeof(*c));
+	unsigned long cmd = _IOC(_IOC_READ | _IOC_WRITE, KSHM_IOC_MAGIC, KSHM_NR_REGION_CREATE,
+				 sizeof(*c) + 8);
+	int fd = guest_open();
+
+	expect(two != MAP_FAILED);
+	expect_ok(mprotect(two + page, page, PROT_NONE));
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c) + 8;
+	c->length = 4096;
+	expect_err(guest_ioctl(fd, cmd, c), -EFAULT);
+	close(fd);
+	munmap(two, 2 * page);
+	expect(guest_counters_zero());
+}
+
 /* A reply the kernel cannot write back (read-only memory) undoes the request. */
 TEST(undeliverable_reply_leaves_no_region)
 {
