@@ -1,12 +1,13 @@
 # kshm top-level build. Each layer adds its rules in its own fragment
 # (<dir>/build.mk); everything built goes under $(BUILD).
 #
-#   make            libkshm, the kshm tool, the Linux module
+#   make            libkshm, the kshm tool, the Linux module, the sample drivers (examples/)
 #   make check      unit tests + VM suite; last line "N passed, N failed"
 #   make demo       install missing Debian packages, build, boot the VM, run kshm demo
-#   make install    libkshm, headers, kshm.pc, the tool, man pages, the udev rule; make uninstall
+#   make install    libkshm, headers, kshm.pc, the tool, man pages, the udev rule, the
+#                   module's Module.symvers when it was built; make uninstall
 #                   removes exactly that. Where: PREFIX, DESTDIR, BINDIR, LIBDIR,
-#                   INCLUDEDIR, MANDIR, UDEVRULESDIR, BASHCOMPDIR (Debian multiarch: LIBDIR=/usr/lib/x86_64-linux-gnu)
+#                   INCLUDEDIR, MANDIR, UDEVRULESDIR, BASHCOMPDIR, SYMVERSDIR (Debian multiarch: LIBDIR=/usr/lib/x86_64-linux-gnu)
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -37,6 +38,7 @@ CHECK_TARGETS :=
 include lib/build.mk
 include tools/build.mk
 include linux/build.mk
+include examples/build.mk
 include tests/unit/build.mk
 include tests/vm/build.mk
 include tests/model/build.mk

@@ -317,3 +317,37 @@ enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissi
 	kshm_ring_release(&submissions->ring);
 	return end;
 }
+
+enum kshm_service_end kshm_service_consume(struct kshm_service_channel *submissions,
+					   uint32_t max_records, kshm_service_consume_fn *fn,
+					   void *arg, uint32_t *consumed, int *refusal)
+{
+	uint64_t begin = kshm_ring_tell(&submissions->ring);
+	enum kshm_status status = KSHM_OK;
+	struct kshm_ring_entry entry;
+
+	*consumed = 0;
+	*refusal = 0;
+	if (submissions->broken)
+		return KSHM_SERVICE_BROKEN;
+	while (*consumed < max_records) {
+		/* One ringful per call, however fast the process refills it. */
+		if (kshm_ring_tell(&submissions->ring) - begin >= submissions->ring.size)
+			break;
+		status = kshm_ring_peek(&submissions->ring, &entry);
+		if (status)
+			break;
+		*refusal = fn(arg, entry.type, entry.payload, entry.len);
+		if (*refusal)
+			break;
+		kshm_ring_advance(&submissions->ring, &entry);
+		(*consumed)++;
+	}
+	/* One position update however many records (PAD records skipped count too). */
+	kshm_ring_release(&submissions->ring);
+	if (status != KSHM_OK && status != KSHM_ERR_NOENT) {
+		submissions->broken = true;
+		return KSHM_SERVICE_BROKEN;
+	}
+	return KSHM_SERVICE_DONE;
+}

@@ -166,4 +166,22 @@ enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissi
 					   struct kshm_service_channel *completions,
 					   struct kshm_channel_process *req);
 
+/*
+ * A driver's own consumer of a submissions channel (the in-kernel API's
+ * kshm_channel_consume()), with the channel's consumer side held by the
+ * caller: hand up to max_records submissions to `fn`, oldest first, each
+ * stepped past once fn returned 0; the first one fn refuses (any other value,
+ * stored in *refusal) stays, with every later one, for the next call. The
+ * payload fn gets is in the process's memory: fn reads each byte once.
+ * At most one ringful per call, however fast the process refills it.
+ * One release of the consumer position at the end. Sets *consumed; returns
+ * KSHM_SERVICE_BROKEN (and marks the channel so) when the process made the
+ * ring impossible, else KSHM_SERVICE_DONE.
+ */
+typedef int kshm_service_consume_fn(void *arg, uint32_t type, const void *payload, uint32_t len);
+
+enum kshm_service_end kshm_service_consume(struct kshm_service_channel *submissions,
+					   uint32_t max_records, kshm_service_consume_fn *fn,
+					   void *arg, uint32_t *consumed, int *refusal);
+
 #endif /* KSHM_CORE_SERVICE_H */

@@ -39,6 +39,29 @@ uninstall: uninstall-udev
 uninstall-udev:
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/99-kshm.rules
 
+# For drivers that use kshm's in-kernel API (docs/kernel-api.md): the
+# module's Module.symvers, when `make` built the module, goes to
+# $(SYMVERSDIR)/<kernel release>/Module.symvers (the release the module was
+# built for, from its vermagic); their header, kshm/kernel.h, goes with the
+# others into $(INCLUDEDIR) (lib/build.mk). Without a built module `make
+# install` says so and installs the rest.
+SYMVERSDIR ?= $(PREFIX)/lib/kshm
+.PHONY: install-symvers uninstall-symvers
+install: install-symvers
+install-symvers:
+	@if [ -f $(MODULE_DIR)/Module.symvers ] && [ -f $(MODULE_DIR)/kshm.ko ]; then \
+		release=$$(modinfo -F vermagic $(MODULE_DIR)/kshm.ko | cut -d' ' -f1) && \
+		install -d $(DESTDIR)$(SYMVERSDIR)/$$release && \
+		install -m 644 $(MODULE_DIR)/Module.symvers $(DESTDIR)$(SYMVERSDIR)/$$release/ && \
+		echo "installed $(DESTDIR)$(SYMVERSDIR)/$$release/Module.symvers"; \
+	else \
+		echo "kshm: Module.symvers not installed: the module was not built (make)"; \
+	fi
+uninstall: uninstall-symvers
+uninstall-symvers:
+	rm -f $(DESTDIR)$(SYMVERSDIR)/*/Module.symvers
+	-rmdir $(DESTDIR)$(SYMVERSDIR)/* $(DESTDIR)$(SYMVERSDIR) 2>/dev/null
+
 # DKMS: stage the module's sources (module-stage, straight from the tree, so
 # nothing a build of $(MODULE_DIR) left comes along) into /usr/src/kshm-$(VERSION)
 # and let dkms build it for every installed kernel. debian/rules uses it for

@@ -18,6 +18,7 @@
  * (the Windows driver runs the same); this file supplies the locks, the
  * wake-ups and the sleeps.
  */
+#include <linux/err.h>
 #include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -28,7 +29,7 @@
 #include <linux/wait.h>
 
 #include "kshm_dev.h"
-#include "kshm_channel.h"
+#include "include/kshm/kernel.h"
 #include "core/channel.h"
 #include "core/ring.h"
 #include "core/service.h"
@@ -160,7 +161,7 @@ static void wake_consumer(struct kshm_service_channel *sc)
 
 /**
  * kshm_channel_publish() - publish one record into a process's events channel
- * @channel: from kshm_channel_get()
+ * @channel: from kshm_channel_get(), an events channel
  * @type: record type, for the process
  * @payload: @len bytes to copy into the record
  * @len: payload bytes, at most %KSHM_PUBLISH_MAX_RECORD and the ring's maximum
@@ -168,16 +169,22 @@ static void wake_consumer(struct kshm_service_channel *sc)
  *
  * Context: process, softirq or hard interrupt context; never sleeps. It takes
  * the channel's producer spinlock with interrupts disabled and copies at
- * most %KSHM_PUBLISH_MAX_RECORD bytes while holding it. On PREEMPT_RT that
- * spinlock is a sleeping lock: call it there from threaded interrupt handlers
- * (RT's default) or process context, never from a handler registered with
+ * most %KSHM_PUBLISH_MAX_RECORD bytes while holding it, so calls on one
+ * channel from several CPUs or contexts are serialised and each record is
+ * whole. On PREEMPT_RT that spinlock is a sleeping lock: call it there from
+ * threaded interrupt handlers (RT's default), hrtimers in HRTIMER_MODE_*_HARD
+ * excepted, or process context, never from a handler registered with
  * IRQF_NO_THREAD or with raw spinlocks held.
  * When the ring is full the record is dropped and counted in the ring's
- * producer page (the process sees the count); nothing is ever overwritten.
+ * producer page (the process sees the count, kshm_channel_dropped()); nothing
+ * is ever overwritten. The process is woken only when it asked (it sleeps in
+ * poll()), never per record.
  *
- * Return: 0, -ENOSPC (full, dropped), -EFBIG (over %KSHM_PUBLISH_MAX_RECORD
- * or the ring's maximum payload), -EINVAL (not an events channel), -EIO (the
- * process corrupted the ring).
+ * Return: 0; -ENOSPC: the ring is full, the record dropped and counted;
+ * -EFBIG: over %KSHM_PUBLISH_MAX_RECORD or the ring's maximum payload;
+ * -EINVAL: not an events channel; -EPIPE: the process destroyed the channel
+ * or closed its file (exit, kill): nobody will read it, stop publishing and
+ * put the reference; -EIO: the process corrupted the ring (it stays so).
  */
 int kshm_channel_publish(struct kshm_channel *channel, u32 type, const void *payload, u32 len)
 {
@@ -187,6 +194,8 @@ int kshm_channel_publish(struct kshm_channel *channel, u32 type, const void *pay
 		return -EINVAL;
 	if (len > KSHM_PUBLISH_MAX_RECORD)
 		return -EFBIG;
+	if (READ_ONCE(channel->closed))
+		return -EPIPE;
 	if (kshm_service_publish(&channel->sc, 1, len, type, kshm_fill_copy, payload, &status))
 		return 0;
 	if (status == KSHM_ERR_QUOTA)
@@ -196,41 +205,142 @@ int kshm_channel_publish(struct kshm_channel *channel, u32 type, const void *pay
 EXPORT_SYMBOL_GPL(kshm_channel_publish);
 
 /**
- * kshm_channel_get() - find an events or submissions channel of an open kshm file
- * @file: a file of /dev/kshm (e.g. from fget() on a descriptor the process passed)
- * @id: the channel's region id in that file
+ * kshm_channel_get() - find a channel of an open kshm file, with a reference
+ * @file: a file of /dev/kshm (e.g. fget() of a descriptor the process passed)
+ * @id: the channel's id in that file (kshm_channel_id() in the process)
  *
- * Process context. The channel stays valid until kshm_channel_put(), even if
- * the process destroys it or exits meanwhile (publishing then reaches nobody).
+ * The channel, its ring and its pages stay valid until kshm_channel_put(),
+ * whatever the process does meanwhile (destroy the channel, close the file,
+ * exit, be killed); from then on the channel is closed: publishing and
+ * consuming answer -EPIPE.
  *
- * Return: the channel, or NULL if @file is not a kshm file or @id not a channel.
+ * Context: process context; takes the file's region lock (a spinlock).
+ * Return: the channel (events or submissions: kshm_channel_kind()), or
+ * ERR_PTR(-EINVAL) when @file is not a kshm file or @id names a region that
+ * is not a channel, ERR_PTR(-ENOENT) when @file has no region @id.
  */
 struct kshm_channel *kshm_channel_get(struct file *file, u32 id)
 {
-	struct kshm_region *region;
+	struct kshm_region *region = kshm_file_lookup(file, id, true);
 
-	if (!kshm_is_kshm_file(file))
-		return NULL;
-	region = kshm_file_get_region(file->private_data, id);
-	if (region && !region->channel) {
-		kshm_region_put(region);
-		region = NULL;
-	}
-	return region ? region->channel : NULL;
+	return IS_ERR(region) ? ERR_CAST(region) : region->channel;
 }
 EXPORT_SYMBOL_GPL(kshm_channel_get);
+
+/**
+ * kshm_channel_get_fd() - kshm_channel_get() of a descriptor of the current process
+ * @fd: the process's kshm descriptor (kshm_native_handle() in the process)
+ * @id: the channel's id
+ *
+ * Context: process context, in the process that passed @fd (an ioctl of
+ * yours); may sleep.
+ * Return: the channel, ERR_PTR(-EBADF) when @fd is not an open descriptor,
+ * else as kshm_channel_get().
+ */
+struct kshm_channel *kshm_channel_get_fd(int fd, u32 id)
+{
+	struct kshm_region *region = kshm_file_lookup_fd(fd, id, true);
+
+	return IS_ERR(region) ? ERR_CAST(region) : region->channel;
+}
+EXPORT_SYMBOL_GPL(kshm_channel_get_fd);
+
+/**
+ * kshm_channel_kind() - which way a channel goes
+ * @channel: from kshm_channel_get()
+ *
+ * Context: any.
+ * Return: %KSHM_CHANNEL_EVENTS (kernel -> process: kshm_channel_publish())
+ * or %KSHM_CHANNEL_SUBMISSIONS (process -> kernel: kshm_channel_consume()).
+ */
+u32 kshm_channel_kind(const struct kshm_channel *channel)
+{
+	return channel->sc.kind;
+}
+EXPORT_SYMBOL_GPL(kshm_channel_kind);
+
+/**
+ * kshm_channel_closed() - has the process let go of the channel?
+ * @channel: from kshm_channel_get()
+ *
+ * Publishing and consuming answer -EPIPE once it has; the reference is
+ * still yours to put.
+ *
+ * Context: any.
+ * Return: true once the process destroyed the channel or its kshm file was
+ * released (closed, the process exited or was killed); it stays true.
+ */
+bool kshm_channel_closed(const struct kshm_channel *channel)
+{
+	return READ_ONCE(channel->closed);
+}
+EXPORT_SYMBOL_GPL(kshm_channel_closed);
 
 /**
  * kshm_channel_put() - release a channel from kshm_channel_get()
  * @channel: the channel
  *
- * Process context: the last reference frees the ring's pages (may sleep).
+ * Context: process context, may sleep: the last reference frees the ring's
+ * pages. Never from an interrupt or under a spinlock (an hrtimer or IRQ
+ * handler that stops publishing leaves the put to its process-context side).
  */
 void kshm_channel_put(struct kshm_channel *channel)
 {
 	kshm_region_put(channel->region);
 }
 EXPORT_SYMBOL_GPL(kshm_channel_put);
+
+/**
+ * kshm_channel_consume() - hand a submissions channel's records to a driver
+ * @channel: from kshm_channel_get(), a submissions channel
+ * @max_records: at most this many records, and at most one ringful per call
+ * @fn: called with @arg, each record's type, payload and length, oldest first
+ * @arg: for @fn
+ *
+ * The driver's own consumer of what the process submits, e.g. from its
+ * kthread; the same ring code as the built-in service checks every position
+ * and record header the process wrote, once, before @fn sees a record. The
+ * payload is in memory the process can rewrite at any moment, so @fn must
+ * read each byte once: copy it out, then check and use the copy. @fn returns
+ * 0 to consume the record, or a negative errno to leave it, and every later
+ * one, for the next call (e.g. no room for its answer yet). The records @fn
+ * consumed are handed back to the process once, at the end of the call.
+ * kshm does not wake your thread when the process submits: the process tells
+ * your driver (an ioctl of yours after kshm_channel_commit()), or your thread
+ * looks periodically.
+ *
+ * Context: process context (your kthread or an ioctl); takes the channel's
+ * consumer mutex, which the built-in service (KSHM_IOC_CHANNEL_PROCESS) takes
+ * too, and calls @fn with it held: @fn may sleep, and must not call
+ * kshm_channel_consume() on the same channel.
+ *
+ * Return: the number of records consumed (0: none pending); when @fn
+ * refused the first record, its error; -EINVAL: not a submissions channel;
+ * -EPIPE: the process let go of the channel (kshm_channel_closed()); -EIO:
+ * the process corrupted the ring (it stays so).
+ */
+int kshm_channel_consume(struct kshm_channel *channel, u32 max_records, kshm_consume_fn *fn,
+			 void *arg)
+{
+	enum kshm_service_end end;
+	u32 consumed;
+	int refusal;
+
+	if (channel->sc.kind != KSHM_CHANNEL_SUBMISSIONS)
+		return -EINVAL;
+	if (READ_ONCE(channel->closed))
+		return -EPIPE;
+	mutex_lock(&channel->consume_lock);
+	end = kshm_service_consume(&channel->sc, min_t(u32, max_records, INT_MAX), fn, arg,
+				   &consumed, &refusal);
+	mutex_unlock(&channel->consume_lock);
+	if (consumed)
+		return consumed;
+	if (end == KSHM_SERVICE_BROKEN)
+		return -EIO;
+	return refusal;
+}
+EXPORT_SYMBOL_GPL(kshm_channel_consume);
 
 /*
  * Sleep until the consumer kicks us after releasing room (it does so only

@@ -69,7 +69,7 @@ struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32
 					    const struct kshm_limits *limits);
 struct kshm_region *kshm_region_attach_user(const struct kshm_layout *layout, u32 flags,
 					    const struct kshm_limits *limits);
-void kshm_region_get(struct kshm_region *region);
+void kshm_region_hold(struct kshm_region *region);
 void kshm_region_put(struct kshm_region *region);
 void *kshm_region_data(const struct kshm_region *region);
 unsigned long kshm_region_pfn(const struct kshm_region *region, unsigned long page_index);
@@ -81,6 +81,8 @@ int kshm_file_insert(struct kshm_file *kf, struct kshm_region *region,
 		     const struct kshm_limits *limits, u32 *id);
 struct kshm_region *kshm_file_get_region(struct kshm_file *kf, u32 id);
 int kshm_file_remove(struct kshm_file *kf, u32 id);
+struct kshm_region *kshm_file_lookup(struct file *file, u32 id, bool channel);
+struct kshm_region *kshm_file_lookup_fd(int fd, u32 id, bool channel);
 
 /* kshm_pin.c: locked user pages, shared by attach and the direct method */
 int kshm_pin_user_range(const struct kshm_layout *layout, bool writable, bool longterm,

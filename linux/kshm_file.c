@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The regions of one open file. */
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/xarray.h>
 
 #include "kshm_dev.h"
@@ -77,7 +80,7 @@ struct kshm_region *kshm_file_get_region(struct kshm_file *kf, u32 id)
 	xa_lock(&kf->regions);
 	region = xa_load(&kf->regions, id);
 	if (region)
-		kshm_region_get(region);
+		kshm_region_hold(region);
 	xa_unlock(&kf->regions);
 	return region;
 }
@@ -91,4 +94,40 @@ int kshm_file_remove(struct kshm_file *kf, u32 id)
 	atomic_dec(&kf->nr_regions);
 	kshm_file_forget(region);
 	return 0;
+}
+
+/*
+ * The in-kernel API's lookups (kshm_region_get(), kshm_channel_get() and
+ * their _fd forms, include/kshm/kernel.h): region `id` of a kshm file, with a
+ * reference, when it is a channel exactly when `channel` says so.
+ */
+struct kshm_region *kshm_file_lookup(struct file *file, u32 id, bool channel)
+{
+	struct kshm_region *region;
+
+	if (!file || !kshm_is_kshm_file(file))
+		return ERR_PTR(-EINVAL);
+	region = kshm_file_get_region(file->private_data, id);
+	if (!region)
+		return ERR_PTR(-ENOENT);
+	if (!region->channel != !channel) {
+		kshm_region_put(region);
+		return ERR_PTR(-EINVAL);
+	}
+	return region;
+}
+
+struct kshm_region *kshm_file_lookup_fd(int fd, u32 id, bool channel)
+{
+	struct kshm_region *region;
+	struct file *file;
+
+	if (fd < 0)
+		return ERR_PTR(-EBADF);
+	file = fget(fd);
+	if (!file)
+		return ERR_PTR(-EBADF);
+	region = kshm_file_lookup(file, id, channel);
+	fput(file);
+	return region;
 }

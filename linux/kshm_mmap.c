@@ -22,7 +22,7 @@ static pgoff_t region_window_pgoff(const struct kshm_region *region)
 /* Every VMA, including the halves of a split and a fork's copy, holds a region reference. */
 static void kshm_vm_open(struct vm_area_struct *vma)
 {
-	kshm_region_get(vma->vm_private_data);
+	kshm_region_hold(vma->vm_private_data);
 }
 
 static void kshm_vm_close(struct vm_area_struct *vma)

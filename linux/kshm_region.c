@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Region objects: kernel pages for a process, or a process's locked buffer. */
+#include <linux/export.h>
 #include <linux/mm.h>
 #include <linux/capability.h>
 #include <linux/sched/mm.h>
@@ -8,6 +9,7 @@
 #include <linux/vmalloc.h>
 
 #include "kshm_dev.h"
+#include "include/kshm/kernel.h"
 
 static struct kshm_region *region_new(u32 kind, u32 flags)
 {
@@ -153,17 +155,89 @@ static void region_release(struct kref *ref)
 	kfree(region);
 }
 
-void kshm_region_get(struct kshm_region *region)
+void kshm_region_hold(struct kshm_region *region)
 {
 	kref_get(&region->ref);
 }
 
-/* May sleep (vfree, vunmap, unpin): never call under a spinlock. */
+/**
+ * kshm_region_put() - release a region from kshm_region_get()
+ * @region: the region
+ *
+ * Context: process context, may sleep: the last reference frees the region
+ * (vfree() of kernel pages; vunmap() and unpin of an attached buffer). Never
+ * under a spinlock or from an interrupt: hand the put to a work item there.
+ * The kernel view is invalid from this call on.
+ */
 void kshm_region_put(struct kshm_region *region)
 {
 	might_sleep();
 	kref_put(&region->ref, region_release);
 }
+EXPORT_SYMBOL_GPL(kshm_region_put);
+
+/**
+ * kshm_region_get() - find a region of an open kshm file, with a reference
+ * @file: a file of /dev/kshm (e.g. fget() of a descriptor the process passed)
+ * @id: the region's id in that file (kshm_region_id() in the process)
+ *
+ * Kernel-allocated regions (kshm_region_create()) and attached buffers
+ * (kshm_buffer_attach()) alike; channels have kshm_channel_get().
+ * The region's memory and its kernel view stay valid until kshm_region_put(),
+ * whatever the process does meanwhile (destroy the region, close the file,
+ * exit, be killed): the pages stay allocated, or pinned, until then.
+ *
+ * Context: process context; takes the file's region lock (a spinlock).
+ * Return: the region, or ERR_PTR(-EINVAL) when @file is not a kshm file or
+ * @id names a channel, ERR_PTR(-ENOENT) when @file has no region @id.
+ */
+struct kshm_region *kshm_region_get(struct file *file, u32 id)
+{
+	return kshm_file_lookup(file, id, false);
+}
+EXPORT_SYMBOL_GPL(kshm_region_get);
+
+/**
+ * kshm_region_get_fd() - kshm_region_get() of a descriptor of the current process
+ * @fd: the process's kshm descriptor (kshm_native_handle() in the process)
+ * @id: the region's id
+ *
+ * Context: process context, in the process that passed @fd (an ioctl of
+ * yours); may sleep.
+ * Return: the region, ERR_PTR(-EBADF) when @fd is not an open descriptor,
+ * else as kshm_region_get().
+ */
+struct kshm_region *kshm_region_get_fd(int fd, u32 id)
+{
+	return kshm_file_lookup_fd(fd, id, false);
+}
+EXPORT_SYMBOL_GPL(kshm_region_get_fd);
+
+/**
+ * kshm_region_kernel_view() - where the kernel reaches a region's bytes
+ * @region: from kshm_region_get()
+ * @view: filled with the address, the length and whether it may be written
+ *
+ * The view is one virtually contiguous range (vmalloc area, or a vmap() of
+ * the attached buffer's pages) starting at the region's first byte: for an
+ * attached buffer, the byte at the address the process attached, whatever
+ * its alignment. It is valid until kshm_region_put(). The process may read
+ * and write the same bytes at any time: read each shared value once into a
+ * local before checking it. @view->writable is false for a buffer attached
+ * without KSHM_ATTACH_KERNEL_WRITE: its kernel mapping is read-only, and a
+ * write faults.
+ *
+ * Context: any; does not sleep. The bytes themselves may be touched from any
+ * context too (no page faults: they are resident while the reference lasts).
+ */
+void kshm_region_kernel_view(const struct kshm_region *region, struct kshm_kernel_view *view)
+{
+	view->addr = kshm_region_data(region);
+	view->len = region->byte_count;
+	view->writable = region->kind != KSHM_KIND_USER_BUFFER ||
+			 (region->flags & KSHM_ATTACH_KERNEL_WRITE);
+}
+EXPORT_SYMBOL_GPL(kshm_region_kernel_view);
 
 /* First byte fill and checksum offsets count from. */
 void *kshm_region_data(const struct kshm_region *region)

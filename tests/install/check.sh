@@ -11,6 +11,7 @@
 # Writes BUILD/results/install.counts ("passed failed").
 set -u
 build=$1
+kdir=${2:-}
 work=$build/install-test
 root=$(mkdir -p "$work/root" && cd "$work/root" && pwd)
 passed=0
@@ -135,6 +136,34 @@ for args in "layout --size 0:--size" "layout --offset 1Q --size 1:--offset" "rin
 done
 [ -z "$bad" ]
 verdict $? "bad arguments: status 2, the argument named on stderr" "not so for:$bad"
+
+# A driver author's build against the installed kshm: the header (kshm/kernel.h
+# in the include directory), Module.symvers (SYMVERSDIR/<release>), each sample
+# built by its own Makefile (module and program, pkg-config as above).
+release=$(modinfo -F vermagic "$build/module/kshm.ko" 2>/dev/null | cut -d' ' -f1)
+symvers=$root/usr/lib/kshm/$release/Module.symvers
+missing=
+for sym in kshm_channel_get kshm_channel_get_fd kshm_channel_put kshm_channel_publish \
+	kshm_channel_consume kshm_channel_kind kshm_channel_closed kshm_region_get \
+	kshm_region_get_fd kshm_region_kernel_view kshm_region_put; do
+	grep -q "	$sym	.*	EXPORT_SYMBOL_GPL" "$symvers" 2>/dev/null || missing="$missing $sym"
+done
+[ -n "$release" ] && [ -z "$missing" ]
+verdict $? "Module.symvers installed in /usr/lib/kshm/$release, with every exported function" \
+	"missing:$missing"
+for sample in tick crc; do
+	dir=$work/examples/$sample
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp "examples/$sample/Kbuild" "examples/$sample/Makefile" "examples/$sample/$sample.c" \
+		"examples/$sample/kshm_$sample.c" "examples/$sample/kshm_$sample.h" "$dir/"
+	make -C "$dir" KDIR="$kdir" KSHM_INCLUDE="$root/usr/include" KSHM_SYMVERS="$symvers" \
+		>"$dir/build.log" 2>&1 &&
+		[ -f "$dir/kshm_$sample.ko" ] && [ -x "$dir/$sample" ] &&
+		! grep -q 'undefined\|warning:' "$dir/build.log" &&
+		[ "$(modinfo -F depends "$dir/kshm_$sample.ko")" = kshm ]
+	verdict $? "examples/$sample: module and program built by its Makefile against the installed files" \
+		"see $dir/build.log"
+done
 
 # shellcheck disable=SC2086
 make -s --no-print-directory uninstall $dirs >"$work/uninstall.log" 2>&1

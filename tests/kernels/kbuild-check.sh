@@ -1,10 +1,12 @@
 #!/bin/sh
-# The module and the in-kernel API's test client compiled against every kernel
-# of the matrix with W=1 (the kernel's extra warnings): every warning is an
-# error there (-Werror in the Kbuild files, and any "warning:" in the log).
-# Then the way users build it: `dkms build` of the tree `make dkms-install`
-# stages, against each kernel's build tree (dkms-build.sh: a private DKMS tree
-# under BUILD, so the machine's /var/lib/dkms keeps no kshm).
+# The module, the in-kernel API's test client and the sample drivers
+# (examples/) compiled against every kernel of the matrix with W=1 (the
+# kernel's extra warnings): every warning is an error there (-Werror in the
+# test client's Kbuild, and any "warning:" in the log). Then the way users
+# build it: `dkms build` of the tree `make dkms-install` stages, against each
+# kernel's build tree (dkms-build.sh: a private DKMS tree under BUILD, so the
+# machine's /var/lib/dkms keeps no kshm), and the samples against that DKMS
+# installation (its include/ and the Module.symvers it keeps).
 #
 #   kbuild-check.sh BUILD KDIR NAME...    KDIR: Debian 12's 6.1 build tree;
 #                                         NAME: a tests/kernels/kernel.sh kernel
@@ -26,6 +28,26 @@ verdict() { # ok name why
 	fi
 }
 
+samples="tick crc"
+
+# make modules with W=1 in DIR against TREE: built, and not one warning.
+build_w1() { # tree dir name make-args...
+	tree=$1
+	dir=$2
+	name=$3
+	shift 3
+	log=$dir.log
+	make -C "$tree" M="$(cd "$dir" && pwd)" W=1 "$@" modules >"$log" 2>&1
+	rc=$?
+	ko=$(ls "$dir"/*.ko 2>/dev/null | head -n 1)
+	if [ "$rc" -eq 0 ] && [ -n "$ko" ] && ! grep -q 'warning:\|error:\|WARNING:' "$log"; then
+		verdict 1 "$name" ""
+	else
+		grep 'warning:\|error:\|WARNING:' "$log" | head -n 20
+		verdict 0 "$name" "did not build warning-free with W=1 (see $log)"
+	fi
+}
+
 check_tree() { # label tree
 	label=$1
 	tree=$2
@@ -35,24 +57,30 @@ check_tree() { # label tree
 	rm -rf "$out"
 	make -s --no-print-directory module-stage MODULE_DIR="$out/module" >/dev/null
 	mkdir -p "$out/client"
-	cp tests/vm/client/Kbuild tests/vm/client/kshm_client.c linux/kshm_channel.h "$out/client/"
-	for what in module client; do
-		log=$out/$what.log
-		extra=
-		[ "$what" = client ] && extra="KBUILD_EXTRA_SYMBOLS=$(cd "$out/module" && pwd)/Module.symvers"
-		# shellcheck disable=SC2086
-		make -C "$tree" M="$(cd "$out/$what" && pwd)" W=1 $extra modules >"$log" 2>&1
-		rc=$?
-		ko=$(ls "$out/$what"/*.ko 2>/dev/null | head -n 1)
-		if [ "$rc" -eq 0 ] && [ -n "$ko" ] && ! grep -q 'warning:\|error:\|WARNING:' "$log"; then
-			verdict 1 "kbuild.$version.$what" ""
-		else
-			grep 'warning:\|error:\|WARNING:' "$log" | head -n 20
-			verdict 0 "kbuild.$version.$what" "did not build warning-free with W=1 (see $log)"
-		fi
+	cp tests/vm/client/Kbuild tests/vm/client/*.c "$out/client/"
+	for sample in $samples; do
+		mkdir -p "$out/$sample"
+		cp "examples/$sample/Kbuild" "examples/$sample/kshm_$sample.c" "examples/$sample/kshm_$sample.h" "$out/$sample/"
 	done
-	if tests/kernels/dkms-build.sh "$dkms_src" "$kshm_version" "$tree" "$out/dkms" >/dev/null; then
+	module_dir=$(cd "$out/module" && pwd)
+	for what in module client $samples; do
+		# The API's users: kshm's header and Module.symvers as the staged tree holds them.
+		extra=
+		[ "$what" != module ] && extra="KSHM_INCLUDE=$module_dir/include KSHM_SYMVERS=$module_dir/Module.symvers KBUILD_EXTRA_SYMBOLS=$module_dir/Module.symvers"
+		build_w1 "$tree" "$out/$what" "kbuild.$version.$what" $extra
+	done
+	if ko=$(tests/kernels/dkms-build.sh "$dkms_src" "$kshm_version" "$tree" "$out/dkms"); then
 		verdict 1 "kbuild.$version.dkms" ""
+		# The samples as a user builds them against a DKMS installation: the header
+		# from the source tree, Module.symvers kept beside the built module.
+		symvers=$(dirname "$(dirname "$ko")")/Module.symvers
+		for sample in $samples; do
+			mkdir -p "$out/dkms-$sample"
+			cp "examples/$sample/Kbuild" "examples/$sample/kshm_$sample.c" \
+				"examples/$sample/kshm_$sample.h" "$out/dkms-$sample/"
+			build_w1 "$tree" "$out/dkms-$sample" "kbuild.$version.dkms-$sample" \
+				KSHM_INCLUDE="$dkms_src/kshm-$kshm_version/include" KSHM_SYMVERS="$symvers"
+		done
 	else
 		verdict 0 "kbuild.$version.dkms" "dkms build failed (see $out/dkms/dkms.log)"
 	fi

@@ -526,6 +526,78 @@ static void test_process_hostile_completions(void **state)
 	free(comp);
 }
 
+/* A driver's consumer (kshm_service_consume): records in order, a refusal leaves them. */
+struct consume_log {
+	uint32_t seen, refuse_at;
+	uint32_t types[16], lens[16];
+};
+
+static int consume_one(void *arg, uint32_t type, const void *payload, uint32_t len)
+{
+	struct consume_log *log = arg;
+	const uint8_t *p = payload;
+	uint32_t i;
+
+	if (log->seen == log->refuse_at)
+		return -28;	/* -ENOSPC: no room for the answer */
+	for (i = 0; i < len; i++)
+		assert_int_equal(p[i], (uint8_t)(type + i * 7));
+	log->types[log->seen] = type;
+	log->lens[log->seen++] = len;
+	return 0;
+}
+
+static void test_consume_hands_records_in_order(void **state)
+{
+	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
+	struct consume_log log = { .refuse_at = 3 };
+	struct kshm_ring_record *hdr;
+	uint32_t consumed, i;
+	int refusal;
+
+	(void)state;
+	for (i = 0; i < 6; i++)
+		submit(sub, 10 * i, 20 + i, (uint8_t)(20 + i));
+	kshm_ring_commit(&sub->process);
+	/* The driver refuses the fourth: three consumed, the rest stays, released once. */
+	assert_int_equal(kshm_service_consume(&sub->sc, 10, consume_one, &log, &consumed, &refusal),
+			 KSHM_SERVICE_DONE);
+	assert_int_equal(consumed, 3);
+	assert_int_equal(refusal, -28);
+	assert_int_equal(((struct kshm_ring_consumer *)sub->pages)->pos,
+			 kshm_ring_record_bytes(0) + kshm_ring_record_bytes(10) +
+			 kshm_ring_record_bytes(20));
+	/* Then at most max_records, then the rest; nothing left: 0 and no refusal. */
+	log.refuse_at = 100;
+	assert_int_equal(kshm_service_consume(&sub->sc, 2, consume_one, &log, &consumed, &refusal),
+			 KSHM_SERVICE_DONE);
+	assert_int_equal(consumed, 2);
+	assert_int_equal(kshm_service_consume(&sub->sc, 10, consume_one, &log, &consumed, &refusal),
+			 KSHM_SERVICE_DONE);
+	assert_int_equal(consumed, 1);
+	assert_int_equal(kshm_service_consume(&sub->sc, 10, consume_one, &log, &consumed, &refusal),
+			 KSHM_SERVICE_DONE);
+	assert_int_equal(consumed + (uint32_t)refusal, 0);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(log.types[i], 20 + i);
+		assert_int_equal(log.lens[i], 10 * i);
+	}
+	assert_int_equal(kshm_ring_pending(&sub->process), 0);
+	/* A hostile header: broken, and it stays so; the driver saw nothing of it. */
+	submit(sub, 16, 20, 20);
+	kshm_ring_commit(&sub->process);
+	hdr = kshm_ring_record_at(&sub->process, sub->process.pos - kshm_ring_record_bytes(16));
+	hdr->len = 5000;
+	assert_int_equal(kshm_service_consume(&sub->sc, 10, consume_one, &log, &consumed, &refusal),
+			 KSHM_SERVICE_BROKEN);
+	assert_int_equal(consumed, 0);
+	assert_true(sub->sc.broken);
+	assert_int_equal(kshm_service_consume(&sub->sc, 10, consume_one, &log, &consumed, &refusal),
+			 KSHM_SERVICE_BROKEN);
+	assert_int_equal(log.seen, 6);
+	free(sub);
+}
+
 static void test_user_writable_pages(void **state)
 {
 	(void)state;
@@ -562,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_process_stops_on_close_and_signal),
 		cmocka_unit_test(test_publish_copies_payload),
 		cmocka_unit_test(test_process_hostile_completions),
+		cmocka_unit_test(test_consume_hands_records_in_order),
 		cmocka_unit_test(test_user_writable_pages),
 		cmocka_unit_test(test_generate_batch),
 	};

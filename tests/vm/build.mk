@@ -47,17 +47,18 @@ $(VM_TOOL): $(TOOL_OBJS) $(LIB_STATIC)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB_STATIC)
 
 # A test client of the in-kernel API (tests/vm/client), built against kshm's
-# Module.symvers and its API header, as another driver would be; loaded after kshm.
+# Module.symvers and its API header (the staged module's include/), as another
+# driver would be; loaded after kshm.
 VM_CLIENT_DIR := $(VM_DIR)/client
 VM_CLIENT     := $(VM_CLIENT_DIR)/kshm_client.ko
-$(VM_CLIENT): $(wildcard tests/vm/client/*) linux/kshm_channel.h $(MODULE_DIR)/kshm.ko
+$(VM_CLIENT): $(wildcard tests/vm/client/*) include/kshm/kernel.h $(MODULE_DIR)/kshm.ko
 	@mkdir -p $(VM_CLIENT_DIR)
-	@cp tests/vm/client/* linux/kshm_channel.h $(VM_CLIENT_DIR)/
-	$(MAKE) -C $(KDIR) M=$(abspath $(VM_CLIENT_DIR)) \
+	@cp tests/vm/client/* $(VM_CLIENT_DIR)/
+	$(MAKE) -C $(KDIR) M=$(abspath $(VM_CLIENT_DIR)) KSHM_INCLUDE=$(abspath $(MODULE_DIR))/include \
 		KBUILD_EXTRA_SYMBOLS=$(abspath $(MODULE_DIR))/Module.symvers modules
 
 # Build what builds (-k); run.sh counts a program that did not build as failed.
-vm-check: module $(VM_CLIENT) $(TOOL_BIN)
+vm-check: module $(VM_CLIENT) $(TOOL_BIN) example-modules example-programs
 	@$(MAKE) --no-print-directory -k vm-programs || echo "vm: some guest programs failed to build"
 	$(VM_RUN) --expect "$(notdir $(VM_TESTS))"
 

@@ -232,6 +232,16 @@ client=$(dirname "$module")/../vm/client/kshm_client.ko
 # The race fixture, when this kernel has kretprobes (tests/vm/client/Kbuild).
 race_delay=$(dirname "$client")/kshm_race_delay.ko
 [ -f "$race_delay" ] && cp "$race_delay" "$root/kshm_race_delay.ko"
+# The sample drivers and their (static) programs (examples/), when built for this kernel.
+examples=$(dirname "$module")/../examples
+for f in "$examples"/*/*; do
+	case $f in
+	*.ko) ;;
+	*) [ -f "$f" ] && [ -x "$f" ] && is_static "$f" || continue ;;
+	esac
+	mkdir -p "$root/examples"
+	cp "$f" "$root/examples/"
+done
 [ -n "$tool" ] && cp "$tool" "$root/bin/kshm"
 # A disk filesystem for the tests of file-backed memory: an ext4 image, mounted
 # on /mnt/ext4 through a loop device by init.sh. The kshm kernels have ext4 and

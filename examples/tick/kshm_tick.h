@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * kshm_tick: the interface between the sample driver (kshm_tick.c) and its
+ * program (tick.c). Both include this file: fixed-width types and ioctl
+ * numbers only, one layout for 32- and 64-bit processes.
+ *
+ * The process creates an events channel on its kshm descriptor (libkshm),
+ * opens /dev/kshm_tick and hands the driver the descriptor and the
+ * channel's id (KSHM_TICK_IOC_START). From then on the driver publishes one
+ * struct kshm_tick_event per period from an hrtimer, in hard interrupt
+ * context, until KSHM_TICK_IOC_STOP, the close of /dev/kshm_tick, or the
+ * process letting go of the channel.
+ */
+#ifndef KSHM_TICK_H
+#define KSHM_TICK_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define KSHM_TICK_DEVICE	"kshm_tick"	/* /dev/kshm_tick */
+#define KSHM_TICK_MIN_PERIOD_NS	10000ULL	/* at most 100 000 interrupts a second */
+
+/* The record: type KSHM_TICK_TYPE, this payload. */
+#define KSHM_TICK_TYPE		0x5449		/* "TI" */
+struct kshm_tick_event {
+	__u64 seq;		/* 0, 1, 2, ...: one per tick, published or dropped */
+	__u64 time_ns;		/* CLOCK_MONOTONIC at the tick */
+};
+
+struct kshm_tick_start {
+	__s32 kshm_fd;		/* the process's /dev/kshm descriptor */
+	__u32 channel_id;	/* an events channel of that descriptor */
+	__u64 period_ns;	/* >= KSHM_TICK_MIN_PERIOD_NS */
+};
+
+struct kshm_tick_stats {
+	__u64 ticks;		/* timer expiries so far: published + dropped */
+	__u64 published;	/* records in the ring */
+	__u64 dropped;		/* ring full (-ENOSPC): dropped, counted by kshm too */
+	__s32 stopped;		/* 0 while ticking or never started; else why it stopped (-EPIPE, ...) */
+	__u32 running;		/* 1 while the timer runs */
+};
+
+#define KSHM_TICK_IOC_MAGIC	0xB7
+#define KSHM_TICK_IOC_START	_IOW(KSHM_TICK_IOC_MAGIC, 1, struct kshm_tick_start)
+#define KSHM_TICK_IOC_STOP	_IO(KSHM_TICK_IOC_MAGIC, 2)
+#define KSHM_TICK_IOC_STATS	_IOR(KSHM_TICK_IOC_MAGIC, 3, struct kshm_tick_stats)
+
+#endif /* KSHM_TICK_H */
