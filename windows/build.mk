@@ -157,9 +157,10 @@ $(eval $(call win_arch,x86,_DriverEntry@8,0x10000))
 # -Wno-format: cmocka.h declares its printers with the `printf` archetype,
 # which mingw-w64 gcc takes as the MS CRT's (no %zu); formats are checked by
 # the native build of the same sources.
-# Every unit test of core except those that test a POSIX environment itself
-# (test_ring_threads: mmap and pthreads across processes).
-WIN_UNIT_POSIX_ONLY := test_ring_threads
+# Every unit test of core (and of lib/version.c) except those that need a POSIX
+# environment (test_ring_threads: mmap and pthreads across processes;
+# test_json: captures the tool's output with open_memstream).
+WIN_UNIT_POSIX_ONLY := test_ring_threads test_json
 WIN_UNIT_TESTS := $(filter-out $(WIN_UNIT_POSIX_ONLY),$(UNIT_TESTS))
 WIN_UNIT_DIR   := $(WIN_DIR)/unit
 WIN_CMOCKA_INC := $(WIN_DIR)/cmocka-include
