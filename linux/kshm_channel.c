@@ -21,6 +21,7 @@
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/fs.h>
+#include <linux/irq_work.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
@@ -42,7 +43,8 @@ struct kshm_notify {
 
 struct kshm_channel {
 	struct kshm_service_channel sc;	/* ring view, kind, broken (core/service.h) */
-	spinlock_t produce_lock;	/* events: the kernel's producer side */
+	raw_spinlock_t produce_lock;	/* events: the kernel's producer side (any context) */
+	struct irq_work wake_work;	/* events: a wake-up asked for in hard-IRQ context */
 	struct mutex consume_lock;	/* submissions: the kernel's consumer side */
 	wait_queue_head_t space_wq;	/* events: a producer waiting for room */
 	atomic_t kicks;			/* events: KSHM_IOC_CHANNEL_KICKs so far */
@@ -52,6 +54,7 @@ struct kshm_channel {
 };
 
 static const struct kshm_service_ops kshm_service_ops;
+static void wake_consumer_later(struct irq_work *work);
 
 static struct kshm_channel *to_channel(struct kshm_service_channel *sc)
 {
@@ -94,7 +97,8 @@ struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_cha
 		return region;
 	}
 	kva = region->kva;
-	spin_lock_init(&channel->produce_lock);
+	raw_spin_lock_init(&channel->produce_lock);
+	init_irq_work(&channel->wake_work, wake_consumer_later);
 	init_waitqueue_head(&channel->space_wq);
 	atomic_set(&channel->kicks, 0);
 	mutex_init(&channel->consume_lock);
@@ -112,6 +116,7 @@ struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_cha
 /* Called when the region is released: nobody can reach the channel any more. */
 void kshm_channel_free(struct kshm_channel *channel)
 {
+	irq_work_sync(&channel->wake_work);	/* a wake-up still queued uses notify */
 	kshm_notify_put(channel->notify);
 	mutex_destroy(&channel->consume_lock);
 	kfree(channel);
@@ -138,25 +143,51 @@ bool kshm_channel_user_writable(const struct kshm_channel *channel, pgoff_t firs
 	return kshm_channel_user_writable_pages(channel->sc.kind, first_page, nr_pages);
 }
 
-/* The producer's lock is a spinlock with interrupts off: publishing may come from any context. */
+/*
+ * The producer's lock is a raw spinlock with interrupts off: publishing may
+ * come from any context, hard interrupts included (hrtimers in hard mode,
+ * IRQF_NO_THREAD handlers), where even PREEMPT_RT may not sleep. What it
+ * guards is bounded: one record of at most KSHM_PUBLISH_MAX_RECORD from
+ * kshm_channel_publish(), a batch of at most 64 KiB from the generator.
+ */
 static uintptr_t producer_lock(struct kshm_service_channel *sc)
 	__acquires(&to_channel(sc)->produce_lock)
 {
 	unsigned long irqflags;
 
-	spin_lock_irqsave(&to_channel(sc)->produce_lock, irqflags);
+	raw_spin_lock_irqsave(&to_channel(sc)->produce_lock, irqflags);
 	return irqflags;
 }
 
 static void producer_unlock(struct kshm_service_channel *sc, uintptr_t irqflags)
 	__releases(&to_channel(sc)->produce_lock)
 {
-	spin_unlock_irqrestore(&to_channel(sc)->produce_lock, irqflags);
+	raw_spin_unlock_irqrestore(&to_channel(sc)->produce_lock, irqflags);
 }
 
+static void wake_consumer_now(struct kshm_channel *channel)
+{
+	wake_up_interruptible_poll(&channel->notify->wq, EPOLLIN | EPOLLRDNORM);
+}
+
+static void wake_consumer_later(struct irq_work *work)
+{
+	wake_consumer_now(container_of(work, struct kshm_channel, wake_work));
+}
+
+/*
+ * A wait queue's lock is not a raw one: from hard-IRQ context the wake-up
+ * goes through an irq_work (as the BPF ring buffer's does), which runs it
+ * once the interrupt is over.
+ */
 static void wake_consumer(struct kshm_service_channel *sc)
 {
-	wake_up_interruptible_poll(&to_channel(sc)->notify->wq, EPOLLIN | EPOLLRDNORM);
+	struct kshm_channel *channel = to_channel(sc);
+
+	if (in_hardirq())
+		irq_work_queue(&channel->wake_work);
+	else
+		wake_consumer_now(channel);
 }
 
 /**
@@ -167,14 +198,13 @@ static void wake_consumer(struct kshm_service_channel *sc)
  * @len: payload bytes, at most %KSHM_PUBLISH_MAX_RECORD and the ring's maximum
  *	 payload (half the data area less the header)
  *
- * Context: process, softirq or hard interrupt context; never sleeps. It takes
- * the channel's producer spinlock with interrupts disabled and copies at
- * most %KSHM_PUBLISH_MAX_RECORD bytes while holding it, so calls on one
- * channel from several CPUs or contexts are serialised and each record is
- * whole. On PREEMPT_RT that spinlock is a sleeping lock: call it there from
- * threaded interrupt handlers (RT's default), hrtimers in HRTIMER_MODE_*_HARD
- * excepted, or process context, never from a handler registered with
- * IRQF_NO_THREAD or with raw spinlocks held.
+ * Context: process, softirq or hard interrupt context (PREEMPT_RT included:
+ * hrtimers in HRTIMER_MODE_*_HARD, IRQF_NO_THREAD handlers); never sleeps;
+ * not from NMI. It takes the channel's producer raw spinlock with interrupts
+ * disabled and copies at most %KSHM_PUBLISH_MAX_RECORD bytes while holding
+ * it, so calls on one channel from several CPUs or contexts are serialised
+ * and each record is whole. From hard-IRQ context a wake-up of the process is
+ * deferred to an irq_work, which runs when the interrupt returns.
  * When the ring is full the record is dropped and counted in the ring's
  * producer page (the process sees the count, kshm_channel_dropped()); nothing
  * is ever overwritten. The process is woken only when it asked (it sleeps in

@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 	struct kshm_channel *requests, *answers;
 	struct kshm_crc_attach attach = { 0 };
 	struct kshm_crc_stats stats;
+	unsigned int room_waits = 0;	/* 1 ms naps waiting for the requests' room */
 	uint64_t in_flight_max;
 	static uint8_t data[8 + KSHM_CRC_MAX_DATA + 8];
 	struct kshm *k;
@@ -142,6 +143,7 @@ int main(int argc, char **argv)
 			batch++;
 		}
 		if (batch) {
+			room_waits = 0;
 			kshm_channel_commit(requests);
 			if (ioctl(dev, KSHM_CRC_IOC_KICK))
 				return fail("KSHM_CRC_IOC_KICK", errno);
@@ -171,10 +173,28 @@ int main(int argc, char **argv)
 			kshm_channel_release(answers);	/* room for the next answers */
 			continue;			/* and room to submit more */
 		}
+		/*
+		 * Every request answered, yet no room for the next: the thread
+		 * publishes each answer as it goes but gives the requests' room
+		 * back once per pass, at its end. That is a moment away.
+		 */
+		if (submitted == answered) {
+			if (++room_waits > 2000)
+				return fail("kshm_channel_reserve", -ENOSPC);	/* 2 s */
+			usleep(1000);
+			continue;
+		}
 		/* Requests in flight, no answer yet: sleep until one comes. */
 		err = kshm_channel_wait(answers, 0, 2000);
-		if (err)
-			return fail("kshm_channel_wait", err);	/* -ETIMEDOUT: no answer for 2 s */
+		if (err) {
+			/* -ETIMEDOUT: no answer for 2 s; the driver's side of the story */
+			if (ioctl(dev, KSHM_CRC_IOC_STATS, &stats) == 0)
+				fprintf(stderr, "crc: submitted %" PRIu64 ", answered %" PRIu64
+					", driver served %" PRIu64 " (retries %" PRIu64 ", stopped %d)\n",
+					submitted, answered, (uint64_t)stats.served,
+					(uint64_t)stats.retries, stats.stopped);
+			return fail("kshm_channel_wait", err);
+		}
 	}
 	if (ioctl(dev, KSHM_CRC_IOC_STATS, &stats))
 		return fail("KSHM_CRC_IOC_STATS", errno);
