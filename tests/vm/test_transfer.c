@@ -119,3 +119,33 @@ TEST(read_per_message)
 }
 
 VMTEST_MAIN()
+
+/*
+ * libkshm's options structs against the driver: an unknown flag, an options
+ * struct not made with KSHM_OPTS (sz 0), and KSHM_TRANSFER_IO_MANAGER or'ed
+ * into the method the pre-1.0 way are refused before anything moves.
+ */
+TEST(library_options_refused)
+{
+	static uint8_t buf[4096];
+	KSHM_OPTS(kshm_channel_opts, channel, .flags = 1);
+	KSHM_OPTS(kshm_transfer_opts, unknown, .flags = 2);
+	KSHM_OPTS(kshm_transfer_opts, io_manager, .flags = KSHM_TRANSFER_IO_MANAGER);
+	struct kshm_transfer_opts unset = { .seed = 1 };
+	struct kshm_channel *ch = NULL;
+	struct kshm *k;
+
+	expect_ok(kshm_open(NULL, &k));
+	expect_err(kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4096, &channel, &ch), -EINVAL);
+	expect(ch == NULL);
+	expect_err(kshm_transfer(k, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, buf, sizeof(buf),
+				 &unknown), -EINVAL);
+	expect_err(kshm_transfer(k, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, buf, sizeof(buf),
+				 &unset), -EINVAL);
+	expect_err(kshm_transfer(k, KSHM_METHOD_DIRECT | KSHM_TRANSFER_IO_MANAGER,
+				 KSHM_DIR_FROM_KERNEL, buf, sizeof(buf), NULL), -EINVAL);
+	expect_err(kshm_transfer(k, KSHM_METHOD_DIRECT, KSHM_DIR_FROM_KERNEL, buf, sizeof(buf),
+				 &io_manager), -EOPNOTSUPP);
+	kshm_close(k);
+	expect(guest_counters_zero());
+}
