@@ -282,6 +282,15 @@ static enum kshm_service_end process_batch(struct kshm_service_channel *submissi
 	return end;
 }
 
+/*
+ * One ringful per call, however fast the process refills it: a consumer of
+ * submissions stops once it has moved a ring's size past `begin`.
+ */
+static bool consumed_a_ringful(struct kshm_service_channel *submissions, uint64_t begin)
+{
+	return kshm_ring_tell(&submissions->ring) - begin >= submissions->ring.size;
+}
+
 enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissions,
 					   struct kshm_service_channel *completions,
 					   struct kshm_channel_process *req)
@@ -308,8 +317,7 @@ enum kshm_service_end kshm_service_process(struct kshm_service_channel *submissi
 		/* Done, broken, or the submissions ran out or the completions filled up. */
 		if (end != KSHM_SERVICE_DONE || handled < want)
 			break;
-		/* One ringful per call, however fast the process refills it. */
-		if (kshm_ring_tell(&submissions->ring) - begin >= submissions->ring.size)
+		if (consumed_a_ringful(submissions, begin))
 			break;
 	}
 	/* One position update each way per call, however many records. */
@@ -331,8 +339,7 @@ enum kshm_service_end kshm_service_consume(struct kshm_service_channel *submissi
 	if (submissions->broken)
 		return KSHM_SERVICE_BROKEN;
 	while (*consumed < max_records) {
-		/* One ringful per call, however fast the process refills it. */
-		if (kshm_ring_tell(&submissions->ring) - begin >= submissions->ring.size)
+		if (consumed_a_ringful(submissions, begin))
 			break;
 		status = kshm_ring_peek(&submissions->ring, &entry);
 		if (status)
