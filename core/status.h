@@ -16,6 +16,10 @@ enum kshm_status {
 	KSHM_ERR_QUOTA,		/* a count or byte quota is used up */
 	KSHM_ERR_ACCESS,	/* the region does not allow this access */
 	KSHM_ERR_NOENT,		/* no such region */
+	KSHM_ERR_INTERRUPTED,	/* the caller must stop (killed; a signal for a service call) */
+	KSHM_ERR_CANCELLED,	/* the object was destroyed under the call */
+	KSHM_ERR_CORRUPT,	/* the process made a ring impossible */
+	KSHM_ERR_FAULT,		/* the caller's memory could not be read or written */
 };
 
 #endif /* KSHM_CORE_STATUS_H */

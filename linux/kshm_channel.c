@@ -32,6 +32,7 @@
 #include "kshm_dev.h"
 #include "include/kshm/kernel.h"
 #include "core/channel.h"
+#include "core/policy.h"
 #include "core/ring.h"
 #include "core/service.h"
 
@@ -54,6 +55,7 @@ struct kshm_channel {
 };
 
 static const struct kshm_service_ops kshm_service_ops;
+static const struct kshm_region_ops channel_region_ops;
 static void wake_consumer_later(struct irq_work *work);
 
 static struct kshm_channel *to_channel(struct kshm_service_channel *sc)
@@ -108,13 +110,14 @@ struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_cha
 	kref_get(&kf->notify->ref);
 	channel->notify = kf->notify;
 	channel->region = region;
+	region->ops = &channel_region_ops;
 	region->kind = KSHM_KIND_CHANNEL;
 	region->channel = channel;
 	return region;
 }
 
 /* Called when the region is released: nobody can reach the channel any more. */
-void kshm_channel_free(struct kshm_channel *channel)
+static void channel_free(struct kshm_channel *channel)
 {
 	irq_work_sync(&channel->wake_work);	/* a wake-up still queued uses notify */
 	kshm_notify_put(channel->notify);
@@ -127,21 +130,27 @@ void kshm_channel_free(struct kshm_channel *channel)
  * mappings may still hold it: a generator waiting for room stops waiting,
  * since nobody can ask for its records any more.
  */
-void kshm_channel_close(struct kshm_channel *channel)
+static void channel_close(struct kshm_region *region)
 {
+	struct kshm_channel *channel = region->channel;
+
 	WRITE_ONCE(channel->closed, true);
 	wake_up_interruptible(&channel->space_wq);
 }
 
-/*
- * The process writes the consumer page of an events channel, and the
- * producer page and data of a submissions channel; nothing else.
- */
-bool kshm_channel_user_writable(const struct kshm_channel *channel, pgoff_t first_page,
-				pgoff_t nr_pages)
+static void channel_release(struct kshm_region *region)
 {
-	return kshm_channel_user_writable_pages(channel->sc.kind, first_page, nr_pages);
+	channel_free(region->channel);
+	kshm_kernel_pages_release(region);
 }
+
+static const struct kshm_region_ops channel_region_ops = {
+	.release = channel_release,
+	.data = kshm_kernel_pages_data,
+	.pfn = kshm_kernel_pages_pfn,
+	.forget = channel_close,
+	.mappable = true,
+};
 
 /*
  * The producer's lock is a raw spinlock with interrupts off: publishing may
@@ -417,26 +426,25 @@ static const struct kshm_service_ops kshm_service_ops = {
 	.yield = let_others_run,
 };
 
+/* The ring behind a region, or NULL when the region is no channel. */
+struct kshm_service_channel *kshm_channel_service(const struct kshm_region *region)
+{
+	return region->channel ? &region->channel->sc : NULL;
+}
+
 static long service_errno(enum kshm_service_end end)
 {
-	switch (end) {
-	case KSHM_SERVICE_DONE:
-		return 0;
-	case KSHM_SERVICE_INTERRUPTED:
-		return -EINTR;
-	case KSHM_SERVICE_CANCELLED:
-		return -ECANCELED;
-	default:
-		return -EIO;
-	}
+	return kshm_status_to_errno(kshm_policy_service_verdict(end));
 }
 
 long kshm_channel_kick(struct kshm_region *region)
 {
 	struct kshm_channel *channel = region->channel;
+	int err = kshm_status_to_errno(kshm_policy_channel(kshm_channel_service(region),
+							   KSHM_CHANNEL_EVENTS));
 
-	if (!channel || channel->sc.kind != KSHM_CHANNEL_EVENTS)
-		return -EINVAL;
+	if (err)
+		return err;
 	atomic_inc(&channel->kicks);
 	wake_up_interruptible(&channel->space_wq);
 	return 0;
@@ -446,10 +454,11 @@ long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_gener
 {
 	struct kshm_channel *channel = region->channel;
 	enum kshm_service_end end;
-	int err;
+	int err = kshm_status_to_errno(kshm_policy_channel(kshm_channel_service(region),
+							   KSHM_CHANNEL_EVENTS));
 
-	if (!channel || channel->sc.kind != KSHM_CHANNEL_EVENTS)
-		return -EINVAL;
+	if (err)
+		return err;
 	err = kshm_status_to_errno(kshm_validate_channel_generate(
 		req, kshm_ring_max_payload(&channel->sc.ring)));
 	if (err)
@@ -464,8 +473,8 @@ long kshm_channel_process(struct kshm_region *sub_region, struct kshm_region *co
 	struct kshm_channel *sub = sub_region->channel, *comp = comp_region->channel;
 	enum kshm_service_end end;
 
-	if (!sub || !comp || sub->sc.kind != KSHM_CHANNEL_SUBMISSIONS ||
-	    comp->sc.kind != KSHM_CHANNEL_EVENTS)
+	if (kshm_policy_channel(kshm_channel_service(sub_region), KSHM_CHANNEL_SUBMISSIONS) ||
+	    kshm_policy_channel(kshm_channel_service(comp_region), KSHM_CHANNEL_EVENTS))
 		return -EINVAL;
 	/* Another call may hold it for a ringful of work: wait, but never unkillably. */
 	if (mutex_lock_interruptible(&sub->consume_lock))

@@ -22,6 +22,7 @@
 
 #include "core/limits.h"
 #include "core/status.h"
+#include "core/work.h"
 #include "include/kshm/channel.h"
 
 struct kshm_notify;
@@ -34,8 +35,24 @@ struct kshm_file {
 	atomic_t nr_regions;		/* counted against max_regions_per_file */
 };
 
+struct kshm_region;
+
+/*
+ * What differs between the kinds of region; a new kind is one more of these
+ * (a channel's ring rides on kernel pages: kshm_channel.c). What each kind
+ * allows is core/policy.c's.
+ */
+struct kshm_region_ops {
+	void (*release)(struct kshm_region *region);	/* the last reference: free the kind's memory */
+	void *(*data)(const struct kshm_region *region);	/* first byte offsets count from */
+	unsigned long (*pfn)(const struct kshm_region *region, unsigned long page_index);
+	void (*forget)(struct kshm_region *region);	/* its id is gone (NULL: nothing to do) */
+	bool mappable;					/* the process maps it from the device */
+};
+
 struct kshm_region {
 	struct kref ref;
+	const struct kshm_region_ops *ops;
 	u32 id;
 	u32 kind;			/* KSHM_KIND_* */
 	u32 flags;			/* KSHM_REGION_* or KSHM_ATTACH_* */
@@ -63,6 +80,7 @@ bool kshm_is_kshm_file(const struct file *file);
 void kshm_current_limits(struct kshm_limits *limits);
 int kshm_status_to_errno(enum kshm_status status);
 int kshm_quota_charge(atomic64_t *used, u64 amount, u64 limit);
+extern const struct kshm_work_ops kshm_caller_work;	/* core/work.c's view of the calling thread */
 
 /* kshm_region.c */
 struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32 flags,
@@ -73,6 +91,10 @@ void kshm_region_hold(struct kshm_region *region);
 void kshm_region_put(struct kshm_region *region);
 void *kshm_region_data(const struct kshm_region *region);
 unsigned long kshm_region_pfn(const struct kshm_region *region, unsigned long page_index);
+/* Kernel pages' ops, which a channel's reuse */
+void kshm_kernel_pages_release(struct kshm_region *region);
+void *kshm_kernel_pages_data(const struct kshm_region *region);
+unsigned long kshm_kernel_pages_pfn(const struct kshm_region *region, unsigned long page_index);
 
 /* kshm_file.c */
 int kshm_file_init(struct kshm_file *kf);
@@ -89,21 +111,14 @@ int kshm_pin_user_range(const struct kshm_layout *layout, bool writable, bool lo
 			struct page ***pages_out);
 void kshm_unpin_user_range(struct page **pages, unsigned long nr_pages, bool dirty);
 
-/* kshm_work.c: the fill / checksum work on kernel-visible bytes */
-int kshm_work_fill(void *dst, u64 len, u64 seed, u64 pos);
-int kshm_work_checksum(const void *src, u64 len, u64 *checksum);
-
 /* kshm_channel.c */
 struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_channel_create *req,
 				     u64 alloc_bytes, const struct kshm_limits *limits);
-void kshm_channel_free(struct kshm_channel *channel);
-void kshm_channel_close(struct kshm_channel *channel);
-bool kshm_channel_user_writable(const struct kshm_channel *channel, pgoff_t first_page,
-				pgoff_t nr_pages);
 long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req);
 long kshm_channel_kick(struct kshm_region *region);
 long kshm_channel_process(struct kshm_region *sub, struct kshm_region *comp,
 			  struct kshm_channel_process *req);
+struct kshm_service_channel *kshm_channel_service(const struct kshm_region *region);
 __poll_t kshm_poll(struct file *file, struct poll_table_struct *wait);
 struct kshm_notify *kshm_notify_new(void);
 void kshm_notify_put(struct kshm_notify *notify);

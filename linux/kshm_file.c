@@ -21,8 +21,8 @@ int kshm_file_init(struct kshm_file *kf)
 /* Drop the file's reference to a region whose id is gone; a channel's waiters stop waiting. */
 static void kshm_file_forget(struct kshm_region *region)
 {
-	if (region->channel)
-		kshm_channel_close(region->channel);
+	if (region->ops->forget)
+		region->ops->forget(region);
 	kshm_region_put(region);
 }
 

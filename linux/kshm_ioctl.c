@@ -13,6 +13,7 @@
 #include "kshm_dev.h"
 #include "core/channel.h"
 #include "core/region.h"
+#include "core/policy.h"
 #include "core/request.h"
 #include "core/validate.h"
 
@@ -46,7 +47,7 @@ static int adopt_region(struct kshm_file *kf, struct kshm_region *region,
 
 static long ioctl_region_create(struct kshm_file *kf, union kshm_request *req)
 {
-	struct kshm_region_create *c = &req->create;
+	struct kshm_region_create *c = &req->region_create;
 	struct kshm_region *region;
 	struct kshm_limits limits;
 	u64 alloc_bytes;
@@ -70,7 +71,7 @@ static long ioctl_region_create(struct kshm_file *kf, union kshm_request *req)
 
 static long ioctl_buffer_attach(struct kshm_file *kf, union kshm_request *req)
 {
-	struct kshm_buffer_attach *a = &req->attach;
+	struct kshm_buffer_attach *a = &req->buffer_attach;
 	struct kshm_region *region;
 	struct kshm_limits limits;
 	struct kshm_layout layout;
@@ -109,7 +110,7 @@ static int copy_pfns(const struct kshm_region *region, struct kshm_region_info *
 
 static long ioctl_region_info(struct kshm_file *kf, union kshm_request *req)
 {
-	struct kshm_region_info *info = &req->info;
+	struct kshm_region_info *info = &req->region_info;
 	struct kshm_region *region;
 	int err;
 
@@ -119,20 +120,15 @@ static long ioctl_region_info(struct kshm_file *kf, union kshm_request *req)
 	region = kshm_file_get_region(kf, info->id);
 	if (!region)
 		return -ENOENT;
-	info->kind = region->kind;
-	info->flags = region->flags;
-	info->pfn_count = 0;
-	if (region->kind == KSHM_KIND_USER_BUFFER) {
-		info->mmap_offset = 0;
-		info->layout = region->layout;
-	} else {
-		/* Where the process maps it is its own business: report no address at all. */
-		info->mmap_offset = kshm_mmap_offset_of(region->id);
-		memset(&info->layout, 0, sizeof(info->layout));
-		info->layout.byte_count = region->byte_count;
-		info->layout.span_pages = region->nr_pages;
-		info->layout.page_size = PAGE_SIZE;
-	}
+	kshm_policy_region_info(info, &(struct kshm_region_facts) {
+		.kind = region->kind,
+		.flags = region->flags,
+		.byte_count = region->byte_count,
+		.span_pages = region->nr_pages,
+		.page_size = PAGE_SIZE,
+		.mmap_offset = kshm_mmap_offset_of(region->id),
+		.layout = &region->layout,
+	});
 	err = info->pfn_array ? copy_pfns(region, info) : 0;
 	kshm_region_put(region);
 	return err;
@@ -157,40 +153,39 @@ static struct kshm_region *range_op_region(struct kshm_file *kf, struct kshm_ran
 
 static long ioctl_fill(struct kshm_file *kf, union kshm_request *req)
 {
-	struct kshm_range_op *op = &req->range;
+	struct kshm_range_op *op = &req->fill;
 	struct kshm_region *region = range_op_region(kf, op);
 	int err;
 
 	if (IS_ERR(region))
 		return PTR_ERR(region);
-	/* A channel's pages belong to its ring, and a read-only attach is read-only. */
-	if (region->channel ||
-	    (region->kind == KSHM_KIND_USER_BUFFER && !(region->flags & KSHM_ATTACH_KERNEL_WRITE)))
-		err = -EACCES;
-	else
-		err = kshm_work_fill(kshm_region_data(region) + op->offset, op->length, op->seed, 0);
+	err = kshm_status_to_errno(kshm_policy_fill(region->kind, region->flags));
+	if (!err)
+		err = kshm_status_to_errno(kshm_work_fill(kshm_region_data(region) + op->offset,
+							  op->length, op->seed, 0, &kshm_caller_work));
 	kshm_region_put(region);
 	return err;
 }
 
 static long ioctl_checksum(struct kshm_file *kf, union kshm_request *req)
 {
-	struct kshm_range_op *op = &req->range;
+	struct kshm_range_op *op = &req->checksum;
 	struct kshm_region *region = range_op_region(kf, op);
 	int err;
 
 	if (IS_ERR(region))
 		return PTR_ERR(region);
-	err = kshm_work_checksum(kshm_region_data(region) + op->offset, op->length, &op->checksum);
+	err = kshm_status_to_errno(kshm_work_checksum(kshm_region_data(region) + op->offset,
+						      op->length, &op->checksum, &kshm_caller_work));
 	kshm_region_put(region);
 	return err;
 }
 
 static long ioctl_region_destroy(struct kshm_file *kf, union kshm_request *req)
 {
-	int err = kshm_status_to_errno(kshm_validate_region_destroy(&req->destroy));
+	int err = kshm_status_to_errno(kshm_validate_region_destroy(&req->region_destroy));
 
-	return err ? err : kshm_file_remove(kf, req->destroy.id);
+	return err ? err : kshm_file_remove(kf, req->region_destroy.id);
 }
 
 static long ioctl_transfer(struct kshm_file *kf, union kshm_request *req)
@@ -231,19 +226,19 @@ static long ioctl_channel_create(struct kshm_file *kf, union kshm_request *req)
 
 static long ioctl_channel_generate(struct kshm_file *kf, union kshm_request *req)
 {
-	struct kshm_region *region = kshm_file_get_region(kf, req->generate.id);
+	struct kshm_region *region = kshm_file_get_region(kf, req->channel_generate.id);
 	long err;
 
 	if (!region)
 		return -ENOENT;
-	err = kshm_channel_generate(region, &req->generate);
+	err = kshm_channel_generate(region, &req->channel_generate);
 	kshm_region_put(region);
 	return err;
 }
 
 static long ioctl_channel_kick(struct kshm_file *kf, union kshm_request *req)
 {
-	struct kshm_region *region = kshm_file_get_region(kf, req->kick.id);
+	struct kshm_region *region = kshm_file_get_region(kf, req->channel_kick.id);
 	long err;
 
 	if (!region)
@@ -255,7 +250,7 @@ static long ioctl_channel_kick(struct kshm_file *kf, union kshm_request *req)
 
 static long ioctl_channel_process(struct kshm_file *kf, union kshm_request *req)
 {
-	struct kshm_channel_process *p = &req->process;
+	struct kshm_channel_process *p = &req->channel_process;
 	struct kshm_region *sub, *comp;
 	long err = kshm_status_to_errno(kshm_validate_channel_process(p));
 
@@ -271,68 +266,45 @@ static long ioctl_channel_process(struct kshm_file *kf, union kshm_request *req)
 	return err;
 }
 
-struct kshm_ioctl_desc {
-	unsigned int cmd;
-	long (*handler)(struct kshm_file *kf, union kshm_request *req);
-	/*
-	 * For requests that make a region: where its id sits in the reply, so a
-	 * reply that cannot be delivered is undone and leaves nothing behind.
-	 */
-	size_t new_id_offset;
-};
+typedef long kshm_handler(struct kshm_file *kf, union kshm_request *req);
 
-#define NEW_ID(member) offsetof(union kshm_request, member.id)
-
-static const struct kshm_ioctl_desc kshm_ioctls[] = {
-	[KSHM_NR_VERSION] = { KSHM_IOC_VERSION, ioctl_version },
-	[KSHM_NR_REGION_CREATE] = { KSHM_IOC_REGION_CREATE, ioctl_region_create, NEW_ID(create) },
-	[KSHM_NR_BUFFER_ATTACH] = { KSHM_IOC_BUFFER_ATTACH, ioctl_buffer_attach, NEW_ID(attach) },
-	[KSHM_NR_REGION_INFO] = { KSHM_IOC_REGION_INFO, ioctl_region_info },
-	[KSHM_NR_FILL] = { KSHM_IOC_FILL, ioctl_fill },
-	[KSHM_NR_CHECKSUM] = { KSHM_IOC_CHECKSUM, ioctl_checksum },
-	[KSHM_NR_REGION_DESTROY] = { KSHM_IOC_REGION_DESTROY, ioctl_region_destroy },
-	[KSHM_NR_TRANSFER] = { KSHM_IOC_TRANSFER, ioctl_transfer },
-	[KSHM_NR_CHANNEL_CREATE] = { KSHM_IOC_CHANNEL_CREATE, ioctl_channel_create,
-				     NEW_ID(channel_create) },
-	[KSHM_NR_CHANNEL_GENERATE] = { KSHM_IOC_CHANNEL_GENERATE, ioctl_channel_generate },
-	[KSHM_NR_CHANNEL_PROCESS] = { KSHM_IOC_CHANNEL_PROCESS, ioctl_channel_process },
-	[KSHM_NR_CHANNEL_KICK] = { KSHM_IOC_CHANNEL_KICK, ioctl_channel_kick },
+/* Every request of every platform but Windows' own (core/request.h). */
+static kshm_handler *const kshm_handlers[KSHM_NR_LIMIT] = {
+	KSHM_REQUEST_TABLE(KSHM_REQUEST_HANDLER)
 };
 
 long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
-	const struct kshm_ioctl_desc *desc;
+	const struct kshm_request_desc *desc;
 	unsigned int nr = _IOC_NR(cmd);
 	size_t usize = _IOC_SIZE(cmd);
 	union kshm_request req;
-	size_t ksize;
+	unsigned int dir;
 	long ret;
 
-	if (_IOC_TYPE(cmd) != KSHM_IOC_MAGIC || nr >= ARRAY_SIZE(kshm_ioctls) ||
-	    !kshm_ioctls[nr].handler)
+	desc = kshm_request_lookup(nr);
+	if (_IOC_TYPE(cmd) != KSHM_IOC_MAGIC || !desc || !kshm_handlers[nr])
 		return -ENOTTY;
-	desc = &kshm_ioctls[nr];
 	/* Same request, any struct size: a newer caller's struct is larger. */
-	if (_IOC_DIR(cmd) != _IOC_DIR(desc->cmd))
+	dir = (desc->flags & KSHM_REQ_REPLIES) ? _IOC_READ | _IOC_WRITE : _IOC_WRITE;
+	if (_IOC_DIR(cmd) != dir)
 		return -ENOTTY;
-	ksize = _IOC_SIZE(desc->cmd);
-	if (usize < ksize)
+	if (usize < desc->size)
 		return -EINVAL;
-	ret = copy_struct_from_user(&req, ksize, uarg, usize);
+	ret = copy_struct_from_user(&req, desc->size, uarg, usize);
 	if (ret)
 		return ret;
-	ret = kshm_status_to_errno(kshm_check_request_size(*(u32 *)&req, usize, ksize));
+	ret = kshm_status_to_errno(kshm_check_request_size(*(u32 *)&req, usize, desc->size));
 	if (ret)
 		return ret;
 
-	ret = desc->handler(file->private_data, &req);
-	if (ret || !(_IOC_DIR(cmd) & _IOC_READ))
+	ret = kshm_handlers[nr](file->private_data, &req);
+	if (ret || !(desc->flags & KSHM_REQ_REPLIES))
 		return ret;
-	if (copy_to_user(uarg, &req, ksize)) {
+	if (copy_to_user(uarg, &req, desc->size)) {
 		if (desc->new_id_offset)
-			kshm_file_remove(file->private_data,
-					 *(u32 *)((u8 *)&req + desc->new_id_offset));
+			kshm_file_remove(file->private_data, kshm_request_new_id(desc, &req));
 		return -EFAULT;
 	}
 	return 0;

@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "kshm_dev.h"
@@ -62,11 +63,35 @@ int kshm_status_to_errno(enum kshm_status status)
 		return -EACCES;
 	case KSHM_ERR_NOENT:
 		return -ENOENT;
+	case KSHM_ERR_INTERRUPTED:
+		return -EINTR;
+	case KSHM_ERR_CANCELLED:
+		return -ECANCELED;
+	case KSHM_ERR_CORRUPT:
+		return -EIO;
+	case KSHM_ERR_FAULT:
+		return -EFAULT;
 	case KSHM_ERR_INVAL:
 		break;
 	}
 	return -EINVAL;
 }
+
+/* Only a fatal signal stops a fill or checksum: the work of one call is bounded anyway. */
+static bool caller_killed(void)
+{
+	return fatal_signal_pending(current);
+}
+
+static void let_others_run(void)
+{
+	cond_resched();
+}
+
+const struct kshm_work_ops kshm_caller_work = {
+	.interrupted = caller_killed,
+	.yield = let_others_run,
+};
 
 /* Add `amount` to a driver-wide counter unless that would pass `limit`. */
 int kshm_quota_charge(atomic64_t *used, u64 amount, u64 limit)

@@ -10,6 +10,7 @@
 
 #include "kshm_compat.h"
 #include "kshm_dev.h"
+#include "core/policy.h"
 #include "core/region.h"
 #include "core/span.h"
 
@@ -39,7 +40,7 @@ static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
 	/* mmap checked the range; this guards against a VMA moved or split oddly. */
 	if (vmf->pgoff < region_window_pgoff(region) || page_index >= region->nr_pages)
 		return VM_FAULT_SIGBUS;
-	page = vmalloc_to_page(region->kva + (page_index << PAGE_SHIFT));
+	page = pfn_to_page(kshm_region_pfn(region, page_index));
 	get_page(page);
 	vmf->page = page;
 	return 0;
@@ -54,9 +55,10 @@ static const struct vm_operations_struct kshm_vm_ops = {
 /* May the process write every page of [first_page, + nr_pages) of the region? */
 static bool user_may_write(const struct kshm_region *region, pgoff_t first_page, pgoff_t nr_pages)
 {
-	if (region->channel)
-		return kshm_channel_user_writable(region->channel, first_page, nr_pages);
-	return !(region->flags & KSHM_REGION_USER_READONLY);
+	const struct kshm_service_channel *ring = kshm_channel_service(region);
+
+	return kshm_policy_user_may_write(region->kind, region->flags, ring ? ring->kind : 0,
+					  first_page, nr_pages);
 }
 
 int kshm_mmap(struct file *file, struct vm_area_struct *vma)
@@ -75,7 +77,7 @@ int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 	region = kshm_file_get_region(kf, id);
 	if (!region)
 		return -EINVAL;
-	if (region->kind == KSHM_KIND_USER_BUFFER ||
+	if (!region->ops->mappable ||
 	    kshm_range_check((u64)region->nr_pages << PAGE_SHIFT, region_offset, len)) {
 		kshm_region_put(region);
 		return -EINVAL;

@@ -10,14 +10,18 @@
 
 #include "kshm_dev.h"
 #include "include/kshm/kernel.h"
+#include "core/policy.h"
 
-static struct kshm_region *region_new(u32 kind, u32 flags)
+static const struct kshm_region_ops kernel_pages_ops, user_buffer_ops;
+
+static struct kshm_region *region_new(u32 kind, const struct kshm_region_ops *ops, u32 flags)
 {
 	struct kshm_region *region = kzalloc(sizeof(*region), GFP_KERNEL_ACCOUNT);
 
 	if (!region)
 		return NULL;
 	kref_init(&region->ref);
+	region->ops = ops;
 	region->kind = kind;
 	region->flags = flags;
 	return region;
@@ -41,7 +45,7 @@ struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32
 	if (err)
 		return ERR_PTR(err);
 
-	region = region_new(KSHM_KIND_KERNEL_PAGES, flags);
+	region = region_new(KSHM_KIND_KERNEL_PAGES, &kernel_pages_ops, flags);
 	if (!region) {
 		err = -ENOMEM;
 		goto uncharge;
@@ -97,7 +101,7 @@ struct kshm_region *kshm_region_attach_user(const struct kshm_layout *layout, u3
 	if (err)
 		goto uncharge_global;
 
-	region = region_new(KSHM_KIND_USER_BUFFER, flags);
+	region = region_new(KSHM_KIND_USER_BUFFER, &user_buffer_ops, flags);
 	if (!region) {
 		err = -ENOMEM;
 		goto uncharge_memlock;
@@ -132,25 +136,28 @@ uncharge_global:
 	return ERR_PTR(err);
 }
 
+void kshm_kernel_pages_release(struct kshm_region *region)
+{
+	vfree(region->kva);
+	atomic64_sub((u64)region->nr_pages << PAGE_SHIFT, &kshm_counters.bytes_allocated);
+}
+
+static void user_buffer_release(struct kshm_region *region)
+{
+	vunmap(region->kva);
+	kshm_unpin_user_range(region->pages, region->nr_pages,
+			      region->flags & KSHM_ATTACH_KERNEL_WRITE);
+	/* The mm may have exited already: mmgrab keeps the struct, which is all we touch. */
+	atomic64_sub(region->nr_pages, &region->owner_mm->pinned_vm);
+	mmdrop(region->owner_mm);
+	atomic64_sub((u64)region->nr_pages << PAGE_SHIFT, &kshm_counters.bytes_pinned);
+}
+
 static void region_release(struct kref *ref)
 {
 	struct kshm_region *region = container_of(ref, struct kshm_region, ref);
-	u64 bytes = (u64)region->nr_pages << PAGE_SHIFT;
 
-	if (region->kind != KSHM_KIND_USER_BUFFER) {
-		if (region->channel)
-			kshm_channel_free(region->channel);
-		vfree(region->kva);
-		atomic64_sub(bytes, &kshm_counters.bytes_allocated);
-	} else {
-		vunmap(region->kva);
-		kshm_unpin_user_range(region->pages, region->nr_pages,
-				      region->flags & KSHM_ATTACH_KERNEL_WRITE);
-		/* The mm may have exited already: mmgrab keeps the struct, which is all we touch. */
-		atomic64_sub(region->nr_pages, &region->owner_mm->pinned_vm);
-		mmdrop(region->owner_mm);
-		atomic64_sub(bytes, &kshm_counters.bytes_pinned);
-	}
+	region->ops->release(region);
 	atomic64_dec(&kshm_counters.regions_live);
 	kfree(region);
 }
@@ -234,22 +241,51 @@ void kshm_region_kernel_view(const struct kshm_region *region, struct kshm_kerne
 {
 	view->addr = kshm_region_data(region);
 	view->len = region->byte_count;
-	view->writable = region->kind != KSHM_KIND_USER_BUFFER ||
-			 (region->flags & KSHM_ATTACH_KERNEL_WRITE);
+	view->writable = kshm_policy_kernel_writable(region->kind, region->flags);
 }
 EXPORT_SYMBOL_GPL(kshm_region_kernel_view);
+
+void *kshm_kernel_pages_data(const struct kshm_region *region)
+{
+	return region->kva;
+}
+
+unsigned long kshm_kernel_pages_pfn(const struct kshm_region *region, unsigned long page_index)
+{
+	return vmalloc_to_pfn(region->kva + (page_index << PAGE_SHIFT));
+}
+
+/* The buffer's first byte, wherever it sits in its first page. */
+static void *user_buffer_data(const struct kshm_region *region)
+{
+	return region->kva + region->layout.byte_offset;
+}
+
+static unsigned long user_buffer_pfn(const struct kshm_region *region, unsigned long page_index)
+{
+	return page_to_pfn(region->pages[page_index]);
+}
+
+static const struct kshm_region_ops kernel_pages_ops = {
+	.release = kshm_kernel_pages_release,
+	.data = kshm_kernel_pages_data,
+	.pfn = kshm_kernel_pages_pfn,
+	.mappable = true,
+};
+
+static const struct kshm_region_ops user_buffer_ops = {
+	.release = user_buffer_release,
+	.data = user_buffer_data,
+	.pfn = user_buffer_pfn,
+};
 
 /* First byte fill and checksum offsets count from. */
 void *kshm_region_data(const struct kshm_region *region)
 {
-	if (region->kind == KSHM_KIND_USER_BUFFER)
-		return region->kva + region->layout.byte_offset;
-	return region->kva;
+	return region->ops->data(region);
 }
 
 unsigned long kshm_region_pfn(const struct kshm_region *region, unsigned long page_index)
 {
-	if (region->kind == KSHM_KIND_USER_BUFFER)
-		return page_to_pfn(region->pages[page_index]);
-	return vmalloc_to_pfn(region->kva + (page_index << PAGE_SHIFT));
+	return region->ops->pfn(region, page_index);
 }

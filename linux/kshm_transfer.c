@@ -18,50 +18,32 @@
 #include <linux/vmalloc.h>
 
 #include "kshm_dev.h"
-#include "core/checksum.h"
 
 #define KSHM_BOUNCE_BYTES (64U << 10)
 
+/* A chunk between the caller's buffer (ctx: its address) and the bounce buffer. */
+static bool copy_chunk(void *ctx, void *bounce, u64 pos, size_t bytes, bool to_kernel)
+{
+	void __user *ubuf = ctx;
+
+	if (to_kernel)
+		return !copy_from_user(bounce, ubuf + pos, bytes);
+	return !copy_to_user(ubuf + pos, bounce, bytes);
+}
+
 static long transfer_buffered(struct kshm_transfer *req)
 {
-	void __user *ubuf = u64_to_user_ptr(req->user_addr);
 	size_t bounce_bytes = min_t(u64, req->length, KSHM_BOUNCE_BYTES);
-	struct kshm_csum csum;
-	u64 pos = 0;
+	enum kshm_status status;
 	void *bounce;
-	long ret = 0;
 
 	bounce = kmalloc(bounce_bytes, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
-	kshm_csum_init(&csum);
-	while (pos < req->length) {
-		size_t chunk = min_t(u64, req->length - pos, bounce_bytes);
-
-		if (req->direction == KSHM_DIR_TO_KERNEL) {
-			if (copy_from_user(bounce, ubuf + pos, chunk)) {
-				ret = -EFAULT;
-				break;
-			}
-			kshm_csum_update(&csum, bounce, chunk);
-		} else {
-			kshm_pattern_fill(bounce, chunk, req->seed, pos);
-			if (copy_to_user(ubuf + pos, bounce, chunk)) {
-				ret = -EFAULT;
-				break;
-			}
-		}
-		pos += chunk;
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
-	}
-	if (!ret && req->direction == KSHM_DIR_TO_KERNEL)
-		req->checksum = kshm_csum_final(&csum);
+	status = kshm_work_bounced(req, bounce, bounce_bytes, copy_chunk,
+				   u64_to_user_ptr(req->user_addr), &kshm_caller_work);
 	kfree(bounce);
-	return ret;
+	return kshm_status_to_errno(status);
 }
 
 static long transfer_direct(struct kshm_transfer *req, const struct kshm_layout *layout)
@@ -87,9 +69,11 @@ static long transfer_direct(struct kshm_transfer *req, const struct kshm_layout 
 		goto unpin;
 	}
 	if (kernel_writes)
-		ret = kshm_work_fill(kva + layout->byte_offset, req->length, req->seed, 0);
+		ret = kshm_status_to_errno(kshm_work_fill(kva + layout->byte_offset, req->length,
+							  req->seed, 0, &kshm_caller_work));
 	else
-		ret = kshm_work_checksum(kva + layout->byte_offset, req->length, &req->checksum);
+		ret = kshm_status_to_errno(kshm_work_checksum(kva + layout->byte_offset, req->length,
+							      &req->checksum, &kshm_caller_work));
 	vunmap(kva);
 unpin:
 	kshm_unpin_user_range(pages, layout->span_pages, kernel_writes);

@@ -37,7 +37,7 @@ WIN_ARCHS     := x64 x86
 WIN_TRIPLE_x64 := x86_64-w64-mingw32
 WIN_TRIPLE_x86 := i686-w64-mingw32
 WIN_CLANG     ?= clang-14
-WIN_DRV_SRCS  := $(wildcard windows/driver/*.c) core/channel.c core/checksum.c core/ring.c \
+WIN_DRV_SRCS  := $(wildcard windows/driver/*.c) core/channel.c core/checksum.c core/policy.c core/request.c core/ring.c core/work.c \
 		 core/service.c core/span.c core/validate.c
 WIN_DRV_HDRS  := $(wildcard windows/driver/*.h core/*.h include/kshm/*.h)
 # -fms-extensions for __try/__except (clang emits real SEH tables); on x64 unwind tables
@@ -46,7 +46,7 @@ WIN_DRV_HDRS  := $(wildcard windows/driver/*.h core/*.h include/kshm/*.h)
 # SEH needs no tables (the handlers are chained on the stack): no .eh_frame there.
 # wdm.h defines the two bit-test intrinsics itself; intrin-impl.h must not declare them extern first.
 WIN_DRV_CFLAGS = -fms-extensions -Wno-pragma-pack -O2 -Wall -Wextra -Werror \
-		 -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare \
+		 -Wno-missing-field-initializers \
 		 -ffreestanding -fno-builtin -fno-stack-protector $(WIN_DRV_UNWIND_$(1)) \
 		 -D_KERNEL_MODE -I. \
 		 -D__INTRINSIC_DEFINED_InterlockedBitTestAndSet -D__INTRINSIC_DEFINED_InterlockedBitTestAndReset \

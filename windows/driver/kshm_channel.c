@@ -36,7 +36,7 @@
  */
 #include "kshm_drv.h"
 #include "core/channel.h"
-#include "core/request.h"
+#include "core/policy.h"
 #include "core/service.h"
 
 struct kshm_channel {
@@ -128,7 +128,7 @@ static bool wait_for_space(struct kshm_service_channel *sc, uint32_t len)
 	LARGE_INTEGER timeout = { .QuadPart = -10LL * 1000 * 1000 };	/* 1 s, relative */
 	NTSTATUS status = STATUS_SUCCESS;
 
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	KSHM_ASSERT_PASSIVE();
 	if (kshm_service_prepare_wait_space(sc, len))
 		status = KeWaitForSingleObject(&to_channel(sc)->space_event, Executive, UserMode,
 					       TRUE, &timeout);
@@ -147,19 +147,15 @@ static const struct kshm_service_ops kshm_service_ops = {
 	.yield = NULL,	/* PASSIVE_LEVEL threads are preempted anyway */
 };
 
-/* EIO, EINTR and ECANCELED as lib/backend_windows.c maps them back. */
 static NTSTATUS service_status(enum kshm_service_end end)
 {
-	switch (end) {
-	case KSHM_SERVICE_DONE:
-		return STATUS_SUCCESS;
-	case KSHM_SERVICE_INTERRUPTED:
-		return STATUS_CANCELLED;
-	case KSHM_SERVICE_CANCELLED:
-		return STATUS_REQUEST_ABORTED;	/* the channel was destroyed under the call */
-	default:
-		return STATUS_IO_DEVICE_ERROR;
-	}
+	return kshm_status_to_ntstatus(kshm_policy_service_verdict(end));
+}
+
+/* The ring behind a region, or NULL when the region is no channel. */
+struct kshm_service_channel *kshm_channel_service(const struct kshm_region *region)
+{
+	return region->channel ? &region->channel->sc : NULL;
 }
 
 /* ---- lifetime ---- */
@@ -175,9 +171,10 @@ static PMDL partial_mdl(PMDL source, ULONG offset, ULONG length)
 	return part;
 }
 
-/* Called with the region's last reference (kshm_region.c): the views are gone. */
-void kshm_channel_free(struct kshm_channel *channel)
+/* The region's last reference: the views went with its id (channel_forget). */
+static void channel_release(struct kshm_region *region)
 {
+	struct kshm_channel *channel = region->channel;
 	ULONG i;
 
 	for (i = 0; i < ARRAYSIZE(channel->part_mdl); i++) {
@@ -190,6 +187,7 @@ void kshm_channel_free(struct kshm_channel *channel)
 	if (channel->wake_event)
 		ObDereferenceObject(channel->wake_event);
 	ExFreePool(channel);
+	kshm_kernel_pages_release(region);
 }
 
 /*
@@ -197,8 +195,9 @@ void kshm_channel_free(struct kshm_channel *channel)
  * the owner's views, in the owner's context (the caller attached if it had
  * to), and let no KSHM_IOC_CHANNEL_MAP in flight map them again.
  */
-void kshm_channel_remove_views(struct kshm_channel *channel)
+static void channel_forget(struct kshm_region *region)
 {
+	struct kshm_channel *channel = region->channel;
 	ULONG i;
 
 	ExAcquireFastMutex(&channel->views_lock);
@@ -213,14 +212,30 @@ void kshm_channel_remove_views(struct kshm_channel *channel)
 	KeSetEvent(&channel->space_event, IO_NO_INCREMENT, FALSE);
 }
 
-/* A channel over a fresh region of alloc_bytes (validated: 2 header pages + a power of two). */
-static NTSTATUS channel_new(struct kshm_region *region, const struct kshm_channel_create *req,
-			    uint64_t alloc_bytes)
-{
-	struct kshm_channel *channel = kshm_pool_alloc(sizeof(*channel));
+/* A channel's ring rides on kernel pages, which the owner maps on KSHM_IOC_CHANNEL_MAP. */
+static const struct kshm_region_ops channel_region_ops = {
+	.release = channel_release,
+	.forget = channel_forget,
+};
 
-	if (!channel)
+/* A channel over fresh kernel pages of alloc_bytes (validated: 2 header pages + a power of two). */
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS kshm_channel_new(const struct kshm_channel_create *req, uint64_t alloc_bytes,
+			  const struct kshm_limits *limits, struct kshm_region **out)
+{
+	struct kshm_channel *channel;
+	struct kshm_region *region;
+	NTSTATUS status;
+
+	KSHM_ASSERT_PASSIVE();
+	status = kshm_region_alloc_kernel_pages(alloc_bytes, alloc_bytes, 0, limits, &region);
+	if (!NT_SUCCESS(status))
+		return status;
+	channel = kshm_pool_alloc(sizeof(*channel));
+	if (!channel) {
+		kshm_region_put(region);
 		return STATUS_INSUFFICIENT_RESOURCES;
+	}
 	KeInitializeSpinLock(&channel->produce_lock);
 	ExInitializeFastMutex(&channel->consume_lock);
 	ExInitializeFastMutex(&channel->views_lock);
@@ -230,122 +245,63 @@ static NTSTATUS channel_new(struct kshm_region *region, const struct kshm_channe
 	channel->part_mdl[1] = partial_mdl(region->mdl, PAGE_SIZE, (ULONG)alloc_bytes - PAGE_SIZE);
 	kshm_service_channel_init(&channel->sc, req->kind, region->system_va, PAGE_SIZE,
 				  req->data_bytes, &kshm_service_ops);
+	region->ops = &channel_region_ops;	/* the channel is freed with the region from here on */
 	region->kind = KSHM_KIND_CHANNEL;
-	region->channel = channel;	/* freed with the region from here on */
-	if (!channel->part_mdl[0] || !channel->part_mdl[1])
-		return STATUS_INSUFFICIENT_RESOURCES;
-	return STATUS_SUCCESS;
-}
-
-/* ---- requests: PASSIVE_LEVEL, in the owner's context ---- */
-
-NTSTATUS kshm_ioctl_channel_create(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
-{
-	struct kshm_channel_create *c = &req->channel_create;
-	struct kshm_region *region;
-	struct kshm_limits limits;
-	uint64_t alloc_bytes;
-	NTSTATUS status;
-
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
-	kshm_current_limits(&limits);
-	status = kshm_status_to_ntstatus(kshm_validate_channel_create(c, &limits, &alloc_bytes));
-	if (!NT_SUCCESS(status))
-		return status;
-	status = kshm_region_alloc_kernel_pages(alloc_bytes, alloc_bytes, 0, &limits, &region);
-	if (!NT_SUCCESS(status))
-		return status;
-	status = channel_new(region, c, alloc_bytes);
-	if (NT_SUCCESS(status))	/* from here on another thread may destroy it: reply with the id */
-		status = kshm_handle_insert(handle, region, &limits, &c->id);
-	if (!NT_SUCCESS(status)) {
-		kshm_region_put(region);	/* never mapped: nothing to unmap */
-		return status;
-	}
-	c->mapped_length = alloc_bytes;
-	c->mmap_offset = 0;	/* no window: KSHM_IOC_CHANNEL_MAP maps it */
-	return STATUS_SUCCESS;
-}
-
-/* A counted reference to channel `id` of `kind`: NOT_FOUND, or INVALID_PARAMETER for another kind. */
-static NTSTATUS get_channel(struct kshm_handle *handle, uint32_t id, uint32_t kind,
-			    struct kshm_region **out)
-{
-	struct kshm_region *region = kshm_handle_get_region(handle, id);
-
-	if (!region)
-		return STATUS_NOT_FOUND;
-	if (!region->channel || region->channel->sc.kind != kind) {
+	region->channel = channel;
+	if (!channel->part_mdl[0] || !channel->part_mdl[1]) {
 		kshm_region_put(region);
-		return STATUS_INVALID_PARAMETER;
+		return STATUS_INSUFFICIENT_RESOURCES;
 	}
 	*out = region;
 	return STATUS_SUCCESS;
 }
 
-NTSTATUS kshm_ioctl_channel_generate(struct kshm_handle *handle, union kshm_request *req,
-				     PIRP irp)
+/* ---- requests: PASSIVE_LEVEL, in the owner's context ---- */
+
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req)
 {
-	struct kshm_channel_generate *g = &req->generate;
-	struct kshm_region *region;
 	NTSTATUS status;
 
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
-	status = get_channel(handle, g->id, KSHM_CHANNEL_EVENTS, &region);
+	KSHM_ASSERT_PASSIVE();
+	status = kshm_status_to_ntstatus(kshm_policy_channel(kshm_channel_service(region),
+							     KSHM_CHANNEL_EVENTS));
 	if (!NT_SUCCESS(status))
 		return status;
 	status = kshm_status_to_ntstatus(kshm_validate_channel_generate(
-		g, kshm_ring_max_payload(&region->channel->sc.ring)));
-	if (NT_SUCCESS(status)) {
-		status = service_status(kshm_service_generate(&region->channel->sc, g));
-	}
-	kshm_region_put(region);
-	return status;
+		req, kshm_ring_max_payload(&region->channel->sc.ring)));
+	if (!NT_SUCCESS(status))
+		return status;
+	return service_status(kshm_service_generate(&region->channel->sc, req));
 }
 
-NTSTATUS kshm_ioctl_channel_process(struct kshm_handle *handle, union kshm_request *req,
-				    PIRP irp)
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS kshm_channel_process(struct kshm_region *sub_region, struct kshm_region *comp_region,
+			      struct kshm_channel_process *req)
 {
-	struct kshm_channel_process *p = &req->process;
-	struct kshm_region *sub, *comp;
-	struct kshm_channel *channel;
+	struct kshm_channel *sub = sub_region->channel;
 	NTSTATUS status;
 
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
-	status = kshm_status_to_ntstatus(kshm_validate_channel_process(p));
-	if (!NT_SUCCESS(status))
-		return status;
-	sub = kshm_handle_get_region(handle, p->submissions);
-	comp = kshm_handle_get_region(handle, p->completions);
-	if (!sub || !comp)
-		status = STATUS_NOT_FOUND;
-	else if (!sub->channel || !comp->channel ||
-		 sub->channel->sc.kind != KSHM_CHANNEL_SUBMISSIONS ||
-		 comp->channel->sc.kind != KSHM_CHANNEL_EVENTS)
-		status = STATUS_INVALID_PARAMETER;
-	if (NT_SUCCESS(status)) {
-		channel = sub->channel;
-		ExAcquireFastMutex(&channel->consume_lock);
-		status = service_status(kshm_service_process(&channel->sc, &comp->channel->sc, p));
-		ExReleaseFastMutex(&channel->consume_lock);
-	}
-	if (sub)
-		kshm_region_put(sub);
-	if (comp)
-		kshm_region_put(comp);
+	KSHM_ASSERT_PASSIVE();
+	if (kshm_policy_channel(kshm_channel_service(sub_region), KSHM_CHANNEL_SUBMISSIONS) ||
+	    kshm_policy_channel(kshm_channel_service(comp_region), KSHM_CHANNEL_EVENTS))
+		return STATUS_INVALID_PARAMETER;
+	ExAcquireFastMutex(&sub->consume_lock);
+	status = service_status(kshm_service_process(&sub->sc, &comp_region->channel->sc, req));
+	ExReleaseFastMutex(&sub->consume_lock);
 	return status;
 }
 
-NTSTATUS kshm_ioctl_channel_kick(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
+_IRQL_requires_max_(DISPATCH_LEVEL)
+NTSTATUS kshm_channel_kick(struct kshm_region *region)
 {
-	struct kshm_region *region;
-	NTSTATUS status = get_channel(handle, req->kick.id, KSHM_CHANNEL_EVENTS, &region);
+	NTSTATUS status = kshm_status_to_ntstatus(kshm_policy_channel(kshm_channel_service(region),
+								      KSHM_CHANNEL_EVENTS));
 
-	if (!NT_SUCCESS(status))
-		return status;
-	KeSetEvent(&region->channel->space_event, IO_NO_INCREMENT, FALSE);
-	kshm_region_put(region);
-	return STATUS_SUCCESS;
+	NT_ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL);
+	if (NT_SUCCESS(status))
+		KeSetEvent(&region->channel->space_event, IO_NO_INCREMENT, FALSE);
+	return status;
 }
 
 /*
@@ -358,7 +314,7 @@ static NTSTATUS reference_event(uint64_t value, PKEVENT *out)
 	PVOID object;
 	NTSTATUS status;
 
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	KSHM_ASSERT_PASSIVE();
 	*out = NULL;
 	if (!value)
 		return STATUS_SUCCESS;
@@ -396,19 +352,14 @@ static NTSTATUS map_views_locked(struct kshm_channel *channel)
 	return status;
 }
 
-NTSTATUS kshm_ioctl_channel_map(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS kshm_channel_map(struct kshm_region *region, struct kshm_channel_map *m)
 {
-	struct kshm_channel_map *m = &req->map;
-	struct kshm_channel *channel;
-	struct kshm_region *region;
+	struct kshm_channel *channel = region->channel;
 	PKEVENT event = NULL;
 	NTSTATUS status;
 
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
-	region = kshm_handle_get_region(handle, m->id);
-	if (!region)
-		return STATUS_NOT_FOUND;
-	channel = region->channel;
+	KSHM_ASSERT_PASSIVE();
 	if (!channel || (m->event && channel->sc.kind != KSHM_CHANNEL_EVENTS))
 		status = STATUS_INVALID_PARAMETER;	/* only an events channel wakes anyone */
 	else
@@ -434,6 +385,5 @@ NTSTATUS kshm_ioctl_channel_map(struct kshm_handle *handle, union kshm_request *
 	}
 	if (event)
 		ObDereferenceObject(event);
-	kshm_region_put(region);
 	return status;
 }

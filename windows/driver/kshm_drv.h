@@ -22,6 +22,8 @@
 
 #include "core/limits.h"
 #include "core/status.h"
+#include "core/work.h"
+#include "include/kshm/channel.h"
 
 /* mingw-w64 v10 lacks these MDL mapping flags (Windows 8 and later). */
 #ifndef MdlMappingNoWrite
@@ -33,9 +35,35 @@
 
 #define KSHM_POOL_TAG 'mhsK'
 
+/* The WDK's annotation of a dispatch routine's major function; mingw-w64's sal.h lacks it. */
+#ifndef _Dispatch_type_
+#define _Dispatch_type_(major)
+#endif
+
+/*
+ * The IRQL contract, stated with _IRQL_requires_ annotations and checked at
+ * the top of every dispatch routine and request handler (NT_ASSERT breaks
+ * into an attached debugger, as on ReactOS's KDBG).
+ */
+#define KSHM_ASSERT_PASSIVE() NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL)
+
+struct kshm_region;
+
+/*
+ * What differs between the kinds of region; a new kind is one more of these
+ * (a channel's ring rides on kernel pages: kshm_channel.c). What each kind
+ * allows is core/policy.c's.
+ */
+struct kshm_region_ops {
+	void (*release)(struct kshm_region *region);	/* the last reference: free the kind's memory */
+	void (*forget)(struct kshm_region *region);	/* its id is gone, in the owner's context:
+							   unmap the owner's views (NULL: none) */
+};
+
 struct kshm_region {
 	LIST_ENTRY link;		/* in kshm_handle.regions, under its lock */
 	volatile LONG refs;
+	const struct kshm_region_ops *ops;
 	uint32_t id;
 	uint32_t kind;			/* KSHM_KIND_* */
 	uint32_t flags;			/* KSHM_REGION_* or KSHM_ATTACH_* */
@@ -106,47 +134,64 @@ void kshm_current_limits(struct kshm_limits *limits);
 extern BOOLEAN kshm_simulate_no_write_ignored;
 NTSTATUS kshm_status_to_ntstatus(enum kshm_status status);
 NTSTATUS kshm_quota_charge(volatile LONG64 *used, uint64_t amount, uint64_t limit);
+extern const struct kshm_work_ops kshm_caller_work;	/* core/work.c's view of the calling thread */
 PVOID kshm_pool_alloc(SIZE_T bytes);	/* zeroed, non-paged, non-executable */
 BOOLEAN kshm_thread_terminating(void);	/* the calling thread; FALSE where the kernel cannot say */
 
 /* kshm_region.c */
-void kshm_region_init(void);	/* DriverEntry, PASSIVE_LEVEL */
+_IRQL_requires_(PASSIVE_LEVEL) void kshm_region_init(void);	/* DriverEntry */
+_IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_region_alloc_kernel_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
 					const struct kshm_limits *limits,
 					struct kshm_region **out);	/* no user view */
+_IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_region_alloc_pages(uint64_t alloc_bytes, uint64_t byte_count, uint32_t flags,
 				 const struct kshm_limits *limits, struct kshm_region **out);
+_IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_region_attach_user(const struct kshm_layout *layout, uint32_t flags,
 				 const struct kshm_limits *limits, struct kshm_region **out);
-void kshm_region_put(struct kshm_region *region);
-NTSTATUS kshm_map_into_owner(PMDL mdl, BOOLEAN read_only, PVOID *user_va);	/* owner's context */
+_IRQL_requires_max_(APC_LEVEL) void kshm_region_put(struct kshm_region *region);
+void kshm_kernel_pages_release(struct kshm_region *region);	/* a channel's ops reuse it */
+
+/* kshm_map.c: pages into the owner, in its context (the twin of linux/kshm_mmap.c) */
+_IRQL_requires_max_(APC_LEVEL)
+NTSTATUS kshm_map_into_owner(PMDL mdl, BOOLEAN read_only, PVOID *user_va);
+
+/* kshm_pin.c: locked user pages, shared by attach and the direct method */
+_IRQL_requires_max_(APC_LEVEL)
 NTSTATUS kshm_lock_user_range(uint64_t user_addr, uint64_t length, BOOLEAN kernel_writes,
 			      PMDL *mdl_out, uint8_t **system_va_out);
-void kshm_unlock_user_range(PMDL mdl);
+_IRQL_requires_max_(DISPATCH_LEVEL) void kshm_unlock_user_range(PMDL mdl);
 
-void kshm_handle_init(struct kshm_handle *handle, PEPROCESS owner);
-void kshm_handle_destroy(struct kshm_handle *handle);
-NTSTATUS kshm_handles_start(void);	/* DriverEntry */
-void kshm_handles_stop(void);		/* DriverUnload */
-void kshm_handle_release_all(struct kshm_handle *handle);
+/* kshm_file.c: the regions of a handle, and every handle (owner exit) */
+_IRQL_requires_(PASSIVE_LEVEL) void kshm_handle_init(struct kshm_handle *handle, PEPROCESS owner);
+_IRQL_requires_(PASSIVE_LEVEL) void kshm_handle_destroy(struct kshm_handle *handle);
+_IRQL_requires_(PASSIVE_LEVEL) NTSTATUS kshm_handles_start(void);	/* DriverEntry */
+_IRQL_requires_(PASSIVE_LEVEL) void kshm_handles_stop(void);		/* DriverUnload */
+_IRQL_requires_max_(APC_LEVEL) void kshm_handle_release_all(struct kshm_handle *handle);
+_IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_handle_insert(struct kshm_handle *handle, struct kshm_region *region,
 			    const struct kshm_limits *limits, uint32_t *id_out);
+_IRQL_requires_max_(APC_LEVEL)
 struct kshm_region *kshm_handle_get_region(struct kshm_handle *handle, uint32_t id);
-NTSTATUS kshm_handle_remove(struct kshm_handle *handle, uint32_t id);
+_IRQL_requires_(PASSIVE_LEVEL) NTSTATUS kshm_handle_remove(struct kshm_handle *handle, uint32_t id);
 
-/* kshm_channel.c: the request handlers, PASSIVE_LEVEL in the owner's context */
-union kshm_request;
+/* kshm_channel.c: channels over kernel pages, PASSIVE_LEVEL in the owner's context */
 struct kshm_channel;
-void kshm_channel_init(void);	/* DriverEntry, PASSIVE_LEVEL */
-void kshm_channel_remove_views(struct kshm_channel *channel);	/* in the owner's context */
-void kshm_channel_free(struct kshm_channel *channel);		/* with the region */
-NTSTATUS kshm_ioctl_channel_create(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
-NTSTATUS kshm_ioctl_channel_generate(struct kshm_handle *handle, union kshm_request *req,
-				     PIRP irp);
-NTSTATUS kshm_ioctl_channel_process(struct kshm_handle *handle, union kshm_request *req,
-				    PIRP irp);
-NTSTATUS kshm_ioctl_channel_kick(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
-NTSTATUS kshm_ioctl_channel_map(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
+struct kshm_service_channel;
+_IRQL_requires_(PASSIVE_LEVEL) void kshm_channel_init(void);	/* DriverEntry */
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS kshm_channel_new(const struct kshm_channel_create *req, uint64_t alloc_bytes,
+			  const struct kshm_limits *limits, struct kshm_region **out);
+struct kshm_service_channel *kshm_channel_service(const struct kshm_region *region);
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req);
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS kshm_channel_process(struct kshm_region *sub, struct kshm_region *comp,
+			      struct kshm_channel_process *req);
+_IRQL_requires_max_(DISPATCH_LEVEL) NTSTATUS kshm_channel_kick(struct kshm_region *region);
+_IRQL_requires_(PASSIVE_LEVEL)
+NTSTATUS kshm_channel_map(struct kshm_region *region, struct kshm_channel_map *req);
 
 /* kshm_ioctl.c */
 NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack);
@@ -159,8 +204,8 @@ struct kshm_user_copy {
 	BOOLEAN to_kernel;
 };
 NTSTATUS kshm_copy_user(void *ctx);	/* a kshm_guarded_fn on a struct kshm_user_copy */
-NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos);
-NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum);
+NTSTATUS kshm_fill_bytes(uint8_t *dst, uint64_t len, uint64_t seed);
+NTSTATUS kshm_checksum_bytes(const uint8_t *src, uint64_t len, uint64_t *checksum);
 NTSTATUS kshm_transfer_run(struct kshm_transfer *req, const struct kshm_layout *layout);
 NTSTATUS kshm_transfer_neither(struct kshm_transfer *req, uint8_t *ubuf);	/* owner's context */
 

@@ -13,8 +13,10 @@
  * and out under the guard).
  */
 #include "kshm_drv.h"
-#include "core/validate.h"
+#include "core/channel.h"
+#include "core/policy.h"
 #include "core/request.h"
+#include "core/validate.h"
 
 /* Larger structs from newer callers are accepted up to this, when their tail is zero. */
 #define KSHM_MAX_REQUEST_BYTES 4096
@@ -24,11 +26,14 @@ static NTSTATUS to_nt(enum kshm_status status)
 	return kshm_status_to_ntstatus(status);
 }
 
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_version(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	struct kshm_version *v = &req->version;
 	struct kshm_limits limits;
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
 	UNREFERENCED_PARAMETER(handle);
 	kshm_current_limits(&limits);
 	kshm_version_describe(v, &limits);
@@ -49,22 +54,24 @@ static NTSTATUS adopt_region(struct kshm_handle *handle, struct kshm_region *reg
 	NTSTATUS status = kshm_handle_insert(handle, region, limits, id);
 
 	if (!NT_SUCCESS(status)) {
-		if (region->user_va)
-			MmUnmapLockedPages(region->user_va, region->mdl);
-		region->user_va = NULL;
+		if (region->ops->forget)
+			region->ops->forget(region);
 		kshm_region_put(region);
 	}
 	return status;
 }
 
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_region_create(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
-	struct kshm_region_create *c = &req->create;
+	struct kshm_region_create *c = &req->region_create;
 	struct kshm_region *region;
 	struct kshm_limits limits;
 	uint64_t alloc_bytes;
 	NTSTATUS status;
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
 	kshm_current_limits(&limits);
 	status = to_nt(kshm_validate_region_create(c, &limits, &alloc_bytes));
 	if (!NT_SUCCESS(status))
@@ -81,14 +88,17 @@ static NTSTATUS ioctl_region_create(struct kshm_handle *handle, union kshm_reque
 	return STATUS_SUCCESS;
 }
 
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_buffer_attach(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
-	struct kshm_buffer_attach *a = &req->attach;
+	struct kshm_buffer_attach *a = &req->buffer_attach;
 	struct kshm_region *region;
 	struct kshm_limits limits;
 	struct kshm_layout layout;
 	NTSTATUS status;
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
 	kshm_current_limits(&limits);
 	status = to_nt(kshm_validate_buffer_attach(a, &limits, &layout));
 	if (!NT_SUCCESS(status))
@@ -144,31 +154,31 @@ static NTSTATUS copy_pfns(const struct kshm_region *region, struct kshm_region_i
 	return status;
 }
 
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_region_info(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
-	struct kshm_region_info *info = &req->info;
+	struct kshm_region_info *info = &req->region_info;
 	struct kshm_region *region;
 	NTSTATUS status;
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
 	status = to_nt(kshm_validate_region_info(info));
 	if (!NT_SUCCESS(status))
 		return status;
 	region = kshm_handle_get_region(handle, info->id);
 	if (!region)
 		return STATUS_NOT_FOUND;
-	info->kind = region->kind;
-	info->flags = region->flags;
-	info->pfn_count = 0;
-	info->mmap_offset = 0;
-	if (region->kind == KSHM_KIND_USER_BUFFER) {
-		info->layout = region->layout;
-	} else {
-		/* No address at all: the kernel's is secret, the process knows its own. */
-		RtlZeroMemory(&info->layout, sizeof(info->layout));
-		info->layout.byte_count = region->byte_count;
-		info->layout.span_pages = (uint32_t)(region->charged_bytes >> PAGE_SHIFT);
-		info->layout.page_size = PAGE_SIZE;
-	}
+	/* Mapped at create: the process knows its own address, and no window is needed. */
+	kshm_policy_region_info(info, &(struct kshm_region_facts) {
+		.kind = region->kind,
+		.flags = region->flags,
+		.byte_count = region->byte_count,
+		.span_pages = region->charged_bytes >> PAGE_SHIFT,
+		.page_size = PAGE_SIZE,
+		.mmap_offset = 0,
+		.layout = &region->layout,
+	});
 	status = info->pfn_array ? copy_pfns(region, info) : STATUS_SUCCESS;
 	kshm_region_put(region);
 	return status;
@@ -193,44 +203,51 @@ static NTSTATUS range_op_region(struct kshm_handle *handle, struct kshm_range_op
 	return STATUS_SUCCESS;
 }
 
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_fill(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
-	struct kshm_range_op *op = &req->range;
+	struct kshm_range_op *op = &req->fill;
 	struct kshm_region *region;
 	NTSTATUS status = range_op_region(handle, op, &region);
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
 	if (!NT_SUCCESS(status))
 		return status;
-	/* A channel's pages belong to its ring, and a read-only attach is read-only. */
-	if (region->channel ||
-	    (region->kind == KSHM_KIND_USER_BUFFER && !(region->flags & KSHM_ATTACH_KERNEL_WRITE)))
-		status = STATUS_ACCESS_DENIED;
-	else
-		status = kshm_work_fill(region->system_va + op->offset, op->length, op->seed, 0);
+	status = to_nt(kshm_policy_fill(region->kind, region->flags));
+	if (NT_SUCCESS(status))
+		status = kshm_fill_bytes(region->system_va + op->offset, op->length, op->seed);
 	kshm_region_put(region);
 	return status;
 }
 
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_checksum(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
-	struct kshm_range_op *op = &req->range;
+	struct kshm_range_op *op = &req->checksum;
 	struct kshm_region *region;
 	NTSTATUS status = range_op_region(handle, op, &region);
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
 	if (!NT_SUCCESS(status))
 		return status;
-	status = kshm_work_checksum(region->system_va + op->offset, op->length, &op->checksum);
+	status = kshm_checksum_bytes(region->system_va + op->offset, op->length, &op->checksum);
 	kshm_region_put(region);
 	return status;
 }
 
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_region_destroy(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
-	NTSTATUS status = to_nt(kshm_validate_region_destroy(&req->destroy));
+	NTSTATUS status = to_nt(kshm_validate_region_destroy(&req->region_destroy));
 
-	return NT_SUCCESS(status) ? kshm_handle_remove(handle, req->destroy.id) : status;
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
+	return NT_SUCCESS(status) ? kshm_handle_remove(handle, req->region_destroy.id) : status;
 }
 
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_transfer(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
 {
 	const uint32_t methods = (1U << KSHM_METHOD_BUFFERED) | (1U << KSHM_METHOD_DIRECT) |
@@ -239,6 +256,8 @@ static NTSTATUS ioctl_transfer(struct kshm_handle *handle, union kshm_request *r
 	struct kshm_layout layout;
 	NTSTATUS status;
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
 	UNREFERENCED_PARAMETER(handle);
 	kshm_current_limits(&limits);
 	status = to_nt(kshm_validate_transfer(&req->transfer, &limits, methods, &layout));
@@ -254,6 +273,7 @@ static NTSTATUS ioctl_transfer(struct kshm_handle *handle, union kshm_request *r
  * `length` must be the output buffer's; `user_addr` is validated like any
  * transfer's but not compared (a host may hand the driver a copy).
  */
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_transfer_io_direct(struct kshm_handle *handle, union kshm_request *req,
 					 PIRP irp)
 {
@@ -269,6 +289,8 @@ static NTSTATUS ioctl_transfer_io_direct(struct kshm_handle *handle, union kshm_
 	uint8_t *system_va;
 	NTSTATUS status;
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(handle);
 	kshm_current_limits(&limits);
 	status = to_nt(kshm_validate_transfer(t, &limits, 1U << KSHM_METHOD_DIRECT, &layout));
 	if (!NT_SUCCESS(status))
@@ -282,12 +304,12 @@ static NTSTATUS ioctl_transfer_io_direct(struct kshm_handle *handle, union kshm_
 	if (!system_va)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	if (!to_kernel) {
-		status = kshm_work_fill(system_va, t->length, t->seed, 0);
+		status = kshm_fill_bytes(system_va, t->length, t->seed);
 		if (NT_SUCCESS(status))
 			irp->IoStatus.Information = out_bytes;	/* bytes of the output buffer written */
 		return status;
 	}
-	status = kshm_work_checksum(system_va, t->length, &checksum);
+	status = kshm_checksum_bytes(system_va, t->length, &checksum);
 	if (NT_SUCCESS(status) && checksum != t->checksum)
 		status = STATUS_CRC_ERROR;
 	return status;
@@ -300,6 +322,7 @@ static NTSTATUS ioctl_transfer_io_direct(struct kshm_handle *handle, union kshm_
  * runs in the owner's context, top-level dispatch), probed and used under
  * the guard. `length` must be the output buffer's.
  */
+_IRQL_requires_(PASSIVE_LEVEL)
 static NTSTATUS ioctl_transfer_neither(struct kshm_handle *handle, union kshm_request *req,
 				       PIRP irp)
 {
@@ -309,6 +332,8 @@ static NTSTATUS ioctl_transfer_neither(struct kshm_handle *handle, union kshm_re
 	struct kshm_layout layout;
 	NTSTATUS status;
 
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(handle);
 	kshm_current_limits(&limits);
 	status = to_nt(kshm_validate_transfer(t, &limits, 1U << KSHM_METHOD_NEITHER, &layout));
 	if (!NT_SUCCESS(status))
@@ -321,38 +346,148 @@ static NTSTATUS ioctl_transfer_neither(struct kshm_handle *handle, union kshm_re
 	return status;
 }
 
-struct kshm_ioctl_desc {
-	ULONG code;
-	uint32_t size;		/* v1 struct size */
-	BOOLEAN replies;	/* the struct goes back (SystemBuffer; METHOD_NEITHER: the input buffer) */
-	NTSTATUS (*handler)(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
+_IRQL_requires_(PASSIVE_LEVEL)
+static NTSTATUS ioctl_channel_create(struct kshm_handle *handle, union kshm_request *req,
+				     PIRP irp)
+{
+	struct kshm_channel_create *c = &req->channel_create;
+	struct kshm_region *region;
+	struct kshm_limits limits;
+	uint64_t alloc_bytes;
+	NTSTATUS status;
+
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
+	kshm_current_limits(&limits);
+	status = to_nt(kshm_validate_channel_create(c, &limits, &alloc_bytes));
+	if (!NT_SUCCESS(status))
+		return status;
+	status = kshm_channel_new(c, alloc_bytes, &limits, &region);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = adopt_region(handle, region, &limits, &c->id);
+	if (!NT_SUCCESS(status))
+		return status;
+	c->mapped_length = alloc_bytes;
+	c->mmap_offset = 0;	/* no window: KSHM_IOC_CHANNEL_MAP maps it */
+	return STATUS_SUCCESS;
+}
+
+_IRQL_requires_(PASSIVE_LEVEL)
+static NTSTATUS ioctl_channel_generate(struct kshm_handle *handle, union kshm_request *req,
+				       PIRP irp)
+{
+	struct kshm_region *region = kshm_handle_get_region(handle, req->channel_generate.id);
+	NTSTATUS status;
+
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
+	if (!region)
+		return STATUS_NOT_FOUND;
+	status = kshm_channel_generate(region, &req->channel_generate);
+	kshm_region_put(region);
+	return status;
+}
+
+_IRQL_requires_(PASSIVE_LEVEL)
+static NTSTATUS ioctl_channel_kick(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
+{
+	struct kshm_region *region = kshm_handle_get_region(handle, req->channel_kick.id);
+	NTSTATUS status;
+
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
+	if (!region)
+		return STATUS_NOT_FOUND;
+	status = kshm_channel_kick(region);
+	kshm_region_put(region);
+	return status;
+}
+
+_IRQL_requires_(PASSIVE_LEVEL)
+static NTSTATUS ioctl_channel_process(struct kshm_handle *handle, union kshm_request *req,
+				      PIRP irp)
+{
+	struct kshm_channel_process *p = &req->channel_process;
+	struct kshm_region *sub, *comp;
+	NTSTATUS status = to_nt(kshm_validate_channel_process(p));
+
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
+	if (!NT_SUCCESS(status))
+		return status;
+	sub = kshm_handle_get_region(handle, p->submissions);
+	comp = kshm_handle_get_region(handle, p->completions);
+	status = (sub && comp) ? kshm_channel_process(sub, comp, p) : STATUS_NOT_FOUND;
+	if (sub)
+		kshm_region_put(sub);
+	if (comp)
+		kshm_region_put(comp);
+	return status;
+}
+
+_IRQL_requires_(PASSIVE_LEVEL)
+static NTSTATUS ioctl_channel_map(struct kshm_handle *handle, union kshm_request *req, PIRP irp)
+{
+	struct kshm_region *region = kshm_handle_get_region(handle, req->channel_map.id);
+	NTSTATUS status;
+
+	KSHM_ASSERT_PASSIVE();
+	UNREFERENCED_PARAMETER(irp);
+	if (!region)
+		return STATUS_NOT_FOUND;
+	status = kshm_channel_map(region, &req->channel_map);
+	kshm_region_put(region);
+	return status;
+}
+
+typedef NTSTATUS kshm_handler(struct kshm_handle *handle, union kshm_request *req, PIRP irp);
+
+/* Each request of core/request.h in its METHOD_BUFFERED form. */
+static kshm_handler *const kshm_handlers[KSHM_NR_LIMIT] = {
+	KSHM_REQUEST_TABLE(KSHM_REQUEST_HANDLER)
+	KSHM_WINDOWS_REQUEST_TABLE(KSHM_REQUEST_HANDLER)
 };
 
-/* Looked up by the whole code: function number, method and access must all match. */
-static const struct kshm_ioctl_desc kshm_ioctls[] = {
-	{ KSHM_IOC_VERSION, sizeof(struct kshm_version), TRUE, ioctl_version },
-	{ KSHM_IOC_REGION_CREATE, sizeof(struct kshm_region_create), TRUE, ioctl_region_create },
-	{ KSHM_IOC_BUFFER_ATTACH, sizeof(struct kshm_buffer_attach), TRUE, ioctl_buffer_attach },
-	{ KSHM_IOC_REGION_INFO, sizeof(struct kshm_region_info), TRUE, ioctl_region_info },
-	{ KSHM_IOC_FILL, sizeof(struct kshm_range_op), TRUE, ioctl_fill },
-	{ KSHM_IOC_CHECKSUM, sizeof(struct kshm_range_op), TRUE, ioctl_checksum },
-	{ KSHM_IOC_REGION_DESTROY, sizeof(struct kshm_region_destroy), FALSE, ioctl_region_destroy },
-	{ KSHM_IOC_TRANSFER, sizeof(struct kshm_transfer), TRUE, ioctl_transfer },
-	{ KSHM_IOC_TRANSFER_IN_DIRECT, sizeof(struct kshm_transfer), FALSE,
-	  ioctl_transfer_io_direct },
-	{ KSHM_IOC_TRANSFER_OUT_DIRECT, sizeof(struct kshm_transfer), FALSE,
-	  ioctl_transfer_io_direct },
-	{ KSHM_IOC_TRANSFER_NEITHER, sizeof(struct kshm_transfer), TRUE, ioctl_transfer_neither },
-	/* Channels: kshm_channel.c. */
-	{ KSHM_IOC_CHANNEL_CREATE, sizeof(struct kshm_channel_create), TRUE,
-	  kshm_ioctl_channel_create },
-	{ KSHM_IOC_CHANNEL_GENERATE, sizeof(struct kshm_channel_generate), TRUE,
-	  kshm_ioctl_channel_generate },
-	{ KSHM_IOC_CHANNEL_PROCESS, sizeof(struct kshm_channel_process), TRUE,
-	  kshm_ioctl_channel_process },
-	{ KSHM_IOC_CHANNEL_KICK, sizeof(struct kshm_channel_kick), FALSE, kshm_ioctl_channel_kick },
-	{ KSHM_IOC_CHANNEL_MAP, sizeof(struct kshm_channel_map), TRUE, kshm_ioctl_channel_map },
+/*
+ * The I/O manager's other methods, a Windows matter: KSHM_IOC_TRANSFER's
+ * struct with the data as the output buffer. A direct method copies nothing
+ * back but the status.
+ */
+static const struct kshm_io_method {
+	ULONG code;
+	BOOLEAN replies;
+	kshm_handler *handler;
+} kshm_io_methods[] = {
+	{ KSHM_IOC_TRANSFER_IN_DIRECT, FALSE, ioctl_transfer_io_direct },
+	{ KSHM_IOC_TRANSFER_OUT_DIRECT, FALSE, ioctl_transfer_io_direct },
+	{ KSHM_IOC_TRANSFER_NEITHER, TRUE, ioctl_transfer_neither },
 };
+
+/* A request's size, reply and handler from its whole code: number, method and access must match. */
+static BOOLEAN find_request(ULONG code, uint32_t *size, BOOLEAN *replies, kshm_handler **handler)
+{
+	uint32_t nr = ((code >> 2) & 0xfffu) - 0x800u;
+	const struct kshm_request_desc *desc = kshm_request_lookup(nr);
+	ULONG i;
+
+	if (!desc)
+		return FALSE;
+	*size = desc->size;
+	if (code == KSHM_CTL(nr, KSHM_CTL_BUFFERED)) {
+		*replies = (desc->flags & KSHM_REQ_REPLIES) != 0;
+		*handler = kshm_handlers[nr];
+		return *handler != NULL;
+	}
+	for (i = 0; i < ARRAYSIZE(kshm_io_methods); i++) {
+		if (kshm_io_methods[i].code == code) {
+			*replies = kshm_io_methods[i].replies;
+			*handler = kshm_io_methods[i].handler;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
 
 /* Bytes past what this driver knows must be zero (Linux: copy_struct_from_user, E2BIG). */
 static BOOLEAN tail_is_zero(const UCHAR *buffer, ULONG from, ULONG to)
@@ -417,46 +552,45 @@ static NTSTATUS run_request(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCA
 	ULONG out_bytes = stack->Parameters.DeviceIoControl.OutputBufferLength;
 	const UCHAR *system_buffer = irp->AssociatedIrp.SystemBuffer;
 	BOOLEAN neither = METHOD_FROM_CTL_CODE(code) == METHOD_NEITHER;
-	const struct kshm_ioctl_desc *desc = NULL;
+	kshm_handler *handler;
 	union kshm_request req;
+	BOOLEAN replies;
 	NTSTATUS status;
-	ULONG i;
+	uint32_t size;
 
-	for (i = 0; i < ARRAYSIZE(kshm_ioctls); i++) {
-		if (kshm_ioctls[i].code == code)
-			desc = &kshm_ioctls[i];
-	}
-	if (!desc)
+	if (!find_request(code, &size, &replies, &handler))
 		return STATUS_INVALID_DEVICE_REQUEST;
-	if (in_bytes < desc->size || in_bytes > KSHM_MAX_REQUEST_BYTES)
+	if (in_bytes < size || in_bytes > KSHM_MAX_REQUEST_BYTES)
 		return STATUS_INVALID_PARAMETER;
 	if (neither) {
-		status = capture_caller_input(stack, in_bytes, desc->size, &req);
+		status = capture_caller_input(stack, in_bytes, size, &req);
 	} else {
 		if (!system_buffer)
 			return STATUS_INVALID_PARAMETER;
-		if (desc->replies && out_bytes < desc->size)
+		if (replies && out_bytes < size)
 			return STATUS_BUFFER_TOO_SMALL;
-		status = take_request(system_buffer, in_bytes, desc->size, &req);
+		status = take_request(system_buffer, in_bytes, size, &req);
 	}
 	if (!NT_SUCCESS(status))
 		return status;
-	status = desc->handler(handle, &req, irp);
-	if (!NT_SUCCESS(status) || !desc->replies)
+	status = handler(handle, &req, irp);
+	if (!NT_SUCCESS(status) || !replies)
 		return status;
 	if (neither)	/* Information: what the handler wrote to the output buffer */
-		return copy_caller_input(stack, &req, desc->size, TRUE);
-	RtlCopyMemory(irp->AssociatedIrp.SystemBuffer, &req, desc->size);
-	*information = desc->size;
+		return copy_caller_input(stack, &req, size, TRUE);
+	RtlCopyMemory(irp->AssociatedIrp.SystemBuffer, &req, size);
+	*information = size;
 	return STATUS_SUCCESS;
 }
 
 /* Completes the IRP. PASSIVE_LEVEL, in the owner's context (checked by the dispatcher). */
+_IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack)
 {
 	ULONG_PTR information = 0;
 	NTSTATUS status;
 
+	KSHM_ASSERT_PASSIVE();
 	irp->IoStatus.Information = 0;	/* a direct-method handler may set it */
 	status = run_request(handle, irp, stack, &information);
 	irp->IoStatus.Status = status;

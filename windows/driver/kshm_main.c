@@ -23,10 +23,10 @@ static ps_is_thread_terminating_fn kshm_ps_is_thread_terminating;
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD kshm_unload;
-static DRIVER_DISPATCH kshm_dispatch_create;
-static DRIVER_DISPATCH kshm_dispatch_cleanup;
-static DRIVER_DISPATCH kshm_dispatch_close;
-static DRIVER_DISPATCH kshm_dispatch_device_control;
+_Dispatch_type_(IRP_MJ_CREATE) static DRIVER_DISPATCH kshm_dispatch_create;
+_Dispatch_type_(IRP_MJ_CLEANUP) static DRIVER_DISPATCH kshm_dispatch_cleanup;
+_Dispatch_type_(IRP_MJ_CLOSE) static DRIVER_DISPATCH kshm_dispatch_close;
+_Dispatch_type_(IRP_MJ_DEVICE_CONTROL) static DRIVER_DISPATCH kshm_dispatch_device_control;
 
 void kshm_current_limits(struct kshm_limits *limits)
 {
@@ -51,6 +51,14 @@ NTSTATUS kshm_status_to_ntstatus(enum kshm_status status)
 		return STATUS_ACCESS_DENIED;
 	case KSHM_ERR_NOENT:
 		return STATUS_NOT_FOUND;
+	case KSHM_ERR_INTERRUPTED:
+		return STATUS_CANCELLED;		/* EINTR */
+	case KSHM_ERR_CANCELLED:
+		return STATUS_REQUEST_ABORTED;		/* ECANCELED */
+	case KSHM_ERR_CORRUPT:
+		return STATUS_IO_DEVICE_ERROR;		/* EIO */
+	case KSHM_ERR_FAULT:
+		return STATUS_ACCESS_VIOLATION;		/* EFAULT */
 	case KSHM_ERR_INVAL:
 		break;
 	}
@@ -103,6 +111,16 @@ BOOLEAN kshm_thread_terminating(void)
 	return kshm_ps_is_thread_terminating &&
 	       kshm_ps_is_thread_terminating(PsGetCurrentThread());
 }
+
+static bool caller_terminating(void)
+{
+	return kshm_thread_terminating();
+}
+
+const struct kshm_work_ops kshm_caller_work = {
+	.interrupted = caller_terminating,
+	.yield = NULL,	/* PASSIVE_LEVEL threads are preempted anyway */
+};
 
 /* A REG_DWORD or REG_QWORD under Parameters, or `fallback` when absent or malformed. */
 static uint64_t read_parameter(HANDLE key, PCWSTR name, uint64_t fallback)
@@ -310,6 +328,7 @@ static NTSTATUS kshm_dispatch_create(PDEVICE_OBJECT device, PIRP irp)
 	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
 	struct kshm_handle *handle;
 
+	KSHM_ASSERT_PASSIVE();
 	UNREFERENCED_PARAMETER(device);
 	handle = kshm_pool_alloc(sizeof(*handle));
 	if (!handle)
@@ -328,18 +347,20 @@ static NTSTATUS kshm_dispatch_cleanup(PDEVICE_OBJECT device, PIRP irp)
 {
 	struct kshm_handle *handle = IoGetCurrentIrpStackLocation(irp)->FileObject->FsContext;
 
+	KSHM_ASSERT_PASSIVE();
 	UNREFERENCED_PARAMETER(device);
 	if (handle)
 		kshm_handle_release_all(handle);
 	return complete(irp, STATUS_SUCCESS, 0);
 }
 
-/* Any context. CLEANUP has emptied the handle (a host that never sends CLEANUP is covered too). */
+/* PASSIVE_LEVEL, any process. CLEANUP has emptied the handle (a host that never sends CLEANUP is covered too). */
 static NTSTATUS kshm_dispatch_close(PDEVICE_OBJECT device, PIRP irp)
 {
 	PFILE_OBJECT file = IoGetCurrentIrpStackLocation(irp)->FileObject;
 	struct kshm_handle *handle = file->FsContext;
 
+	KSHM_ASSERT_PASSIVE();
 	UNREFERENCED_PARAMETER(device);
 	if (handle) {
 		file->FsContext = NULL;
@@ -358,6 +379,7 @@ static NTSTATUS kshm_dispatch_device_control(PDEVICE_OBJECT device, PIRP irp)
 	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
 	struct kshm_handle *handle = stack->FileObject->FsContext;
 
+	KSHM_ASSERT_PASSIVE();
 	UNREFERENCED_PARAMETER(device);
 	if (!handle)
 		return complete(irp, STATUS_INVALID_DEVICE_REQUEST, 0);

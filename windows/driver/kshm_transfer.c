@@ -12,47 +12,18 @@
  * name the caller's memory.
  */
 #include "kshm_drv.h"
-#include "core/checksum.h"
 
 #define KSHM_BOUNCE_BYTES (64U << 10)
-#define KSHM_WORK_CHUNK (256U << 10)
 
-/*
- * Ranges can be hundreds of MiB: a terminating caller stops between chunks
- * (only between them: a finished request is reported as done).
- */
-NTSTATUS kshm_work_fill(uint8_t *dst, uint64_t len, uint64_t seed, uint64_t pos)
+/* core/work.c's fill and checksum for this thread, as NTSTATUS. */
+NTSTATUS kshm_fill_bytes(uint8_t *dst, uint64_t len, uint64_t seed)
 {
-	while (len) {
-		size_t chunk = (size_t)min(len, (uint64_t)KSHM_WORK_CHUNK);
-
-		kshm_pattern_fill(dst, chunk, seed, pos);
-		dst += chunk;
-		pos += chunk;
-		len -= chunk;
-		if (len && kshm_thread_terminating())
-			return STATUS_CANCELLED;
-	}
-	return STATUS_SUCCESS;
+	return kshm_status_to_ntstatus(kshm_work_fill(dst, len, seed, 0, &kshm_caller_work));
 }
 
-/* The bytes may change under us (the process shares them): harmless, read once each. */
-NTSTATUS kshm_work_checksum(const uint8_t *src, uint64_t len, uint64_t *checksum)
+NTSTATUS kshm_checksum_bytes(const uint8_t *src, uint64_t len, uint64_t *checksum)
 {
-	struct kshm_csum csum;
-
-	kshm_csum_init(&csum);
-	while (len) {
-		size_t chunk = (size_t)min(len, (uint64_t)KSHM_WORK_CHUNK);
-
-		kshm_csum_update(&csum, src, chunk);
-		src += chunk;
-		len -= chunk;
-		if (len && kshm_thread_terminating())
-			return STATUS_CANCELLED;
-	}
-	*checksum = kshm_csum_final(&csum);
-	return STATUS_SUCCESS;
+	return kshm_status_to_ntstatus(kshm_work_checksum(src, len, checksum, &kshm_caller_work));
 }
 
 /* Under kshm_guarded_call: the caller may unmap its buffer at any time. */
@@ -70,40 +41,39 @@ NTSTATUS kshm_copy_user(void *ctx)
 	return STATUS_SUCCESS;
 }
 
+struct bounce_copy {
+	uint8_t *ubuf;		/* the caller's buffer, a raw pointer in its address space */
+	NTSTATUS status;	/* why a copy failed */
+};
+
+/* A chunk between the caller's buffer and the bounce buffer, under the guard. */
+static bool copy_chunk(void *ctx, void *bounce, uint64_t pos, size_t bytes, bool to_kernel)
+{
+	struct bounce_copy *bc = ctx;
+	struct kshm_user_copy copy = {
+		.user = bc->ubuf + pos,
+		.kernel = bounce,
+		.bytes = bytes,
+		.to_kernel = to_kernel,
+	};
+
+	bc->status = kshm_guarded_call(kshm_copy_user, &copy);
+	return NT_SUCCESS(bc->status);
+}
+
 static NTSTATUS transfer_buffered(struct kshm_transfer *req, uint8_t *ubuf)
 {
 	size_t bounce_bytes = (size_t)min(req->length, (uint64_t)KSHM_BOUNCE_BYTES);
-	NTSTATUS status = STATUS_SUCCESS;
-	struct kshm_csum csum;
-	uint64_t pos = 0;
+	struct bounce_copy bc = { .ubuf = ubuf };
+	enum kshm_status status;
 	uint8_t *bounce;
 
 	bounce = kshm_pool_alloc(bounce_bytes);
 	if (!bounce)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	kshm_csum_init(&csum);
-	while (NT_SUCCESS(status) && pos < req->length) {
-		struct kshm_user_copy copy = {
-			.user = ubuf + pos,
-			.kernel = bounce,
-			.bytes = (size_t)min(req->length - pos, (uint64_t)bounce_bytes),
-			.to_kernel = req->direction == KSHM_DIR_TO_KERNEL,
-		};
-		size_t chunk = copy.bytes;
-
-		if (!copy.to_kernel)
-			kshm_pattern_fill(bounce, chunk, req->seed, pos);
-		status = kshm_guarded_call(kshm_copy_user, &copy);
-		if (NT_SUCCESS(status) && copy.to_kernel)
-			kshm_csum_update(&csum, bounce, chunk);
-		pos += chunk;
-		if (NT_SUCCESS(status) && kshm_thread_terminating())
-			status = STATUS_CANCELLED;
-	}
-	if (NT_SUCCESS(status) && req->direction == KSHM_DIR_TO_KERNEL)
-		req->checksum = kshm_csum_final(&csum);
+	status = kshm_work_bounced(req, bounce, bounce_bytes, copy_chunk, &bc, &kshm_caller_work);
 	ExFreePool(bounce);
-	return status;
+	return status == KSHM_ERR_FAULT ? bc.status : kshm_status_to_ntstatus(status);
 }
 
 static NTSTATUS transfer_direct(struct kshm_transfer *req, const struct kshm_layout *layout)
@@ -123,9 +93,9 @@ static NTSTATUS transfer_direct(struct kshm_transfer *req, const struct kshm_lay
 	status = kshm_lock_user_range(req->user_addr, req->length, kernel_writes, &mdl, &system_va);
 	if (NT_SUCCESS(status)) {
 		if (kernel_writes)
-			status = kshm_work_fill(system_va, req->length, req->seed, 0);
+			status = kshm_fill_bytes(system_va, req->length, req->seed);
 		else
-			status = kshm_work_checksum(system_va, req->length, &req->checksum);
+			status = kshm_checksum_bytes(system_va, req->length, &req->checksum);
 		kshm_unlock_user_range(mdl);
 	}
 	kshm_counter_add(&kshm_counters.bytes_pinned, -(LONG64)pinned_bytes);
@@ -145,10 +115,10 @@ static NTSTATUS work_on_user_pointer(void *ctx)
 
 	if (req->direction == KSHM_DIR_TO_KERNEL) {
 		ProbeForRead(work->ubuf, (SIZE_T)req->length, 1);
-		return kshm_work_checksum(work->ubuf, req->length, &req->checksum);
+		return kshm_checksum_bytes(work->ubuf, req->length, &req->checksum);
 	}
 	ProbeForWrite(work->ubuf, (SIZE_T)req->length, 1);
-	return kshm_work_fill(work->ubuf, req->length, req->seed, 0);
+	return kshm_fill_bytes(work->ubuf, req->length, req->seed);
 }
 
 /*
