@@ -35,6 +35,7 @@ all:
 # Each fragment may add its test target to CHECK_TARGETS.
 CHECK_TARGETS :=
 
+include core/build.mk
 include lib/build.mk
 include tools/build.mk
 include linux/build.mk

@@ -5,7 +5,7 @@
 # Only what include/kshm.h declares is exported, each symbol with the version
 # that added it: lib/libkshm.map (install-check holds the two equal).
 
-LIB_SRCS       := lib/kshm.c lib/channel.c lib/version.c lib/backend_linux.c core/checksum.c core/ring.c
+LIB_SRCS       := lib/kshm.c lib/channel.c lib/version.c lib/backend_linux.c $(CORE_LIB_SRCS)
 LIB_OBJ_DIR    := $(BUILD)/lib
 LIB_OBJS       := $(patsubst %.c,$(LIB_OBJ_DIR)/static/%.o,$(LIB_SRCS))
 LIB_PIC_OBJS   := $(patsubst %.c,$(LIB_OBJ_DIR)/pic/%.o,$(LIB_SRCS))

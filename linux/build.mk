@@ -4,7 +4,8 @@
 KVER       ?= $(shell scripts/kernel-version.sh)
 KDIR       ?= /lib/modules/$(KVER)/build
 MODULE_DIR := $(BUILD)/module
-MODULE_SRCS := $(wildcard linux/*.c linux/*.h) linux/Kbuild $(wildcard core/*.c core/*.h) $(wildcard include/kshm/*.h)
+MODULE_SRCS := $(wildcard linux/*.c linux/*.h) linux/Kbuild $(wildcard core/*.c core/*.h) \
+	       core/build.mk $(wildcard include/kshm/*.h)
 
 .PHONY: module module-stage module-skipped
 # Without a kernel build tree `make` still builds the library and the tool.
@@ -21,7 +22,7 @@ module: $(MODULE_DIR)/kshm.ko
 module-stage:
 	@mkdir -p $(MODULE_DIR)/core $(MODULE_DIR)/include/kshm
 	@cp -u linux/*.c linux/*.h linux/Kbuild $(MODULE_DIR)/
-	@cp -u core/*.c core/*.h $(MODULE_DIR)/core/
+	@cp -u core/*.c core/*.h core/build.mk $(MODULE_DIR)/core/
 	@cp -u include/kshm/*.h $(MODULE_DIR)/include/kshm/
 
 $(MODULE_DIR)/kshm.ko: $(MODULE_SRCS)

@@ -2,7 +2,7 @@
 # is compiled in for the layout it computes beside the driver's. Installed with
 # its bash completion (tools/completion/kshm.bash).
 
-TOOL_SRCS    := tools/kshm.c tools/ring.c tools/size.c tools/json.c tools/report.c core/span.c
+TOOL_SRCS    := tools/kshm.c tools/ring.c tools/size.c tools/json.c tools/report.c $(CORE_TOOL_SRCS)
 TOOL_OBJ_DIR := $(BUILD)/tools
 TOOL_OBJS    := $(patsubst %.c,$(TOOL_OBJ_DIR)/%.o,$(TOOL_SRCS))
 TOOL_BIN     := $(BUILD)/kshm

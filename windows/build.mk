@@ -37,8 +37,7 @@ WIN_ARCHS     := x64 x86
 WIN_TRIPLE_x64 := x86_64-w64-mingw32
 WIN_TRIPLE_x86 := i686-w64-mingw32
 WIN_CLANG     ?= clang-14
-WIN_DRV_SRCS  := $(wildcard windows/driver/*.c) core/channel.c core/checksum.c core/policy.c core/request.c core/ring.c core/work.c \
-		 core/service.c core/span.c core/validate.c
+WIN_DRV_SRCS  := $(wildcard windows/driver/*.c) $(CORE_KERNEL_SRCS)
 WIN_DRV_HDRS  := $(wildcard windows/driver/*.h core/*.h include/kshm/*.h)
 # -fms-extensions for __try/__except (clang emits real SEH tables); on x64 unwind tables
 # for every function, not only those with __try: the kernel unwinds through every frame
