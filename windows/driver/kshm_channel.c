@@ -32,7 +32,7 @@
  * non-paged and the system view valid in any context. The consumer side of
  * a submissions ring is under a FAST_MUTEX (APC_LEVEL). The views are mapped
  * and unmapped under views_lock (APC_LEVEL, allowed for UserMode mappings),
- * always in the owner's context (kshm_region.c attaches when it must).
+ * always in the owner's context (kshm_file.c attaches when it must).
  */
 #include "kshm_drv.h"
 #include "core/channel.h"

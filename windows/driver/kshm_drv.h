@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Internal interfaces of the kshm Windows driver (WDM, built with clang and
- * the mingw-w64 DDK headers). The structure mirrors linux/kshm_dev.h.
+ * the mingw-w64 DDK headers). The structure mirrors linux/kshm_dev.h, and the
+ * files mirror linux/'s one for one (docs/technique.md, "Layers").
  *
  * Lifetime in one picture: each open handle has a context in
  * FileObject->FsContext holding its regions, a lock and the process that
