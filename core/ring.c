@@ -5,7 +5,7 @@
 enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consumer *consumer,
 				struct kshm_ring_producer *producer, void *data, uint64_t size)
 {
-	if (size < 64 || (size & (size - 1)))
+	if (size < KSHM_RING_MIN_SIZE || (size & (size - 1)))
 		return KSHM_ERR_INVAL;
 	memset(ring, 0, sizeof(*ring));
 	ring->consumer = consumer;

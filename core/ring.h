@@ -27,7 +27,13 @@ struct kshm_ring {
 	uint64_t other_pos;	/* the other side's position as last read and checked */
 };
 
-/* Attach a view to a ring's memory. `size` is the data area's, a power of two >= 64. */
+/*
+ * The smallest data area: a largest record (half the area) still carries a
+ * payload beside its header. Channels' areas are whole pages.
+ */
+#define KSHM_RING_MIN_SIZE 64U
+
+/* Attach a view to a ring's memory. `size` is the data area's, a power of two >= KSHM_RING_MIN_SIZE. */
 enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consumer *consumer,
 				struct kshm_ring_producer *producer, void *data, uint64_t size);
 

@@ -103,7 +103,8 @@ enum kshm_status kshm_validate_transfer(const struct kshm_transfer *req,
 {
 	enum kshm_status st;
 
-	if (req->reserved || req->method >= 32 || !(methods & (1U << req->method)))
+	/* A method past the mask's bits names none (and must not be shifted by). */
+	if (req->reserved || req->method >= 8 * sizeof(methods) || !(methods & (1U << req->method)))
 		return KSHM_ERR_INVAL;
 	if (req->direction != KSHM_DIR_TO_KERNEL && req->direction != KSHM_DIR_FROM_KERNEL)
 		return KSHM_ERR_INVAL;
