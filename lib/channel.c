@@ -49,7 +49,7 @@ int kshm_channel_create(struct kshm *kshm, uint32_t kind, uint64_t data_bytes,
 	kshm_ring_init(&channel->ring, channel->view.consumer, channel->view.producer,
 		       (uint8_t *)channel->view.producer + kshm->page_size, data_bytes);
 	channel->kind = kind;
-	err = kshm_publish_region(kshm, &(struct kshm_region){
+	err = kshm_track_region(kshm, &(struct kshm_region){
 		.id = create.id, .kind = KSHM_KIND_CHANNEL, .data = channel->view.consumer,
 		.length = create.mapped_length, .mapped_length = create.mapped_length,
 		.channel = channel }, &region);

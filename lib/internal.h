@@ -46,10 +46,10 @@ int kshm_opts_load(void *local, size_t known, const void *opts);
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
 
 /*
- * Give the caller a region the kernel has already made (a copy of *proto,
- * linked into the handle's list).
+ * Track a region the kernel has already made (a copy of *proto, linked into
+ * the handle's list); "publish" is what a channel's producer does.
  */
-int kshm_publish_region(struct kshm *kshm, const struct kshm_region *proto,
+int kshm_track_region(struct kshm *kshm, const struct kshm_region *proto,
 			struct kshm_region **out);
 
 int kshm_destroy_kernel_region(struct kshm *kshm, uint32_t id);

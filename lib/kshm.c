@@ -101,10 +101,11 @@ int kshm_query_version(struct kshm *kshm, struct kshm_version *version)
 }
 
 /*
- * Give the caller a region the kernel has already made: on failure here the
- * kernel side is destroyed again, so nothing outlives an error.
+ * Track a region the kernel has already made: a copy of *proto, linked into
+ * the handle's list (closing the handle destroys what is still there). On an
+ * error the caller destroys the kernel side, so nothing outlives it.
  */
-int kshm_publish_region(struct kshm *kshm, const struct kshm_region *proto,
+int kshm_track_region(struct kshm *kshm, const struct kshm_region *proto,
 			  struct kshm_region **out)
 {
 	struct kshm_region *region = malloc(sizeof(*region));
@@ -133,7 +134,7 @@ int kshm_region_create(struct kshm *kshm, uint64_t length, uint32_t flags,
 	err = kshm_backend_map(kshm->handle, &create, flags, &data);
 	if (err)
 		goto destroy_region;
-	err = kshm_publish_region(kshm, &(struct kshm_region){
+	err = kshm_track_region(kshm, &(struct kshm_region){
 		.id = create.id, .kind = KSHM_KIND_KERNEL_PAGES, .flags = flags, .data = data,
 		.length = length, .mapped_length = create.mapped_length }, out);
 	if (!err)
@@ -160,7 +161,7 @@ int kshm_buffer_attach(struct kshm *kshm, void *buf, uint64_t length, uint32_t f
 	err = kshm_request(kshm, KSHM_IOC_BUFFER_ATTACH, &attach);
 	if (err)
 		return err;
-	err = kshm_publish_region(kshm, &(struct kshm_region){
+	err = kshm_track_region(kshm, &(struct kshm_region){
 		.id = attach.id, .kind = KSHM_KIND_USER_BUFFER, .flags = flags, .data = buf,
 		.length = length }, out);
 	if (err)
