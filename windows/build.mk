@@ -229,3 +229,30 @@ nt-check:
 	 windows/tests/nt-check.sh $(WIN_DIR) $(BUILD)/results
 
 CHECK_TARGETS += nt-check
+
+# ---- the sample client drivers of the kernel API (examples/<name>/windows/) ----
+# Each is built as a driver author builds one against an installed kshm: its own
+# source, include/ on the include path for <kshm/kernel.h>, linked against ntoskrnl
+# and HAL only (it reaches kshm through the function table, not through imports).
+# Its program is the Linux sample's (examples/<name>/<name>.c), with libkshm.
+WIN_EXAMPLES := tick crc
+WIN_EXAMPLE_FILES = $(foreach e,$(WIN_EXAMPLES),kshm_$(e).sys $(e).exe)
+windows: $(foreach a,$(WIN_ARCHS),$(addprefix $(WIN_DIR)/$(a)/,$(WIN_EXAMPLE_FILES)))
+
+# $(1) arch, $(2) sample, $(3) entry symbol, $(4) image base
+define win_example
+$(WIN_DIR)/$(1)/examples/kshm_$(2).o: examples/$(2)/windows/kshm_$(2).c examples/$(2)/kshm_$(2).h \
+				      include/kshm/kernel.h include/kshm/channel.h windows/build.mk
+	@mkdir -p $$(@D)
+	$(WIN_CLANG) --target=$(WIN_TRIPLE_$(1)) $(call WIN_DRV_CFLAGS,$(1)) -Iinclude -c -o $$@ $$<
+	$(if $(WIN_DRV_OBJ_STRIP_$(1)),$(WIN_DRV_OBJ_STRIP_$(1)) $$@)
+
+$(WIN_DIR)/$(1)/kshm_$(2).sys: $(WIN_DIR)/$(1)/examples/kshm_$(2).o
+	$(call WIN_DRV_LINK_$(1),$(3),$(4)) -o $$@ $$< $(WIN_DRV_LIBS_$(1))
+
+$(WIN_DIR)/$(1)/$(2).exe: examples/$(2)/$(2).c examples/$(2)/kshm_$(2).h examples/sample_device.h \
+			  $(WIN_DIR)/$(1)/libkshm.a include/kshm.h include/kshm/abi.h
+	$(WIN_TRIPLE_$(1))-gcc $(WIN_USER_CFLAGS) -static -o $$@ $$< $(WIN_DIR)/$(1)/libkshm.a
+endef
+$(foreach e,$(WIN_EXAMPLES),$(eval $(call win_example,x64,$(e),DriverEntry,0x140000000)))
+$(foreach e,$(WIN_EXAMPLES),$(eval $(call win_example,x86,$(e),_DriverEntry@8,0x10000)))

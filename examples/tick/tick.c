@@ -14,21 +14,20 @@
  * once, so the ring fills up and records are dropped. Prints one line
  *   tick: records R, ticks T, dropped D (kshm counted K), in order
  * and exits 0 when R + D == T, D == K and every record came in order.
- * Needs kshm and kshm_tick loaded (insmod kshm_tick.ko).
+ * Needs kshm and kshm_tick loaded (insmod kshm_tick.ko; on Windows
+ * `sc start kshm_tick`, windows/kshm_tick.c). Prints "tick: streaming" once
+ * the driver ticks (a test may kill the program from then on).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <kshm.h>
 
 #include "kshm_tick.h"
+#include "../sample_device.h"
 
 static uint64_t option(int argc, char **argv, const char *name, uint64_t fallback)
 {
@@ -82,7 +81,8 @@ int main(int argc, char **argv)
 	struct kshm_record rec;
 	uint64_t kshm_dropped;
 	struct kshm *k;
-	int dev, err, ok;
+	sample_device dev;
+	int err, ok;
 
 	/* 1. The channel, on this process's kshm handle. */
 	err = kshm_open(NULL, &k);
@@ -93,22 +93,21 @@ int main(int argc, char **argv)
 		return fail("kshm_channel_create", err);
 
 	/* 2. Hand the driver what names it: the kshm descriptor and the channel's id. */
-	dev = open("/dev/" KSHM_TICK_DEVICE, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return fail("/dev/" KSHM_TICK_DEVICE " (insmod kshm_tick.ko)", errno);
+	if (sample_open(KSHM_TICK_DEVICE, &dev))
+		return sample_fail("tick", KSHM_TICK_DEVICE " (is the kshm_tick driver loaded?)");
 	start.kshm_fd = (int)kshm_native_handle(k);
 	start.channel_id = kshm_channel_id(events);
 	start.period_ns = period_us * 1000;
-	if (ioctl(dev, KSHM_TICK_IOC_START, &start))
-		return fail("KSHM_TICK_IOC_START", errno);
+	if (sample_ioctl(dev, KSHM_TICK_IOC_START, &start, sizeof(start)))
+		return sample_fail("tick", "KSHM_TICK_IOC_START");
+	printf("tick: streaming\n");
+	fflush(stdout);
 
 	/* 3. Read: peek and advance, release once per batch, sleep in poll() when empty. */
 	while (r.received < want) {
 		if (pause_ms && r.received >= want / 4) {
 			/* Stop reading for a while: the ring fills and the driver drops. */
-			struct timespec ts = { (time_t)(pause_ms / 1000), (long)(pause_ms % 1000) * 1000000 };
-
-			nanosleep(&ts, NULL);
+			sample_sleep_ms((unsigned int)pause_ms);
 			pause_ms = 0;
 		}
 		while (r.received < want && kshm_channel_peek(events, &rec) == 0) {
@@ -121,8 +120,9 @@ int main(int argc, char **argv)
 	}
 
 	/* 4. Stop the driver, then drain what it published before it stopped. */
-	if (ioctl(dev, KSHM_TICK_IOC_STOP) || ioctl(dev, KSHM_TICK_IOC_STATS, &stats))
-		return fail("KSHM_TICK_IOC_STOP/STATS", errno);
+	if (sample_ioctl(dev, KSHM_TICK_IOC_STOP, NULL, 0) ||
+	    sample_ioctl(dev, KSHM_TICK_IOC_STATS, &stats, sizeof(stats)))
+		return sample_fail("tick", "KSHM_TICK_IOC_STOP/STATS");
 	while (kshm_channel_peek(events, &rec) == 0) {
 		take(&r, &rec);
 		kshm_channel_advance(events, &rec);
@@ -137,7 +137,7 @@ int main(int argc, char **argv)
 	       r.in_order ? "in order" : "OUT OF ORDER");
 	ok = r.in_order && r.received + r.gaps == stats.ticks && r.gaps == stats.dropped &&
 	     r.gaps == kshm_dropped;
-	close(dev);
+	sample_close(dev);
 	kshm_close(k);
 	return ok ? 0 : 1;
 }
