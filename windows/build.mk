@@ -220,12 +220,13 @@ windows-package-check:
 
 CHECK_TARGETS += windows-package-check
 
-# The NT-kernel suite: the x86 driver, kshm.exe and smoke.exe run on a ReactOS i386
+# The NT-kernel suite: the x86 driver, kshm.exe, smoke.exe and the sample client drivers
+# with their programs run on a ReactOS i386
 # kernel in QEMU (../shared/reactos, windows/tests/nt-check.sh). Writes
 # $(BUILD)/results/nt.counts; without the kit it counts one skipped test.
 .PHONY: nt-check
 nt-check:
-	@$(MAKE) --no-print-directory -k $(foreach f,kshm.sys kshm.exe smoke.exe,$(WIN_DIR)/x86/$(f)); \
+	@$(MAKE) --no-print-directory -k $(foreach f,kshm.sys kshm.exe smoke.exe $(WIN_EXAMPLE_FILES),$(WIN_DIR)/x86/$(f)); \
 	 windows/tests/nt-check.sh $(WIN_DIR) $(BUILD)/results
 
 CHECK_TARGETS += nt-check

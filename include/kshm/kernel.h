@@ -26,13 +26,16 @@
  * symbol"): load kshm first, or let modprobe do it (depmod finds the
  * dependency).
  *
- * Errors are negative errno values (0 on success); a lookup returns an
- * ERR_PTR(), never NULL.
+ * Errors (Linux) are negative errno values (0 on success); a lookup returns
+ * an ERR_PTR(), never NULL.
  *
  * Building a module against it: KBUILD_EXTRA_SYMBOLS names kshm's
  * Module.symvers and the include path holds this header's directory; the
  * exact lines for a DKMS and a `make install` installation are in
  * docs/kernel-api.md.
+ *
+ * Windows: the same operations and lifetime rules, as a function table kshm
+ * hands your driver (the Windows section below); errors are NTSTATUS values.
  */
 #ifndef KSHM_KERNEL_H
 #define KSHM_KERNEL_H
@@ -138,8 +141,8 @@ struct kshm_kernel_view {
 };
 
 /*
- * Lookups, PASSIVE_LEVEL, in the context of the process that passed the
- * handle. STATUS_INVALID_HANDLE: not a handle of this process to a kshm file
+ * Lookups, PASSIVE_LEVEL or APC_LEVEL (a FAST_MUTEX of yours may be held), in
+ * the context of the process that passed the handle. STATUS_INVALID_HANDLE: not a handle of this process to a kshm file
  * it opened (or one without read and write access); STATUS_NOT_FOUND: no
  * object `id` there; STATUS_INVALID_PARAMETER: a channel asked for as a
  * region or the other way round; STATUS_NOT_SUPPORTED (regions): a buffer
@@ -148,9 +151,9 @@ struct kshm_kernel_view {
  * locked pages, so no reference may outlive the process; kernel-allocated
  * regions (kshm_region_create) only.
  */
-typedef _IRQL_requires_max_(PASSIVE_LEVEL)
+typedef _IRQL_requires_max_(APC_LEVEL)
 NTSTATUS kshm_region_get_handle_fn(HANDLE kshm_handle, ULONG id, struct kshm_region **out);
-typedef _IRQL_requires_max_(PASSIVE_LEVEL)
+typedef _IRQL_requires_max_(APC_LEVEL)
 NTSTATUS kshm_channel_get_handle_fn(HANDLE kshm_handle, ULONG id, struct kshm_channel **out);
 
 /* Any IRQL <= DISPATCH_LEVEL; never fails. Valid until the put. */
@@ -158,12 +161,12 @@ typedef _IRQL_requires_max_(DISPATCH_LEVEL)
 VOID kshm_region_kernel_view_fn(const struct kshm_region *region, struct kshm_kernel_view *view);
 
 /*
- * PASSIVE_LEVEL: the last reference frees the pages (the process may have
- * let go long ago). A DPC that stops publishing leaves the put to its
- * PASSIVE_LEVEL side, after KeFlushQueuedDpcs().
+ * PASSIVE_LEVEL or APC_LEVEL: the last reference frees the pages (the
+ * process may have let go long ago). A DPC that stops publishing leaves the
+ * put to its PASSIVE_LEVEL side, after KeFlushQueuedDpcs().
  */
-typedef _IRQL_requires_max_(PASSIVE_LEVEL) VOID kshm_region_put_fn(struct kshm_region *region);
-typedef _IRQL_requires_max_(PASSIVE_LEVEL) VOID kshm_channel_put_fn(struct kshm_channel *channel);
+typedef _IRQL_requires_max_(APC_LEVEL) VOID kshm_region_put_fn(struct kshm_region *region);
+typedef _IRQL_requires_max_(APC_LEVEL) VOID kshm_channel_put_fn(struct kshm_channel *channel);
 
 /* Any IRQL <= DISPATCH_LEVEL. KSHM_CHANNEL_EVENTS or KSHM_CHANNEL_SUBMISSIONS. */
 typedef _IRQL_requires_max_(DISPATCH_LEVEL) ULONG kshm_channel_kind_fn(const struct kshm_channel *channel);
@@ -186,7 +189,8 @@ NTSTATUS kshm_channel_publish_fn(struct kshm_channel *channel, ULONG type, const
 				 ULONG len);
 
 /*
- * Submissions (process -> kernel), from your thread at PASSIVE_LEVEL. `fn`
+ * Submissions (process -> kernel), from your thread at PASSIVE_LEVEL (or
+ * APC_LEVEL). `fn`
  * gets each record in turn at APC_LEVEL (the channel's consumer FAST_MUTEX
  * is held: fn may publish, wait with a timeout or allocate, and must not
  * consume the same channel); `payload` is memory the process may rewrite at
@@ -200,7 +204,7 @@ NTSTATUS kshm_channel_publish_fn(struct kshm_channel *channel, ULONG type, const
  */
 typedef _IRQL_requires_max_(APC_LEVEL)
 NTSTATUS kshm_consume_fn(void *arg, ULONG type, const void *payload, ULONG len);
-typedef _IRQL_requires_max_(PASSIVE_LEVEL)
+typedef _IRQL_requires_max_(APC_LEVEL)
 NTSTATUS kshm_channel_consume_fn(struct kshm_channel *channel, ULONG max_records,
 				 kshm_consume_fn *fn, void *arg, ULONG *consumed);
 

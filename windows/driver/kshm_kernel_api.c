@@ -25,10 +25,12 @@ static POBJECT_TYPE *kshm_file_object_type;
 /* Tables handed out and not yet dereferenced: zero by the time kshm unloads. */
 static volatile LONG kshm_api_users;
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 void kshm_kernel_api_init(PDRIVER_OBJECT driver)
 {
 	UNICODE_STRING name;
 
+	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
 	kshm_driver = driver;
 	RtlInitUnicodeString(&name, L"IoFileObjectType");
 	kshm_file_object_type = (POBJECT_TYPE *)MmGetSystemRoutineAddress(&name);
@@ -46,7 +48,7 @@ LONG kshm_kernel_api_users(void)
  * be one of kshm's and opened by the current process (a duplicate of it in
  * another process names memory mapped elsewhere).
  */
-_IRQL_requires_max_(PASSIVE_LEVEL)
+_IRQL_requires_max_(APC_LEVEL)
 static NTSTATUS lookup(HANDLE kshm_handle, ULONG id, BOOLEAN want_channel,
 		       struct kshm_region **out)
 {
@@ -55,7 +57,7 @@ static NTSTATUS lookup(HANDLE kshm_handle, ULONG id, BOOLEAN want_channel,
 	PFILE_OBJECT file;
 	NTSTATUS status;
 
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	NT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
 	*out = NULL;
 	if (!kshm_file_object_type)
 		return STATUS_NOT_SUPPORTED;
@@ -84,7 +86,7 @@ static NTSTATUS lookup(HANDLE kshm_handle, ULONG id, BOOLEAN want_channel,
 static kshm_region_get_handle_fn region_get_handle;
 static NTSTATUS region_get_handle(HANDLE kshm_handle, ULONG id, struct kshm_region **out)
 {
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	NT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
 	return lookup(kshm_handle, id, FALSE, out);
 }
 
@@ -100,7 +102,7 @@ static VOID region_kernel_view(const struct kshm_region *region, struct kshm_ker
 static kshm_region_put_fn region_put;
 static VOID region_put(struct kshm_region *region)
 {
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	NT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
 	kshm_region_put(region);
 }
 
@@ -110,7 +112,7 @@ static NTSTATUS channel_get_handle(HANDLE kshm_handle, ULONG id, struct kshm_cha
 	struct kshm_region *region;
 	NTSTATUS status;
 
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	NT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
 	status = lookup(kshm_handle, id, TRUE, &region);
 	*out = NT_SUCCESS(status) ? region->channel : NULL;
 	return status;
@@ -133,7 +135,7 @@ static BOOLEAN channel_closed(const struct kshm_channel *channel)
 static kshm_channel_put_fn channel_put;
 static VOID channel_put(struct kshm_channel *channel)
 {
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	NT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
 	kshm_region_put(kshm_channel_region(channel));
 }
 
@@ -175,7 +177,7 @@ static NTSTATUS channel_consume(struct kshm_channel *channel, ULONG max_records,
 	uint32_t done;
 	int refusal;
 
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	NT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
 	*consumed = 0;
 	if (sc->kind != KSHM_CHANNEL_SUBMISSIONS)
 		return STATUS_INVALID_PARAMETER;
@@ -193,15 +195,19 @@ static NTSTATUS channel_consume(struct kshm_channel *channel, ULONG max_records,
 	return refusal;
 }
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 static VOID NTAPI api_reference(PVOID context)
 {
 	UNREFERENCED_PARAMETER(context);
+	NT_ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL);
 	InterlockedIncrement(&kshm_api_users);
 }
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 static VOID NTAPI api_dereference(PVOID context)
 {
 	UNREFERENCED_PARAMETER(context);
+	NT_ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL);
 	NT_ASSERT(kshm_kernel_api_users() > 0);
 	InterlockedDecrement(&kshm_api_users);
 }
@@ -211,6 +217,7 @@ static VOID NTAPI api_dereference(PVOID context)
  * the only one yet; a later kshm fills the members of the caller's version
  * and no more.
  */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 static NTSTATUS fill_table(struct kshm_kernel_api *api, ULONG out_bytes)
 {
 	if (out_bytes < sizeof(*api) || api->header.Size < sizeof(*api))
@@ -238,14 +245,14 @@ static NTSTATUS fill_table(struct kshm_kernel_api *api, ULONG out_bytes)
  * them), but the requestor mode is checked anyway: the table goes through a
  * raw pointer (METHOD_NEITHER), which only a kernel-mode caller may pass.
  */
-_IRQL_requires_max_(PASSIVE_LEVEL)
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTSTATUS kshm_dispatch_internal_device_control(PDEVICE_OBJECT device, PIRP irp)
 {
 	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
 	NTSTATUS status = STATUS_INVALID_DEVICE_REQUEST;
 
 	UNREFERENCED_PARAMETER(device);
-	NT_ASSERT(KeGetCurrentIrql() == PASSIVE_LEVEL);
+	NT_ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL);
 	if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_KSHM_QUERY_KERNEL_API) {
 		if (irp->RequestorMode != KernelMode || !irp->UserBuffer)
 			status = STATUS_ACCESS_DENIED;

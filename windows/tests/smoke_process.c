@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
+#include <winternl.h>
 
 #include <kshm.h>
 #include "smoke.h"
@@ -110,18 +111,16 @@ struct child {
 	HANDLE from_child;	/* its standard output */
 };
 
-/* Start `smoke.exe --child ARGS`, inheriting inheritable handles, with pipes for its stdio. */
-static int child_start(struct child *c, const char *args)
+/* Start the command line `cmd`, inheriting inheritable handles, with pipes for its stdio. */
+static int child_start_cmd(struct child *c, char *cmd)
 {
 	SECURITY_ATTRIBUTES inherit = { sizeof(inherit), NULL, TRUE };
 	HANDLE in_read, out_write;
 	STARTUPINFOA si;
-	char exe[MAX_PATH], cmd[MAX_PATH + 128];
 	BOOL ok;
 
 	memset(c, 0, sizeof(*c));
-	if (!GetModuleFileNameA(NULL, exe, sizeof(exe)) ||
-	    !CreatePipe(&in_read, &c->to_child, &inherit, 0))
+	if (!CreatePipe(&in_read, &c->to_child, &inherit, 0))
 		return 0;
 	if (!CreatePipe(&c->from_child, &out_write, &inherit, 0)) {
 		CloseHandle(in_read);
@@ -137,7 +136,6 @@ static int child_start(struct child *c, const char *args)
 	si.hStdInput = in_read;
 	si.hStdOutput = out_write;
 	si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-	snprintf(cmd, sizeof(cmd), "\"%s\" --child %s", exe, args);
 	ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &c->pi);
 	CloseHandle(in_read);
 	CloseHandle(out_write);
@@ -146,6 +144,17 @@ static int child_start(struct child *c, const char *args)
 		CloseHandle(c->from_child);
 	}
 	return ok;
+}
+
+/* Start `smoke.exe --child ARGS`. */
+static int child_start(struct child *c, const char *args)
+{
+	char exe[MAX_PATH], cmd[MAX_PATH + 128];
+
+	if (!GetModuleFileNameA(NULL, exe, sizeof(exe)))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "\"%s\" --child %s", exe, args);
+	return child_start_cmd(c, cmd);
 }
 
 /* One line of the child's output (without the newline), or 0 at its end. */
@@ -576,6 +585,73 @@ int smoke_set_parameter(const char *name, const char *value)
 	return 0;
 }
 
+/*
+ * NtLoadDriver or NtUnloadDriver on SERVICE's key, as the SCM calls them but
+ * without the SCM, which may refuse first (Windows' refuses to stop a service
+ * whose dependents run) or answer from what it remembers. SYSTEM holds
+ * SeLoadDriverPrivilege, disabled: enabled here. The NTSTATUS, or -1.
+ */
+static LONG nt_driver_call(const char *routine, const char *service)
+{
+	typedef LONG (NTAPI *driver_call_fn)(UNICODE_STRING *key);
+	static const char prefix[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
+	driver_call_fn call = (driver_call_fn)(void (*)(void))GetProcAddress(
+		GetModuleHandleA("ntdll.dll"), routine);
+	TOKEN_PRIVILEGES privilege = { .PrivilegeCount = 1 };
+	WCHAR path[160];
+	UNICODE_STRING key;
+	HANDLE token;
+	size_t i, n = 0;
+
+	if (!call || strlen(prefix) + strlen(service) >= ARRAYSIZE(path))
+		return -1;
+	for (i = 0; prefix[i]; i++)
+		path[n++] = (WCHAR)prefix[i];
+	for (i = 0; service[i]; i++)
+		path[n++] = (WCHAR)service[i];
+	path[n] = 0;
+	key.Buffer = path;
+	key.Length = (USHORT)(n * sizeof(WCHAR));
+	key.MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+	privilege.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+	if (OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES, &token)) {
+		if (LookupPrivilegeValueA(NULL, "SeLoadDriverPrivilege", &privilege.Privileges[0].Luid))
+			AdjustTokenPrivileges(token, FALSE, &privilege, 0, NULL, NULL);
+		CloseHandle(token);
+	}
+	return call(&key);
+}
+
+/*
+ * `--unload-driver SERVICE`: ask the I/O manager to unload it, past the SCM.
+ * With client drivers holding kshm's table (their file objects reference
+ * kshm's device) the unload is deferred: no DriverUnload now. No verdict
+ * here (Windows and ReactOS both answer success for a deferral); the next
+ * --still-loaded gives it.
+ */
+int smoke_unload_driver(const char *service)
+{
+	printf("smoke: NtUnloadDriver(%s): 0x%08lx\n", service,
+	       (unsigned long)nt_driver_call("NtUnloadDriver", service));
+	return 0;
+}
+
+/*
+ * `--still-loaded TEST SERVICE`: SERVICE's driver is loaded: NtLoadDriver
+ * answers STATUS_IMAGE_ALREADY_LOADED while its driver object exists (until
+ * DriverUnload has run and the object is gone). If it was not loaded, this
+ * loads it, and says FAIL.
+ */
+int smoke_still_loaded(const char *test, const char *service)
+{
+	LONG status = nt_driver_call("NtLoadDriver", service);
+	char why[64];
+
+	snprintf(why, sizeof(why), "NtLoadDriver answered 0x%08lx", (unsigned long)status);
+	report(test, status == (LONG)0xC000010E /* STATUS_IMAGE_ALREADY_LOADED */, why);
+	return status != (LONG)0xC000010E;
+}
+
 void test_real_kernel(struct kshm *k)
 {
 	test_fresh_pages_zeroed(k);
@@ -601,4 +677,45 @@ void skip_real_kernel(const char *why)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		skip(names[i], why);
+}
+
+/*
+ * `--kill-mid-stream NAME PROGRAM [ARGS...]`: a sample program of the kernel
+ * API (examples/: tick.exe, crc.exe), killed once its sample driver holds
+ * its channels and streams (the program's first line says so). The kill
+ * closes the program's handles in no particular order: the sample driver's
+ * IRP_MJ_CLEANUP must stop its DPC or thread and put the channels it holds,
+ * whichever of kshm's CLEANUP closed them first, and kshm's counters drain.
+ */
+int smoke_kill_mid_stream(struct kshm *k, const char *name, int argc, char **argv)
+{
+	char cmd[1024], line[128], test[96];
+	size_t used = 0;
+	struct child c;
+	long code;
+	int i;
+
+	for (i = 0; i < argc && used < sizeof(cmd); i++)
+		used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s\"%s\"", i ? " " : "",
+					 argv[i]);
+	snprintf(test, sizeof(test), "%s.started", name);
+	if (used >= sizeof(cmd) || !child_start_cmd(&c, cmd)) {
+		report(test, 0, "cannot start the program");
+		return 1;
+	}
+	report(test, 1, "");
+	snprintf(test, sizeof(test), "%s.streaming", name);
+	report(test, child_line(&c, line, sizeof(line)) &&
+	       (strstr(line, ": streaming") || strstr(line, ": serving")),
+	       "the program did not say its driver streams");
+	snprintf(test, sizeof(test), "%s.driver_holds_channels", name);
+	report(test, live_regions(k) > 0, "no channel live while the program streams");
+	Sleep(500);	/* mid-stream */
+	TerminateProcess(c.pi.hProcess, 9);
+	code = child_finish(&c, 30000);
+	snprintf(test, sizeof(test), "%s.killed", name);
+	report(test, code == 9, "the program did not end by the kill");
+	snprintf(test, sizeof(test), "%s.counters_drain", name);
+	report(test, driver_idle_soon(k), "the sample driver kept a channel of the killed process");
+	return 0;
 }

@@ -38,8 +38,36 @@
 #define CONSUME_BATCH	64		/* requests per channel_consume call */
 #define IDLE_LOOK_100NS	(-1000000LL)	/* without a doorbell, look every 100 ms (relative) */
 
-/* CRC-32 as zlib computes it (IEEE 802.3, reflected): ntoskrnl's, as crc32_le is Linux's. */
-NTSYSAPI ULONG NTAPI RtlComputeCrc32(ULONG PartialCrc, PUCHAR Buffer, ULONG Length);
+/*
+ * CRC-32 as zlib computes it (IEEE 802.3, reflected, polynomial 0xEDB88320),
+ * by table, one byte a step. Linux has crc32_le(); ntoskrnl's RtlComputeCrc32
+ * is not exported by every NT kernel (ReactOS's lacks it, and a driver with a
+ * missing import does not load), so the sample carries its own. The program
+ * checks every answer against its own bit-by-bit CRC.
+ */
+static ULONG crc_table[256];
+
+static VOID crc_table_init(VOID)
+{
+	ULONG n, crc;
+	int bit;
+
+	for (n = 0; n < 256; n++) {
+		crc = n;
+		for (bit = 0; bit < 8; bit++)
+			crc = (crc >> 1) ^ (0xEDB88320U & (0U - (crc & 1)));
+		crc_table[n] = crc;
+	}
+}
+
+static ULONG crc32_of(const UCHAR *data, ULONG len)
+{
+	ULONG crc = ~0U, i;
+
+	for (i = 0; i < len; i++)
+		crc = crc_table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+	return ~crc;
+}
 
 /* kshm's table and the file object that pins kshm, from DriverEntry to DriverUnload. */
 static struct kshm_kernel_api kshm;
@@ -94,7 +122,7 @@ static NTSTATUS serve_request(void *arg, ULONG type, const void *payload, ULONG 
 		if (type != KSHM_CRC_REQUEST)
 			done.status = KSHM_CRC_STATUS_BAD_TYPE;
 		else
-			done.crc = RtlComputeCrc32(0, svc->copy + sizeof(req), done.len);
+			done.crc = crc32_of(svc->copy + sizeof(req), done.len);
 	}
 	status = kshm.channel_publish(svc->answers, KSHM_CRC_DONE, &done, sizeof(done));
 	if (status == STATUS_QUOTA_EXCEEDED)
@@ -291,6 +319,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(registry_path);
+	crc_table_init();
 	/* kshm first: without it there are no channels to serve (STATUS_OBJECT_NAME_NOT_FOUND). */
 	status = kshm_kernel_api_open(&kshm, &kshm_file);
 	if (!NT_SUCCESS(status))
