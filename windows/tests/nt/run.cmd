@@ -71,9 +71,9 @@ rem Killed programs left nothing in kshm: their sample drivers put every channel
 %T%\smoke.exe --idle
 
 rem kshm stopped while its clients are loaded (no process has kshm open): kshm's
-rem DriverUnload must not run under them (it would also assert: a table is out). An
-rem SCM may refuse (Windows': they depend on it); past the SCM the I/O manager defers
-rem the unload, their file objects referencing kshm's device. kshm stays loaded.
+rem DriverUnload must not run under them (it would also assert: a table is out). The
+rem SCM refuses (1051: they depend on it); past the SCM the I/O manager defers the
+rem unload, their file objects referencing kshm's device. kshm stays loaded.
 sc stop kshm > %T%\step.out
 type %T%\step.out
 %T%\smoke.exe --unload-driver kshm
