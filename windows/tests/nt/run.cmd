@@ -75,7 +75,7 @@ rem DriverUnload must not run under them (it would also assert: a table is out).
 rem SCM refuses (1051: they depend on it); past the SCM the I/O manager defers the
 rem unload, their file objects referencing kshm's device. kshm stays loaded.
 sc stop kshm > %T%\step.out
-type %T%\step.out
+if errorlevel 1 (echo PASS nt.api_kshm_stop_refused_by_scm) else (echo FAIL nt.api_kshm_stop_refused_by_scm & type %T%\step.out)
 %T%\smoke.exe --unload-driver kshm
 %T%\smoke.exe --still-loaded nt.api_kshm_not_unloaded_under_clients kshm
 
