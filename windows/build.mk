@@ -242,7 +242,7 @@ windows: $(foreach a,$(WIN_ARCHS),$(addprefix $(WIN_DIR)/$(a)/,$(WIN_EXAMPLE_FIL
 
 # $(1) arch, $(2) sample, $(3) entry symbol, $(4) image base
 define win_example
-$(WIN_DIR)/$(1)/examples/kshm_$(2).o: examples/$(2)/windows/kshm_$(2).c examples/$(2)/kshm_$(2).h \
+$(WIN_DIR)/$(1)/examples/kshm_$(2).o: examples/$(2)/windows/kshm_$(2).c examples/$(2)/kshm_$(2).h examples/windows_sample.h \
 				      include/kshm/kernel.h include/kshm/channel.h windows/build.mk
 	@mkdir -p $$(@D)
 	$(WIN_CLANG) --target=$(WIN_TRIPLE_$(1)) $(call WIN_DRV_CFLAGS,$(1)) -Iinclude -c -o $$@ $$<

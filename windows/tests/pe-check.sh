@@ -121,9 +121,16 @@ seh_allowed() { ! dll_flag 0x400; }	# IMAGE_DLLCHARACTERISTICS_NO_SEH
 
 check subsystem_native native
 check imports_kernel_only only_kernel_dlls
+# Loadable at any base: the kernel always relocates a driver. GNU ld writes .reloc only
+# when the image has absolute addresses (a small x64 driver may have none); then the
+# image must at least not be marked IMAGE_FILE_RELOCS_STRIPPED.
+relocatable() {
+	chars=$(sed -n 's/^Characteristics[[:space:]]*0x\([0-9a-fA-F]*\).*/\1/p' "$tmp/p")
+	[ -n "$chars" ] && [ $((0x$chars & 1)) -eq 0 ]
+}
 if [ "$client" -eq 1 ]; then
 	check dynamic_base dll_flag 0x40
-	check relocations section .reloc
+	check relocatable relocatable
 	check nx_compat dll_flag 0x100
 	check no_writable_code no_wx_section
 	for routine in IoGetDeviceObjectPointer IoBuildDeviceIoControlRequest ObfDereferenceObject; do

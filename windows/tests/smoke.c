@@ -16,6 +16,7 @@
  *                          killed while its driver streams: the counters drain
  *   --still-loaded TEST SERVICE  SERVICE's driver is loaded (NtLoadDriver: already)
  *   --unload-driver SERVICE      NtUnloadDriver, past the SCM (no verdict)
+ *   --stop-refused TEST SERVICE  the SCM refuses to stop SERVICE (dependents run)
  *
  * Output: one "PASS name", "FAIL name: why" or "SKIP name: why" per test,
  * then "smoke: N passed, N failed, N skipped".
@@ -949,6 +950,8 @@ int main(int argc, char **argv)
 		return smoke_still_loaded(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "--unload-driver"))
 		return smoke_unload_driver(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "--stop-refused"))
+		return smoke_stop_refused(argv[2], argv[3]);
 	err = kshm_open(NULL, &k);
 	if (argc > 3 && !strcmp(argv[1], "--kill-mid-stream")) {
 		expect("nt.open", err, 0);

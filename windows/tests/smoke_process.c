@@ -652,6 +652,35 @@ int smoke_still_loaded(const char *test, const char *service)
 	return status != (LONG)0xC000010E;
 }
 
+/*
+ * `--stop-refused TEST SERVICE`: the SCM refuses to stop SERVICE while
+ * services that depend on it run (ERROR_DEPENDENT_SERVICES_RUNNING): kshm
+ * under its client drivers, created with `depend= kshm`. Asked here rather
+ * than through sc.exe, whose exit status on the kit is 0 even on a refusal.
+ */
+int smoke_stop_refused(const char *test, const char *service)
+{
+	SC_HANDLE scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_CONNECT), svc = NULL;
+	SERVICE_STATUS status;
+	DWORD err = 0;
+	char why[64];
+
+	if (scm)
+		svc = OpenServiceA(scm, service, SERVICE_STOP);
+	if (!svc)
+		err = GetLastError();
+	else if (!ControlService(svc, SERVICE_CONTROL_STOP, &status))
+		err = GetLastError();
+	if (svc)
+		CloseServiceHandle(svc);
+	if (scm)
+		CloseServiceHandle(scm);
+	snprintf(why, sizeof(why), "the stop was not refused for its dependents (error %lu)",
+		 (unsigned long)err);
+	report(test, err == ERROR_DEPENDENT_SERVICES_RUNNING, why);
+	return err != ERROR_DEPENDENT_SERVICES_RUNNING;
+}
+
 void test_real_kernel(struct kshm *k)
 {
 	test_fresh_pages_zeroed(k);

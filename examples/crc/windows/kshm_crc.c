@@ -26,13 +26,9 @@
  * depend= kshm binpath= ...kshm_crc.sys`. The program: ../crc.c. The
  * walk-through: docs/kernel-api.md.
  */
-#include <ntifs.h>	/* ntddk.h and ZwWaitForSingleObject */
-
-#include <kshm/kernel.h>
-
+#include "../../windows_sample.h"	/* the device, kshm's table (`kshm`), IRP completion */
 #include "../kshm_crc.h"
 
-#define CRC_POOL_TAG	'crKT'
 #define CRC_NT_NAME	L"\\Device\\kshm_crc"
 #define CRC_DOS_NAME	L"\\DosDevices\\kshm_crc"
 #define CONSUME_BATCH	64		/* requests per channel_consume call */
@@ -69,10 +65,6 @@ static ULONG crc32_of(const UCHAR *data, ULONG len)
 	return ~crc;
 }
 
-/* kshm's table and the file object that pins kshm, from DriverEntry to DriverUnload. */
-static struct kshm_kernel_api kshm;
-static PFILE_OBJECT kshm_file;
-
 struct crc_service {
 	KMUTEX lock;			/* ATTACH against CLEANUP; PASSIVE_LEVEL while held */
 	struct kshm_channel *requests;	/* submissions, held from ATTACH to CLEANUP */
@@ -90,7 +82,7 @@ struct crc_service {
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD crc_unload;
-static DRIVER_DISPATCH crc_create, crc_cleanup, crc_close, crc_device_control;
+static DRIVER_DISPATCH crc_create, crc_cleanup, crc_device_control;
 static KSTART_ROUTINE crc_thread;
 static kshm_consume_fn serve_request;
 
@@ -206,14 +198,6 @@ put_requests:
 	return status;
 }
 
-static NTSTATUS complete(PIRP irp, NTSTATUS status, ULONG_PTR information)
-{
-	irp->IoStatus.Status = status;
-	irp->IoStatus.Information = information;
-	IoCompleteRequest(irp, IO_NO_INCREMENT);
-	return status;
-}
-
 /* METHOD_BUFFERED: the request is in SystemBuffer; the lengths are checked here. */
 static NTSTATUS crc_device_control(PDEVICE_OBJECT device, PIRP irp)
 {
@@ -229,7 +213,7 @@ static NTSTATUS crc_device_control(PDEVICE_OBJECT device, PIRP irp)
 	case KSHM_CRC_IOC_ATTACH:
 		if (stack->Parameters.DeviceIoControl.InputBufferLength <
 		    sizeof(struct kshm_crc_attach))
-			return complete(irp, STATUS_BUFFER_TOO_SMALL, 0);
+			return sample_complete(irp, STATUS_BUFFER_TOO_SMALL, 0);
 		KeWaitForSingleObject(&svc->lock, Executive, KernelMode, FALSE, NULL);
 		status = crc_attach(svc, irp->AssociatedIrp.SystemBuffer);
 		KeReleaseMutex(&svc->lock, FALSE);
@@ -240,7 +224,7 @@ static NTSTATUS crc_device_control(PDEVICE_OBJECT device, PIRP irp)
 		break;
 	case KSHM_CRC_IOC_STATS:
 		if (stack->Parameters.DeviceIoControl.OutputBufferLength < sizeof(*stats))
-			return complete(irp, STATUS_BUFFER_TOO_SMALL, 0);
+			return sample_complete(irp, STATUS_BUFFER_TOO_SMALL, 0);
 		RtlZeroMemory(stats, sizeof(*stats));
 		stats->served = (__u64)svc->served;
 		stats->retries = (__u64)svc->retries;
@@ -250,23 +234,21 @@ static NTSTATUS crc_device_control(PDEVICE_OBJECT device, PIRP irp)
 	default:
 		status = STATUS_INVALID_DEVICE_REQUEST;
 	}
-	return complete(irp, status, information);
+	return sample_complete(irp, status, information);
 }
 
 static NTSTATUS crc_create(PDEVICE_OBJECT device, PIRP irp)
 {
-	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
 	struct crc_service *svc;
+	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(device);
-	svc = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*svc), CRC_POOL_TAG);
-	if (!svc)
-		return complete(irp, STATUS_INSUFFICIENT_RESOURCES, 0);
-	RtlZeroMemory(svc, sizeof(*svc));
-	KeInitializeMutex(&svc->lock, 0);
-	KeInitializeEvent(&svc->doorbell, SynchronizationEvent, FALSE);
-	stack->FileObject->FsContext = svc;
-	return complete(irp, STATUS_SUCCESS, 0);
+	status = sample_create_context(irp, sizeof(*svc), (PVOID *)&svc);
+	if (NT_SUCCESS(status)) {
+		KeInitializeMutex(&svc->lock, 0);
+		KeInitializeEvent(&svc->doorbell, SynchronizationEvent, FALSE);
+	}
+	return sample_complete(irp, status, 0);
 }
 
 /* The last handle is closed, also when the process is killed: stop the thread, put both channels. */
@@ -288,60 +270,26 @@ static NTSTATUS crc_cleanup(PDEVICE_OBJECT device, PIRP irp)
 		svc->requests = NULL;
 	}
 	KeReleaseMutex(&svc->lock, FALSE);
-	return complete(irp, STATUS_SUCCESS, 0);
-}
-
-static NTSTATUS crc_close(PDEVICE_OBJECT device, PIRP irp)
-{
-	PFILE_OBJECT file = IoGetCurrentIrpStackLocation(irp)->FileObject;
-
-	UNREFERENCED_PARAMETER(device);
-	ExFreePoolWithTag(file->FsContext, CRC_POOL_TAG);
-	file->FsContext = NULL;
-	return complete(irp, STATUS_SUCCESS, 0);
+	return sample_complete(irp, STATUS_SUCCESS, 0);
 }
 
 /* Unloaded only when no handle is open: every thread has exited, every channel is put. */
 static VOID crc_unload(PDRIVER_OBJECT driver)
 {
-	UNICODE_STRING dos_name = RTL_CONSTANT_STRING(CRC_DOS_NAME);
-
-	IoDeleteSymbolicLink(&dos_name);
-	IoDeleteDevice(driver->DeviceObject);
-	kshm_kernel_api_close(&kshm, kshm_file);	/* from here on kshm may unload */
+	sample_stop(driver, CRC_DOS_NAME);
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 {
-	UNICODE_STRING nt_name = RTL_CONSTANT_STRING(CRC_NT_NAME);
-	UNICODE_STRING dos_name = RTL_CONSTANT_STRING(CRC_DOS_NAME);
-	PDEVICE_OBJECT device;
 	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(registry_path);
 	crc_table_init();
-	/* kshm first: without it there are no channels to serve (STATUS_OBJECT_NAME_NOT_FOUND). */
-	status = kshm_kernel_api_open(&kshm, &kshm_file);
+	status = sample_start(driver, CRC_NT_NAME, CRC_DOS_NAME);	/* kshm's table first */
 	if (!NT_SUCCESS(status))
 		return status;
-	/*
-	 * A sample takes the I/O manager's default security for its device; a
-	 * product restricts it (IoCreateDeviceSecure, or an INF's Security key).
-	 */
-	status = IoCreateDevice(driver, 0, &nt_name, FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN,
-				FALSE, &device);
-	if (NT_SUCCESS(status)) {
-		status = IoCreateSymbolicLink(&dos_name, &nt_name);
-		if (!NT_SUCCESS(status))
-			IoDeleteDevice(device);
-	}
-	if (!NT_SUCCESS(status)) {
-		kshm_kernel_api_close(&kshm, kshm_file);
-		return status;
-	}
 	driver->MajorFunction[IRP_MJ_CREATE] = crc_create;
 	driver->MajorFunction[IRP_MJ_CLEANUP] = crc_cleanup;
-	driver->MajorFunction[IRP_MJ_CLOSE] = crc_close;
 	driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = crc_device_control;
 	driver->DriverUnload = crc_unload;
 	return STATUS_SUCCESS;

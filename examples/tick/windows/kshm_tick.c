@@ -22,19 +22,11 @@
  * depend= kshm binpath= ...kshm_tick.sys`. The program: ../tick.c. The
  * walk-through: docs/kernel-api.md.
  */
-#include <ntddk.h>
-
-#include <kshm/kernel.h>
-
+#include "../../windows_sample.h"	/* the device, kshm's table (`kshm`), IRP completion */
 #include "../kshm_tick.h"
 
-#define TICK_POOL_TAG	'kcTK'
 #define TICK_NT_NAME	L"\\Device\\kshm_tick"
 #define TICK_DOS_NAME	L"\\DosDevices\\kshm_tick"
-
-/* kshm's table and the file object that pins kshm, from DriverEntry to DriverUnload. */
-static struct kshm_kernel_api kshm;
-static PFILE_OBJECT kshm_file;
 
 struct tick_stream {
 	KMUTEX lock;			/* START, STOP and CLEANUP; PASSIVE_LEVEL while held */
@@ -51,7 +43,7 @@ struct tick_stream {
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD tick_unload;
-static DRIVER_DISPATCH tick_create, tick_cleanup, tick_close, tick_device_control;
+static DRIVER_DISPATCH tick_create, tick_cleanup, tick_device_control;
 static KDEFERRED_ROUTINE tick;
 
 /*
@@ -144,14 +136,6 @@ static VOID stream_stats(struct tick_stream *stream, struct kshm_tick_stats *sta
 	stats->running = stream->running && stream->stopped == STATUS_SUCCESS;
 }
 
-static NTSTATUS complete(PIRP irp, NTSTATUS status, ULONG_PTR information)
-{
-	irp->IoStatus.Status = status;
-	irp->IoStatus.Information = information;
-	IoCompleteRequest(irp, IO_NO_INCREMENT);
-	return status;
-}
-
 /*
  * METHOD_BUFFERED: the I/O manager copied the request into SystemBuffer and
  * copies Information bytes of it back; the lengths are checked here.
@@ -191,25 +175,23 @@ static NTSTATUS tick_device_control(PDEVICE_OBJECT device, PIRP irp)
 		status = STATUS_INVALID_DEVICE_REQUEST;
 	}
 	KeReleaseMutex(&stream->lock, FALSE);
-	return complete(irp, status, information);
+	return sample_complete(irp, status, information);
 }
 
 static NTSTATUS tick_create(PDEVICE_OBJECT device, PIRP irp)
 {
-	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(irp);
 	struct tick_stream *stream;
+	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(device);
 	/* Non-paged: the DPC reads it at DISPATCH_LEVEL. */
-	stream = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*stream), TICK_POOL_TAG);
-	if (!stream)
-		return complete(irp, STATUS_INSUFFICIENT_RESOURCES, 0);
-	RtlZeroMemory(stream, sizeof(*stream));
-	KeInitializeMutex(&stream->lock, 0);
-	KeInitializeTimerEx(&stream->timer, NotificationTimer);
-	KeInitializeDpc(&stream->dpc, tick, stream);
-	stack->FileObject->FsContext = stream;
-	return complete(irp, STATUS_SUCCESS, 0);
+	status = sample_create_context(irp, sizeof(*stream), (PVOID *)&stream);
+	if (NT_SUCCESS(status)) {
+		KeInitializeMutex(&stream->lock, 0);
+		KeInitializeTimerEx(&stream->timer, NotificationTimer);
+		KeInitializeDpc(&stream->dpc, tick, stream);
+	}
+	return sample_complete(irp, status, 0);
 }
 
 /* The last handle is closed, also when the process is killed: stop and put. */
@@ -221,59 +203,25 @@ static NTSTATUS tick_cleanup(PDEVICE_OBJECT device, PIRP irp)
 	KeWaitForSingleObject(&stream->lock, Executive, KernelMode, FALSE, NULL);
 	stream_stop(stream);
 	KeReleaseMutex(&stream->lock, FALSE);
-	return complete(irp, STATUS_SUCCESS, 0);
+	return sample_complete(irp, STATUS_SUCCESS, 0);
 }
 
-static NTSTATUS tick_close(PDEVICE_OBJECT device, PIRP irp)
-{
-	PFILE_OBJECT file = IoGetCurrentIrpStackLocation(irp)->FileObject;
-
-	UNREFERENCED_PARAMETER(device);
-	ExFreePoolWithTag(file->FsContext, TICK_POOL_TAG);
-	file->FsContext = NULL;
-	return complete(irp, STATUS_SUCCESS, 0);
-}
-
-/* Unloaded only when no handle is open: every stream is stopped and freed. */
+/* Unloaded only when no handle is open: every stream is stopped and its channel put. */
 static VOID tick_unload(PDRIVER_OBJECT driver)
 {
-	UNICODE_STRING dos_name = RTL_CONSTANT_STRING(TICK_DOS_NAME);
-
-	IoDeleteSymbolicLink(&dos_name);
-	IoDeleteDevice(driver->DeviceObject);
-	kshm_kernel_api_close(&kshm, kshm_file);	/* from here on kshm may unload */
+	sample_stop(driver, TICK_DOS_NAME);
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 {
-	UNICODE_STRING nt_name = RTL_CONSTANT_STRING(TICK_NT_NAME);
-	UNICODE_STRING dos_name = RTL_CONSTANT_STRING(TICK_DOS_NAME);
-	PDEVICE_OBJECT device;
 	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(registry_path);
-	/* kshm first: without it there is nothing to publish into (STATUS_OBJECT_NAME_NOT_FOUND). */
-	status = kshm_kernel_api_open(&kshm, &kshm_file);
+	status = sample_start(driver, TICK_NT_NAME, TICK_DOS_NAME);	/* kshm's table first */
 	if (!NT_SUCCESS(status))
 		return status;
-	/*
-	 * A sample takes the I/O manager's default security for its device; a
-	 * product restricts it (IoCreateDeviceSecure, or an INF's Security key).
-	 */
-	status = IoCreateDevice(driver, 0, &nt_name, FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN,
-				FALSE, &device);
-	if (NT_SUCCESS(status)) {
-		status = IoCreateSymbolicLink(&dos_name, &nt_name);
-		if (!NT_SUCCESS(status))
-			IoDeleteDevice(device);
-	}
-	if (!NT_SUCCESS(status)) {
-		kshm_kernel_api_close(&kshm, kshm_file);
-		return status;
-	}
 	driver->MajorFunction[IRP_MJ_CREATE] = tick_create;
 	driver->MajorFunction[IRP_MJ_CLEANUP] = tick_cleanup;
-	driver->MajorFunction[IRP_MJ_CLOSE] = tick_close;
 	driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = tick_device_control;
 	driver->DriverUnload = tick_unload;
 	return STATUS_SUCCESS;
