@@ -126,7 +126,7 @@ $(WIN_DIR)/$(1)/libkshm.a: $(patsubst %.c,$(WIN_DIR)/$(1)/user/%.o,$(WIN_LIB_SRC
 $(WIN_DIR)/$(1)/kshm.exe: $(patsubst %.c,$(WIN_DIR)/$(1)/user/%.o,$(WIN_TOOL_SRCS)) $(WIN_DIR)/$(1)/libkshm.a
 	$(WIN_TRIPLE_$(1))-gcc -static -Wl,--pdb=$(WIN_DIR)/$(1)/kshm-tool.pdb -o $$@ $$^
 
-$(WIN_DIR)/$(1)/smoke.exe: $(WIN_SMOKE_SRCS) windows/tests/smoke.h $(WIN_DIR)/$(1)/libkshm.a \
+$(WIN_DIR)/$(1)/smoke.exe: $(WIN_SMOKE_SRCS) windows/tests/smoke.h examples/tick/kshm_tick.h $(WIN_DIR)/$(1)/libkshm.a \
 			   include/kshm.h include/kshm/abi.h
 	$(WIN_TRIPLE_$(1))-gcc $(WIN_USER_CFLAGS) -static -Wl,--pdb=$(WIN_DIR)/$(1)/smoke.pdb -o $$@ \
 		$(WIN_SMOKE_SRCS) $(WIN_DIR)/$(1)/libkshm.a -ladvapi32

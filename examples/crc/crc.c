@@ -6,7 +6,7 @@
  * then submits requests of random data and checks each answer: in order,
  * the right tag, the CRC-32 it computes itself.
  *
- *   crc [--requests N] [--ring-kib N] [--max-data N]
+ *   crc [--requests N] [--ring-kib N] [--max-data N] [--close-kshm-after N]
  *
  * N requests (default 10000) of 0..max-data bytes (1024), in rings of
  * ring-kib KiB (16); every 97th request carries more than the driver takes
@@ -14,6 +14,9 @@
  * At most as many requests are in flight as the answers' ring holds. Prints
  *   crc: requests N answered, all checked
  * and exits 0 when every answer was right and nothing was dropped.
+ * --close-kshm-after N closes the kshm handle after N answers instead, with
+ * the driver's thread holding both channels, and exits 0 when the thread
+ * then stopped by itself, seeing them closed (KSHM_CRC_STOPPED_CLOSED).
  * Needs kshm and kshm_crc loaded (insmod kshm_crc.ko; on Windows
  * `sc start kshm_crc`, windows/kshm_crc.c). Prints "crc: serving" once the
  * driver has both channels (a test may kill the program from then on).
@@ -81,11 +84,36 @@ static uint32_t request_data(uint64_t tag, uint32_t max_data, int oversize, uint
 	return len;
 }
 
+/*
+ * Close kshm under the driver's thread: both channels close, the driver's
+ * references stay valid, its next consume answers "closed" and the thread
+ * stops serving. Closing the driver's device then puts the references.
+ */
+static int let_go(sample_device dev, struct kshm *k, uint64_t answered)
+{
+	struct kshm_crc_stats stats;
+	int i;
+
+	kshm_close(k);
+	for (i = 0; i < 300; i++) {	/* 3 s: the thread looks at least every 100 ms */
+		if (sample_ioctl(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats)))
+			return sample_fail("crc", "KSHM_CRC_IOC_STATS");
+		if (stats.stopped)
+			break;
+		sample_sleep_ms(10);
+	}
+	printf("crc: kshm closed after %" PRIu64 " answers: the driver's thread %s (status %d)\n",
+	       answered, stats.stopped ? "stopped" : "still serves", stats.stopped);
+	sample_close(dev);
+	return stats.stopped == KSHM_CRC_STOPPED_CLOSED ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t total = option(argc, argv, "--requests", 10000);
 	uint64_t ring_bytes = option(argc, argv, "--ring-kib", 16) << 10;
 	uint32_t max_data = (uint32_t)option(argc, argv, "--max-data", 1024);
+	uint64_t close_after = option(argc, argv, "--close-kshm-after", 0);
 	uint64_t submitted = 0, answered = 0, wrong = 0;
 	struct kshm_channel *requests, *answers;
 	struct kshm_crc_attach attach = { 0 };
@@ -171,6 +199,8 @@ int main(int argc, char **argv)
 			got++;
 			kshm_channel_advance(answers, &rec);
 		}
+		if (close_after && answered >= close_after)
+			return let_go(dev, k, answered);
 		if (got) {
 			kshm_channel_release(answers);	/* room for the next answers */
 			continue;			/* and room to submit more */

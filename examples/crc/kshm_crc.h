@@ -81,6 +81,13 @@ struct kshm_crc_attach {
 	__u32 reserved;		/* 0 */
 };
 
+/* stats.stopped once the process let go of a channel (destroyed it, closed kshm). */
+#ifdef _WIN32
+#define KSHM_CRC_STOPPED_CLOSED		((__s32)0xC00000B1)	/* STATUS_PIPE_CLOSED */
+#else
+#define KSHM_CRC_STOPPED_CLOSED		(-EPIPE)
+#endif
+
 struct kshm_crc_stats {
 	__u64 served;		/* requests answered */
 	__u64 retries;		/* answers that did not fit and were tried again */

@@ -53,6 +53,13 @@ struct kshm_tick_start {
 	__u64 period_ns;	/* >= KSHM_TICK_MIN_PERIOD_NS */
 };
 
+/* stats.stopped once the process let go of the channel (destroyed it, closed kshm). */
+#ifdef _WIN32
+#define KSHM_TICK_STOPPED_CLOSED	((__s32)0xC00000B1)	/* STATUS_PIPE_CLOSED */
+#else
+#define KSHM_TICK_STOPPED_CLOSED	(-EPIPE)
+#endif
+
 struct kshm_tick_stats {
 	__u64 ticks;		/* timer expiries so far: published + dropped */
 	__u64 published;	/* records in the ring */

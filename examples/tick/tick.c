@@ -8,6 +8,7 @@
  * counted.
  *
  *   tick [--records N] [--period-us N] [--ring-kib N] [--pause-ms N] [--expect-drops]
+ *        [--let-go-after N]
  *
  * Reads until N records arrived (default 2000), ticking every period (100
  * us), in a ring of ring-kib KiB (16); --pause-ms stops reading for that long
@@ -15,6 +16,9 @@
  *   tick: records R, ticks T, dropped D (kshm counted K), in order
  * and exits 0 when R + D == T, D == K and every record came in order (and,
  * with --expect-drops, D > 0: the pause was long enough to fill the ring).
+ * --let-go-after N destroys the channel after N records instead, under the
+ * driver's timer, and exits 0 when the driver then stopped by itself, seeing
+ * the channel closed (KSHM_TICK_STOPPED_CLOSED).
  * Needs kshm and kshm_tick loaded (insmod kshm_tick.ko; on Windows
  * `sc start kshm_tick`, windows/kshm_tick.c). Prints "tick: streaming" once
  * the driver ticks (a test may kill the program from then on).
@@ -80,12 +84,40 @@ static int fail(const char *what, int err)
 	return 1;
 }
 
+/*
+ * Destroy the channel while the driver publishes into it: kshm closes it, the
+ * driver's reference stays valid, its next publish answers "closed" and its
+ * timer stops itself. STOP then puts the reference.
+ */
+static int let_go(sample_device dev, struct kshm_channel *events, uint64_t received)
+{
+	struct kshm_tick_stats stats;
+	int err, i;
+
+	err = kshm_channel_destroy(events);
+	if (err)
+		return fail("kshm_channel_destroy", err);
+	for (i = 0; i < 300; i++) {	/* 3 s */
+		if (sample_ioctl(dev, KSHM_TICK_IOC_STATS, &stats, sizeof(stats)))
+			return sample_fail("tick", "KSHM_TICK_IOC_STATS");
+		if (stats.stopped)
+			break;
+		sample_sleep_ms(10);
+	}
+	printf("tick: channel destroyed after %" PRIu64 " records: the driver %s (status %d)\n",
+	       received, stats.running ? "still ticks" : "stopped", stats.stopped);
+	if (sample_ioctl(dev, KSHM_TICK_IOC_STOP, NULL, 0))
+		return sample_fail("tick", "KSHM_TICK_IOC_STOP");
+	return stats.stopped == KSHM_TICK_STOPPED_CLOSED && !stats.running ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t want = option(argc, argv, "--records", 2000);
 	uint64_t period_us = option(argc, argv, "--period-us", 100);
 	uint64_t ring_kib = option(argc, argv, "--ring-kib", 16);
 	uint64_t pause_ms = option(argc, argv, "--pause-ms", 0);
+	uint64_t let_go_after = option(argc, argv, "--let-go-after", 0);
 	struct kshm_tick_start start = { 0 };
 	struct reader r = { .in_order = 1 };
 	struct kshm_tick_stats stats;
@@ -125,6 +157,12 @@ int main(int argc, char **argv)
 		while (r.received < want && kshm_channel_peek(events, &rec) == 0) {
 			take(&r, &rec);
 			kshm_channel_advance(events, &rec);
+		}
+		if (let_go_after && r.received >= let_go_after) {
+			err = let_go(dev, events, r.received);
+			sample_close(dev);
+			kshm_close(k);
+			return err;
 		}
 		err = kshm_channel_wait(events, 0, 1000);	/* releases, then sleeps */
 		if (err)

@@ -17,6 +17,7 @@
  *   --still-loaded TEST SERVICE  SERVICE's driver is loaded (NtLoadDriver: already)
  *   --unload-driver SERVICE      NtUnloadDriver, past the SCM (no verdict)
  *   --stop-refused TEST SERVICE  the SCM refuses to stop SERVICE (dependents run)
+ *   --api-lookups          the kernel API's lookups refuse what they must (kshm_tick)
  *
  * Output: one "PASS name", "FAIL name: why" or "SKIP name: why" per test,
  * then "smoke: N passed, N failed, N skipped".
@@ -953,11 +954,15 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "--stop-refused"))
 		return smoke_stop_refused(argv[2], argv[3]);
 	err = kshm_open(NULL, &k);
-	if (argc > 3 && !strcmp(argv[1], "--kill-mid-stream")) {
+	if ((argc > 3 && !strcmp(argv[1], "--kill-mid-stream")) ||
+	    (argc == 2 && !strcmp(argv[1], "--api-lookups"))) {
 		expect("nt.open", err, 0);
 		if (err)
 			return 1;
-		smoke_kill_mid_stream(k, argv[2], argc - 3, argv + 3);
+		if (argc == 2)
+			smoke_api_lookups(k);
+		else
+			smoke_kill_mid_stream(k, argv[2], argc - 3, argv + 3);
 		kshm_close(k);
 		return failed;
 	}

@@ -37,6 +37,7 @@ int smoke_kill_mid_stream(struct kshm *k, const char *name, int argc, char **arg
 int smoke_still_loaded(const char *test, const char *service);	/* --still-loaded TEST SERVICE */
 int smoke_unload_driver(const char *service);			/* --unload-driver SERVICE */
 int smoke_stop_refused(const char *test, const char *service);	/* --stop-refused TEST SERVICE */
+int smoke_api_lookups(struct kshm *k);				/* --api-lookups */
 void skip_real_kernel(const char *why);
 
 #endif /* KSHM_SMOKE_H */

@@ -21,6 +21,7 @@
 
 #include <kshm.h>
 #include "smoke.h"
+#include "../../examples/tick/kshm_tick.h"
 
 /* ---- the child side ---- */
 
@@ -679,6 +680,65 @@ int smoke_stop_refused(const char *test, const char *service)
 		 (unsigned long)err);
 	report(test, err == ERROR_DEPENDENT_SERVICES_RUNNING, why);
 	return err != ERROR_DEPENDENT_SERVICES_RUNNING;
+}
+
+/* KSHM_TICK_IOC_START with this handle and id: 0, or the Win32 error. */
+static DWORD tick_start(HANDLE tick, intptr_t kshm_handle, uint32_t id)
+{
+	struct kshm_tick_start start = { .kshm_fd = (int32_t)kshm_handle, .channel_id = id,
+					 .period_ns = 1000000 };
+	DWORD returned;
+
+	if (!DeviceIoControl(tick, KSHM_TICK_IOC_START, &start, sizeof(start), &start,
+			     sizeof(start), &returned, NULL))
+		return GetLastError();
+	DeviceIoControl(tick, KSHM_TICK_IOC_STOP, NULL, 0, NULL, 0, &returned, NULL);
+	return 0;
+}
+
+/*
+ * `--api-lookups`: the kernel API's lookups refuse what a process may pass a
+ * driver (through the tick sample's START, which passes its status on):
+ * a handle that is no handle, a handle to something else, an id that names
+ * nothing, a region where a channel is wanted; and a channel of the wrong
+ * kind (the sample's own check). The lookup that is right succeeds.
+ */
+int smoke_api_lookups(struct kshm *k)
+{
+	HANDLE tick = CreateFileA("\\\\.\\" KSHM_TICK_DEVICE, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+				  OPEN_EXISTING, 0, NULL);
+	HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+	struct kshm_channel *events = NULL, *submissions = NULL;
+	struct kshm_region *region = NULL;
+	intptr_t handle = kshm_native_handle(k);
+	DWORD err;
+
+	if (tick == INVALID_HANDLE_VALUE) {
+		report("api.lookups", 0, "\\\\.\\kshm_tick cannot be opened (is kshm_tick loaded?)");
+		return 1;
+	}
+	expect("api.region_create", kshm_region_create(k, 4096, 0, &region), 0);
+	expect("api.events_create", kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4096, NULL, &events), 0);
+	expect("api.submissions_create",
+	       kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, 4096, NULL, &submissions), 0);
+	if (region && events && submissions) {
+		err = tick_start(tick, 0x7ffc, kshm_channel_id(events));
+		report("api.lookup_bogus_handle_invalid", err == ERROR_INVALID_HANDLE, "not refused");
+		err = tick_start(tick, (intptr_t)event, kshm_channel_id(events));
+		report("api.lookup_event_handle_invalid", err == ERROR_INVALID_HANDLE, "not refused");
+		err = tick_start(tick, handle, 0xfffff);
+		report("api.lookup_unknown_id_not_found", err == ERROR_NOT_FOUND, "not refused");
+		err = tick_start(tick, handle, kshm_region_id(region));
+		report("api.lookup_region_as_channel_invalid", err == ERROR_INVALID_PARAMETER,
+		       "not refused");
+		err = tick_start(tick, handle, kshm_channel_id(submissions));
+		report("api.lookup_wrong_kind_invalid", err == ERROR_INVALID_PARAMETER, "not refused");
+		err = tick_start(tick, handle, kshm_channel_id(events));
+		report("api.lookup_events_channel", err == 0, "refused");
+	}
+	CloseHandle(tick);
+	CloseHandle(event);
+	return 0;
 }
 
 void test_real_kernel(struct kshm *k)

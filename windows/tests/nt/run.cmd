@@ -54,18 +54,25 @@ sc create kshm_crc type= kernel start= demand depend= kshm binpath= %T%\kshm_crc
 sc start kshm_crc > %T%\step.out
 %T%\smoke.exe --still-loaded nt.crc_loaded kshm_crc
 
+%T%\smoke.exe --api-lookups
 %T%\tick.exe --records 300 --period-us 1000
 if errorlevel 1 (echo FAIL nt.tick_in_order) else echo PASS nt.tick_in_order
 rem A 4 KiB ring holds about 128 ticks: a 3 s pause overflows it at any tick rate here.
 %T%\tick.exe --records 300 --period-us 1000 --ring-kib 4 --pause-ms 3000 --expect-drops
 if errorlevel 1 (echo FAIL nt.tick_drops_counted) else echo PASS nt.tick_drops_counted
 %T%\smoke.exe --kill-mid-stream nt.tick_kill %T%\tick.exe --records 1000000000 --period-us 1000
+rem The process destroys the channel under the timer: the DPC sees it closed and stops.
+%T%\tick.exe --records 1000000 --period-us 1000 --let-go-after 50
+if errorlevel 1 (echo FAIL nt.tick_channel_destroyed_stops) else echo PASS nt.tick_channel_destroyed_stops
 
 %T%\crc.exe --requests 3000
 if errorlevel 1 (echo FAIL nt.crc_answers_checked) else echo PASS nt.crc_answers_checked
 %T%\crc.exe --requests 1000 --ring-kib 4 --max-data 2000
 if errorlevel 1 (echo FAIL nt.crc_small_rings) else echo PASS nt.crc_small_rings
 %T%\smoke.exe --kill-mid-stream nt.crc_kill %T%\crc.exe --requests 1000000000
+rem The process closes kshm under the thread: it sees both channels closed and stops.
+%T%\crc.exe --requests 1000000 --close-kshm-after 500
+if errorlevel 1 (echo FAIL nt.crc_kshm_closed_stops) else echo PASS nt.crc_kshm_closed_stops
 
 rem Killed programs left nothing in kshm: their sample drivers put every channel.
 %T%\smoke.exe --idle
