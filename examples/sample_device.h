@@ -7,6 +7,7 @@
 #ifndef KSHM_SAMPLE_DEVICE_H
 #define KSHM_SAMPLE_DEVICE_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,5 +94,24 @@ static inline int sample_fail(const char *prog, const char *what)
 	return 1;
 }
 #endif
+
+/*
+ * Ask the driver for its STATS (`cmd` fills `size` bytes at `stats`) every
+ * 10 ms, for at most `ms`, until the int32 at `stopped` (a field of `stats`)
+ * says it stopped. 0, or -1 when the ioctl failed.
+ */
+static inline int sample_wait_stopped(sample_device dev, unsigned long cmd, void *stats,
+				      size_t size, const int32_t *stopped, unsigned int ms)
+{
+	unsigned int waited;
+
+	for (waited = 0;; waited += 10) {
+		if (sample_ioctl(dev, cmd, stats, size))
+			return -1;
+		if (*stopped || waited >= ms)
+			return 0;
+		sample_sleep_ms(10);
+	}
+}
 
 #endif /* KSHM_SAMPLE_DEVICE_H */

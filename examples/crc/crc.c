@@ -92,16 +92,11 @@ static uint32_t request_data(uint64_t tag, uint32_t max_data, int oversize, uint
 static int let_go(sample_device dev, struct kshm *k, uint64_t answered)
 {
 	struct kshm_crc_stats stats;
-	int i;
 
 	kshm_close(k);
-	for (i = 0; i < 300; i++) {	/* 3 s: the thread looks at least every 100 ms */
-		if (sample_ioctl(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats)))
-			return sample_fail("crc", "KSHM_CRC_IOC_STATS");
-		if (stats.stopped)
-			break;
-		sample_sleep_ms(10);
-	}
+	/* 3 s: the thread looks at least every 100 ms. */
+	if (sample_wait_stopped(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats), &stats.stopped, 3000))
+		return sample_fail("crc", "KSHM_CRC_IOC_STATS");
 	printf("crc: kshm closed after %" PRIu64 " answers: the driver's thread %s (status %d)\n",
 	       answered, stats.stopped ? "stopped" : "still serves", stats.stopped);
 	sample_close(dev);

@@ -92,18 +92,13 @@ static int fail(const char *what, int err)
 static int let_go(sample_device dev, struct kshm_channel *events, uint64_t received)
 {
 	struct kshm_tick_stats stats;
-	int err, i;
+	int err;
 
 	err = kshm_channel_destroy(events);
 	if (err)
 		return fail("kshm_channel_destroy", err);
-	for (i = 0; i < 300; i++) {	/* 3 s */
-		if (sample_ioctl(dev, KSHM_TICK_IOC_STATS, &stats, sizeof(stats)))
-			return sample_fail("tick", "KSHM_TICK_IOC_STATS");
-		if (stats.stopped)
-			break;
-		sample_sleep_ms(10);
-	}
+	if (sample_wait_stopped(dev, KSHM_TICK_IOC_STATS, &stats, sizeof(stats), &stats.stopped, 3000))
+		return sample_fail("tick", "KSHM_TICK_IOC_STATS");
 	printf("tick: channel destroyed after %" PRIu64 " records: the driver %s (status %d)\n",
 	       received, stats.running ? "still ticks" : "stopped", stats.stopped);
 	if (sample_ioctl(dev, KSHM_TICK_IOC_STOP, NULL, 0))
