@@ -56,11 +56,15 @@ static NTSTATUS sample_close(PDEVICE_OBJECT device, PIRP irp)
 /*
  * DriverEntry's half, PASSIVE_LEVEL: kshm's table first (without kshm running
  * there is nothing to share: STATUS_OBJECT_NAME_NOT_FOUND fails our load),
- * then \Device\NAME and \DosDevices\NAME (\\.\NAME for the program). A
+ * then \Device\NAME and \DosDevices\NAME (\\.\NAME for the program), then
+ * the driver's routines: CREATE, CLEANUP, DEVICE_CONTROL, unload (CLOSE is
+ * sample_close). A
  * sample takes the I/O manager's default security for its device; a product
  * restricts it (IoCreateDeviceSecure, or an INF's Security key).
  */
-static inline NTSTATUS sample_start(PDRIVER_OBJECT driver, PCWSTR nt_path, PCWSTR dos_path)
+static inline NTSTATUS sample_start(PDRIVER_OBJECT driver, PCWSTR nt_path, PCWSTR dos_path,
+				    PDRIVER_DISPATCH create, PDRIVER_DISPATCH cleanup,
+				    PDRIVER_DISPATCH device_control, PDRIVER_UNLOAD unload)
 {
 	UNICODE_STRING nt_name, dos_name;
 	PDEVICE_OBJECT device;
@@ -82,7 +86,11 @@ static inline NTSTATUS sample_start(PDRIVER_OBJECT driver, PCWSTR nt_path, PCWST
 		kshm_kernel_api_close(&kshm, kshm_file);
 		return status;
 	}
+	driver->MajorFunction[IRP_MJ_CREATE] = create;
+	driver->MajorFunction[IRP_MJ_CLEANUP] = cleanup;
 	driver->MajorFunction[IRP_MJ_CLOSE] = sample_close;
+	driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = device_control;
+	driver->DriverUnload = unload;
 	return STATUS_SUCCESS;
 }
 

@@ -126,7 +126,8 @@ $(WIN_DIR)/$(1)/libkshm.a: $(patsubst %.c,$(WIN_DIR)/$(1)/user/%.o,$(WIN_LIB_SRC
 $(WIN_DIR)/$(1)/kshm.exe: $(patsubst %.c,$(WIN_DIR)/$(1)/user/%.o,$(WIN_TOOL_SRCS)) $(WIN_DIR)/$(1)/libkshm.a
 	$(WIN_TRIPLE_$(1))-gcc -static -Wl,--pdb=$(WIN_DIR)/$(1)/kshm-tool.pdb -o $$@ $$^
 
-$(WIN_DIR)/$(1)/smoke.exe: $(WIN_SMOKE_SRCS) windows/tests/smoke.h examples/tick/kshm_tick.h $(WIN_DIR)/$(1)/libkshm.a \
+$(WIN_DIR)/$(1)/smoke.exe: $(WIN_SMOKE_SRCS) windows/tests/smoke.h examples/tick/kshm_tick.h \
+			   windows/tests/api_client/kshm_api_client.h $(WIN_DIR)/$(1)/libkshm.a \
 			   include/kshm.h include/kshm/abi.h
 	$(WIN_TRIPLE_$(1))-gcc $(WIN_USER_CFLAGS) -static -Wl,--pdb=$(WIN_DIR)/$(1)/smoke.pdb -o $$@ \
 		$(WIN_SMOKE_SRCS) $(WIN_DIR)/$(1)/libkshm.a -ladvapi32
@@ -236,24 +237,36 @@ CHECK_TARGETS += nt-check
 # source, include/ on the include path for <kshm/kernel.h>, linked against ntoskrnl
 # and HAL only (it reaches kshm through the function table, not through imports).
 # Its program is the Linux sample's (examples/<name>/<name>.c), with libkshm.
+# windows/tests/api_client/ is a client driver of the same kind for the NT suite (regions).
 WIN_EXAMPLES := tick crc
-WIN_EXAMPLE_FILES = $(foreach e,$(WIN_EXAMPLES),kshm_$(e).sys $(e).exe)
+WIN_EXAMPLE_FILES = $(foreach e,$(WIN_EXAMPLES),kshm_$(e).sys $(e).exe) kshm_api_client.sys
 windows: $(foreach a,$(WIN_ARCHS),$(addprefix $(WIN_DIR)/$(a)/,$(WIN_EXAMPLE_FILES)))
+WIN_CLIENT_ENTRY_x64 := DriverEntry
+WIN_CLIENT_ENTRY_x86 := _DriverEntry@8
+WIN_CLIENT_BASE_x64  := 0x140000000
+WIN_CLIENT_BASE_x86  := 0x10000
 
-# $(1) arch, $(2) sample, $(3) entry symbol, $(4) image base
-define win_example
-$(WIN_DIR)/$(1)/examples/kshm_$(2).o: examples/$(2)/windows/kshm_$(2).c examples/$(2)/kshm_$(2).h examples/windows_sample.h \
-				      include/kshm/kernel.h include/kshm/channel.h windows/build.mk
+# $(1) arch, $(2) image name without .sys, $(3) source, $(4) the headers it includes
+define win_client_driver
+$(WIN_DIR)/$(1)/clients/$(2).o: $(3) $(4) examples/windows_sample.h include/kshm/kernel.h \
+				include/kshm/channel.h windows/build.mk
 	@mkdir -p $$(@D)
 	$(WIN_CLANG) --target=$(WIN_TRIPLE_$(1)) $(call WIN_DRV_CFLAGS,$(1)) -Iinclude -c -o $$@ $$<
 	$(if $(WIN_DRV_OBJ_STRIP_$(1)),$(WIN_DRV_OBJ_STRIP_$(1)) $$@)
 
-$(WIN_DIR)/$(1)/kshm_$(2).sys: $(WIN_DIR)/$(1)/examples/kshm_$(2).o
-	$(call WIN_DRV_LINK_$(1),$(3),$(4)) -o $$@ $$< $(WIN_DRV_LIBS_$(1))
+$(WIN_DIR)/$(1)/$(2).sys: $(WIN_DIR)/$(1)/clients/$(2).o
+	$(call WIN_DRV_LINK_$(1),$(WIN_CLIENT_ENTRY_$(1)),$(WIN_CLIENT_BASE_$(1))) -o $$@ $$< \
+		$(WIN_DRV_LIBS_$(1))
+endef
 
+# $(1) arch, $(2) sample
+define win_example_program
 $(WIN_DIR)/$(1)/$(2).exe: examples/$(2)/$(2).c examples/$(2)/kshm_$(2).h examples/sample_device.h \
 			  $(WIN_DIR)/$(1)/libkshm.a include/kshm.h include/kshm/abi.h
 	$(WIN_TRIPLE_$(1))-gcc $(WIN_USER_CFLAGS) -static -o $$@ $$< $(WIN_DIR)/$(1)/libkshm.a
 endef
-$(foreach e,$(WIN_EXAMPLES),$(eval $(call win_example,x64,$(e),DriverEntry,0x140000000)))
-$(foreach e,$(WIN_EXAMPLES),$(eval $(call win_example,x86,$(e),_DriverEntry@8,0x10000)))
+$(foreach a,$(WIN_ARCHS),$(foreach e,$(WIN_EXAMPLES),\
+	$(eval $(call win_client_driver,$(a),kshm_$(e),examples/$(e)/windows/kshm_$(e).c,examples/$(e)/kshm_$(e).h)) \
+	$(eval $(call win_example_program,$(a),$(e)))))
+$(foreach a,$(WIN_ARCHS),$(eval $(call win_client_driver,$(a),kshm_api_client,\
+	windows/tests/api_client/kshm_api_client.c,windows/tests/api_client/kshm_api_client.h)))

@@ -55,9 +55,10 @@ for arch in x64 x86; do
 	fi
 done
 
-# 1b. The sample drivers of the kernel API (examples/*/windows/), for each architecture.
+# 1b. The client drivers of the kernel API (the samples, examples/*/windows/, and the
+#     NT suite's windows/tests/api_client/), for each architecture.
 for arch in x64 x86; do
-	for sample in tick crc; do
+	for sample in tick crc api_client; do
 		echo "-- kshm_$sample.sys $arch"
 		if [ -f "$win/$arch/kshm_$sample.sys" ]; then
 			windows/tests/pe-check.sh --client "$win/$arch/kshm_$sample.sys" \

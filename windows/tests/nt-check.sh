@@ -36,7 +36,8 @@ fi
 echo "0 1 0" > "$results/nt.counts"	# until proven otherwise
 rm -rf "$stage"
 mkdir -p "$stage"
-for f in kshm.sys kshm.exe smoke.exe kshm_tick.sys tick.exe kshm_crc.sys crc.exe; do
+for f in kshm.sys kshm.exe smoke.exe kshm_tick.sys tick.exe kshm_crc.sys crc.exe \
+	kshm_api_client.sys; do
 	if [ ! -f "$win/x86/$f" ]; then
 		echo "FAIL nt.build: $win/x86/$f was not built"
 		echo "$label: 0 passed, 1 failed, 0 skipped"

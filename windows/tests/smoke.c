@@ -18,6 +18,7 @@
  *   --unload-driver SERVICE      NtUnloadDriver, past the SCM (no verdict)
  *   --stop-refused TEST SERVICE  the SCM refuses to stop SERVICE (dependents run)
  *   --api-lookups          the kernel API's lookups refuse what they must (kshm_tick)
+ *   --api-regions          the kernel API's regions (kshm_api_client.sys)
  *
  * Output: one "PASS name", "FAIL name: why" or "SKIP name: why" per test,
  * then "smoke: N passed, N failed, N skipped".
@@ -955,12 +956,15 @@ int main(int argc, char **argv)
 		return smoke_stop_refused(argv[2], argv[3]);
 	err = kshm_open(NULL, &k);
 	if ((argc > 3 && !strcmp(argv[1], "--kill-mid-stream")) ||
-	    (argc == 2 && !strcmp(argv[1], "--api-lookups"))) {
+	    (argc == 2 && !strcmp(argv[1], "--api-lookups")) ||
+	    (argc == 2 && !strcmp(argv[1], "--api-regions"))) {
 		expect("nt.open", err, 0);
 		if (err)
 			return 1;
-		if (argc == 2)
+		if (argc == 2 && !strcmp(argv[1], "--api-lookups"))
 			smoke_api_lookups(k);
+		else if (argc == 2)
+			smoke_api_regions(k);
 		else
 			smoke_kill_mid_stream(k, argv[2], argc - 3, argv + 3);
 		kshm_close(k);

@@ -38,6 +38,7 @@ int smoke_still_loaded(const char *test, const char *service);	/* --still-loaded
 int smoke_unload_driver(const char *service);			/* --unload-driver SERVICE */
 int smoke_stop_refused(const char *test, const char *service);	/* --stop-refused TEST SERVICE */
 int smoke_api_lookups(struct kshm *k);				/* --api-lookups */
+int smoke_api_regions(struct kshm *k);				/* --api-regions */
 void skip_real_kernel(const char *why);
 
 #endif /* KSHM_SMOKE_H */

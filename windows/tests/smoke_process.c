@@ -22,6 +22,7 @@
 #include <kshm.h>
 #include "smoke.h"
 #include "../../examples/tick/kshm_tick.h"
+#include "api_client/kshm_api_client.h"
 
 /* ---- the child side ---- */
 
@@ -738,6 +739,86 @@ int smoke_api_lookups(struct kshm *k)
 	}
 	CloseHandle(tick);
 	CloseHandle(event);
+	return 0;
+}
+
+/* A request to the API client driver: 0, or the Win32 error. */
+static DWORD client_call(HANDLE client, DWORD code, struct kshm_api_client_req *req)
+{
+	DWORD returned;
+
+	return DeviceIoControl(client, code, req, sizeof(*req), req, sizeof(*req), &returned, NULL) ?
+	       0 : GetLastError();
+}
+
+static int region_live_count(struct kshm *k)
+{
+	struct kshm_version v;
+
+	return kshm_query_version(k, &v) == 0 ? (int)v.regions_live : -1;
+}
+
+/*
+ * `--api-regions`: the region half of the kernel API through a client driver
+ * (windows/tests/api_client): the kernel view is the region's bytes (the
+ * driver's FILL is what this process reads in its mapping); an attached
+ * buffer is refused; and the reference outlives the process's destroy: the
+ * driver still writes through its view, the region stays counted until the
+ * driver puts it.
+ */
+int smoke_api_regions(struct kshm *k)
+{
+	static uint8_t buffer[8192];
+	HANDLE client = CreateFileA("\\\\.\\" KSHM_API_CLIENT_DEVICE, GENERIC_READ | GENERIC_WRITE,
+				    0, NULL, OPEN_EXISTING, 0, NULL);
+	struct kshm_api_client_req req;
+	struct kshm_region *region = NULL, *attached = NULL;
+	intptr_t handle = kshm_native_handle(k);
+	const uint8_t *data;
+	uint64_t i, wrong = 0;
+
+	if (client == INVALID_HANDLE_VALUE) {
+		report("api.regions", 0, "\\\\.\\kshm_api_client cannot be opened (is it loaded?)");
+		return 1;
+	}
+	expect("api.region_create_8k", kshm_region_create(k, 8192, 0, &region), 0);
+	expect("api.buffer_attach", kshm_buffer_attach(k, buffer, sizeof(buffer),
+						       KSHM_ATTACH_KERNEL_WRITE, &attached), 0);
+	if (region && attached) {
+		memset(&req, 0, sizeof(req));
+		req.kshm_handle = (int32_t)handle;
+		req.id = kshm_region_id(attached);
+		report("api.region_attached_buffer_refused",
+		       client_call(client, KSHM_API_CLIENT_HOLD, &req) == ERROR_NOT_SUPPORTED,
+		       "an attached buffer was handed out");
+		req.id = kshm_region_id(region);
+		report("api.region_hold", client_call(client, KSHM_API_CLIENT_HOLD, &req) == 0 &&
+		       req.len == 8192 && req.writable, "no reference, or a wrong view");
+		req.seed = 7;
+		report("api.region_fill", client_call(client, KSHM_API_CLIENT_FILL, &req) == 0,
+		       "FILL failed");
+		data = kshm_region_data(region);
+		for (i = 0; i < 8192; i++)
+			wrong += data[i] != (uint8_t)(7 + i);
+		report("api.region_view_is_the_region", wrong == 0,
+		       "the process does not see what the driver wrote through its view");
+		expect("api.region_destroy_under_driver", kshm_region_destroy(region), 0);
+		region = NULL;
+		report("api.region_outlives_destroy", region_live_count(k) == 2,
+		       "the held region is not counted live after the process destroyed it");
+		req.seed = 9;
+		report("api.region_view_valid_after_destroy",
+		       client_call(client, KSHM_API_CLIENT_FILL, &req) == 0,
+		       "the driver's view is gone");
+		report("api.region_release", client_call(client, KSHM_API_CLIENT_RELEASE, &req) == 0 &&
+		       region_live_count(k) == 1, "the put did not free the region");
+	}
+	if (region)
+		kshm_region_destroy(region);
+	if (attached)
+		kshm_region_destroy(attached);
+	CloseHandle(client);
+	report("api.regions_leave_nothing", driver_idle(k), "counters not zero");
 	return 0;
 }
 

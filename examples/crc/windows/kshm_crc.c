@@ -281,16 +281,9 @@ static VOID crc_unload(PDRIVER_OBJECT driver)
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 {
-	NTSTATUS status;
-
 	UNREFERENCED_PARAMETER(registry_path);
 	crc_table_init();
-	status = sample_start(driver, CRC_NT_NAME, CRC_DOS_NAME);	/* kshm's table first */
-	if (!NT_SUCCESS(status))
-		return status;
-	driver->MajorFunction[IRP_MJ_CREATE] = crc_create;
-	driver->MajorFunction[IRP_MJ_CLEANUP] = crc_cleanup;
-	driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = crc_device_control;
-	driver->DriverUnload = crc_unload;
-	return STATUS_SUCCESS;
+	/* kshm's table first: without kshm running we do not load. */
+	return sample_start(driver, CRC_NT_NAME, CRC_DOS_NAME, crc_create, crc_cleanup,
+			    crc_device_control, crc_unload);
 }

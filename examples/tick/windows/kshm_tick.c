@@ -214,15 +214,8 @@ static VOID tick_unload(PDRIVER_OBJECT driver)
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 {
-	NTSTATUS status;
-
 	UNREFERENCED_PARAMETER(registry_path);
-	status = sample_start(driver, TICK_NT_NAME, TICK_DOS_NAME);	/* kshm's table first */
-	if (!NT_SUCCESS(status))
-		return status;
-	driver->MajorFunction[IRP_MJ_CREATE] = tick_create;
-	driver->MajorFunction[IRP_MJ_CLEANUP] = tick_cleanup;
-	driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = tick_device_control;
-	driver->DriverUnload = tick_unload;
-	return STATUS_SUCCESS;
+	/* kshm's table first: without kshm running we do not load. */
+	return sample_start(driver, TICK_NT_NAME, TICK_DOS_NAME, tick_create, tick_cleanup,
+			    tick_device_control, tick_unload);
 }

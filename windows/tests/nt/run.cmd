@@ -55,6 +55,12 @@ sc start kshm_crc > %T%\step.out
 %T%\smoke.exe --still-loaded nt.crc_loaded kshm_crc
 
 %T%\smoke.exe --api-lookups
+rem The region half of the API, through a test client driver (windows/tests/api_client).
+sc create kshm_api_client type= kernel start= demand depend= kshm binpath= %T%\kshm_api_client.sys > %T%\step.out
+sc start kshm_api_client > %T%\step.out
+%T%\smoke.exe --api-regions
+sc stop kshm_api_client > %T%\step.out
+sc delete kshm_api_client > %T%\step.out
 %T%\tick.exe --records 300 --period-us 1000
 if errorlevel 1 (echo FAIL nt.tick_in_order) else echo PASS nt.tick_in_order
 rem A 4 KiB ring holds about 128 ticks: a 3 s pause overflows it at any tick rate here.
