@@ -33,7 +33,7 @@ $(EXAMPLES_DIR)/%: examples/%.c $(LIB_STATIC)
 
 # One module per sample, built as its Kbuild says, pointed at this tree's module.
 define example_module
-$(EXAMPLES_DIR)/$(1)/$(1): examples/$(1)/kshm_$(1).h
+$(EXAMPLES_DIR)/$(1)/$(1): examples/$(1)/kshm_$(1).h examples/sample_device.h
 $(EXAMPLES_DIR)/$(1)/kshm_$(1).ko: $(wildcard examples/$(1)/*) $(MODULE_DIR)/kshm.ko
 	@mkdir -p $$(@D)
 	@cp examples/$(1)/Kbuild examples/$(1)/kshm_$(1).c examples/$(1)/kshm_$(1).h $$(@D)/

@@ -125,7 +125,8 @@ $(WIN_DIR)/$(1)/libkshm.a: $(patsubst %.c,$(WIN_DIR)/$(1)/user/%.o,$(WIN_LIB_SRC
 $(WIN_DIR)/$(1)/kshm.exe: $(patsubst %.c,$(WIN_DIR)/$(1)/user/%.o,$(WIN_TOOL_SRCS)) $(WIN_DIR)/$(1)/libkshm.a
 	$(WIN_TRIPLE_$(1))-gcc -static -Wl,--pdb=$(WIN_DIR)/$(1)/kshm-tool.pdb -o $$@ $$^
 
-$(WIN_DIR)/$(1)/smoke.exe: $(WIN_SMOKE_SRCS) windows/tests/smoke.h $(WIN_DIR)/$(1)/libkshm.a \
+$(WIN_DIR)/$(1)/smoke.exe: $(WIN_SMOKE_SRCS) windows/tests/smoke.h examples/tick/kshm_tick.h \
+			   windows/tests/api_client/kshm_api_client.h $(WIN_DIR)/$(1)/libkshm.a \
 			   include/kshm.h include/kshm/abi.h
 	$(WIN_TRIPLE_$(1))-gcc $(WIN_USER_CFLAGS) -static -Wl,--pdb=$(WIN_DIR)/$(1)/smoke.pdb -o $$@ \
 		$(WIN_SMOKE_SRCS) $(WIN_DIR)/$(1)/libkshm.a -ladvapi32
@@ -219,12 +220,52 @@ windows-package-check:
 
 CHECK_TARGETS += windows-package-check
 
-# The NT-kernel suite: the x86 driver, kshm.exe and smoke.exe run on a ReactOS i386
+# The NT-kernel suite: the x86 driver, kshm.exe, smoke.exe and the sample client drivers
+# with their programs run on a ReactOS i386
 # kernel in QEMU (../shared/reactos, windows/tests/nt-check.sh). Writes
 # $(BUILD)/results/nt.counts; without the kit it counts one skipped test.
 .PHONY: nt-check
 nt-check:
-	@$(MAKE) --no-print-directory -k $(foreach f,kshm.sys kshm.exe smoke.exe,$(WIN_DIR)/x86/$(f)); \
+	@$(MAKE) --no-print-directory -k $(foreach f,kshm.sys kshm.exe smoke.exe $(WIN_EXAMPLE_FILES),$(WIN_DIR)/x86/$(f)); \
 	 windows/tests/nt-check.sh $(WIN_DIR) $(BUILD)/results
 
 CHECK_TARGETS += nt-check
+
+# ---- the sample client drivers of the kernel API (examples/<name>/windows/) ----
+# Each is built as a driver author builds one against an installed kshm: its own
+# source, include/ on the include path for <kshm/kernel.h>, linked against ntoskrnl
+# and HAL only (it reaches kshm through the function table, not through imports).
+# Its program is the Linux sample's (examples/<name>/<name>.c), with libkshm.
+# windows/tests/api_client/ is a client driver of the same kind for the NT suite (regions).
+WIN_EXAMPLES := tick crc
+WIN_EXAMPLE_FILES = $(foreach e,$(WIN_EXAMPLES),kshm_$(e).sys $(e).exe) kshm_api_client.sys
+windows: $(foreach a,$(WIN_ARCHS),$(addprefix $(WIN_DIR)/$(a)/,$(WIN_EXAMPLE_FILES)))
+WIN_CLIENT_ENTRY_x64 := DriverEntry
+WIN_CLIENT_ENTRY_x86 := _DriverEntry@8
+WIN_CLIENT_BASE_x64  := 0x140000000
+WIN_CLIENT_BASE_x86  := 0x10000
+
+# $(1) arch, $(2) image name without .sys, $(3) source, $(4) the headers it includes
+define win_client_driver
+$(WIN_DIR)/$(1)/clients/$(2).o: $(3) $(4) examples/windows_sample.h include/kshm/kernel.h \
+				include/kshm/channel.h windows/build.mk
+	@mkdir -p $$(@D)
+	$(WIN_CLANG) --target=$(WIN_TRIPLE_$(1)) $(call WIN_DRV_CFLAGS,$(1)) -Iinclude -c -o $$@ $$<
+	$(if $(WIN_DRV_OBJ_STRIP_$(1)),$(WIN_DRV_OBJ_STRIP_$(1)) $$@)
+
+$(WIN_DIR)/$(1)/$(2).sys: $(WIN_DIR)/$(1)/clients/$(2).o
+	$(call WIN_DRV_LINK_$(1),$(WIN_CLIENT_ENTRY_$(1)),$(WIN_CLIENT_BASE_$(1))) -o $$@ $$< \
+		$(WIN_DRV_LIBS_$(1))
+endef
+
+# $(1) arch, $(2) sample
+define win_example_program
+$(WIN_DIR)/$(1)/$(2).exe: examples/$(2)/$(2).c examples/$(2)/kshm_$(2).h examples/sample_device.h \
+			  $(WIN_DIR)/$(1)/libkshm.a include/kshm.h include/kshm/abi.h
+	$(WIN_TRIPLE_$(1))-gcc $(WIN_USER_CFLAGS) -static -o $$@ $$< $(WIN_DIR)/$(1)/libkshm.a
+endef
+$(foreach a,$(WIN_ARCHS),$(foreach e,$(WIN_EXAMPLES),\
+	$(eval $(call win_client_driver,$(a),kshm_$(e),examples/$(e)/windows/kshm_$(e).c,examples/$(e)/kshm_$(e).h)) \
+	$(eval $(call win_example_program,$(a),$(e)))))
+$(foreach a,$(WIN_ARCHS),$(eval $(call win_client_driver,$(a),kshm_api_client,\
+	windows/tests/api_client/kshm_api_client.c,windows/tests/api_client/kshm_api_client.h)))

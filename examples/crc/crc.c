@@ -6,28 +6,31 @@
  * then submits requests of random data and checks each answer: in order,
  * the right tag, the CRC-32 it computes itself.
  *
- *   crc [--requests N] [--ring-kib N] [--max-data N]
+ *   crc [--requests N] [--ring-kib N] [--max-data N] [--close-kshm-after N]
  *
  * N requests (default 10000) of 0..max-data bytes (1024), in rings of
  * ring-kib KiB (16); every 97th request carries more than the driver takes
- * (KSHM_CRC_MAX_DATA), and must come back refused (-EMSGSIZE). At most as
- * many requests are in flight as the answers' ring holds. Prints
+ * (KSHM_CRC_MAX_DATA), and must come back refused (KSHM_CRC_STATUS_TOO_BIG).
+ * At most as many requests are in flight as the answers' ring holds. Prints
  *   crc: requests N answered, all checked
  * and exits 0 when every answer was right and nothing was dropped.
- * Needs kshm and kshm_crc loaded (insmod kshm_crc.ko).
+ * --close-kshm-after N closes the kshm handle after N answers instead, with
+ * the driver's thread holding both channels, and exits 0 when the thread
+ * then stopped by itself, seeing them closed (KSHM_CRC_STOPPED_CLOSED).
+ * Needs kshm and kshm_crc loaded (insmod kshm_crc.ko; on Windows
+ * `sc start kshm_crc`, windows/kshm_crc.c). Prints "crc: serving" once the
+ * driver has both channels (a test may kill the program from then on).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <kshm.h>
 
 #include "kshm_crc.h"
+#include "../sample_device.h"
 
 static uint64_t option(int argc, char **argv, const char *name, uint64_t fallback)
 {
@@ -81,11 +84,31 @@ static uint32_t request_data(uint64_t tag, uint32_t max_data, int oversize, uint
 	return len;
 }
 
+/*
+ * Close kshm under the driver's thread: both channels close, the driver's
+ * references stay valid, its next consume answers "closed" and the thread
+ * stops serving. Closing the driver's device then puts the references.
+ */
+static int let_go(sample_device dev, struct kshm *k, uint64_t answered)
+{
+	struct kshm_crc_stats stats;
+
+	kshm_close(k);
+	/* 3 s: the thread looks at least every 100 ms. */
+	if (sample_wait_stopped(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats), &stats.stopped, 3000))
+		return sample_fail("crc", "KSHM_CRC_IOC_STATS");
+	printf("crc: kshm closed after %" PRIu64 " answers: the driver's thread %s (status %d)\n",
+	       answered, stats.stopped ? "stopped" : "still serves", stats.stopped);
+	sample_close(dev);
+	return stats.stopped == KSHM_CRC_STOPPED_CLOSED ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t total = option(argc, argv, "--requests", 10000);
 	uint64_t ring_bytes = option(argc, argv, "--ring-kib", 16) << 10;
 	uint32_t max_data = (uint32_t)option(argc, argv, "--max-data", 1024);
+	uint64_t close_after = option(argc, argv, "--close-kshm-after", 0);
 	uint64_t submitted = 0, answered = 0, wrong = 0;
 	struct kshm_channel *requests, *answers;
 	struct kshm_crc_attach attach = { 0 };
@@ -94,7 +117,8 @@ int main(int argc, char **argv)
 	uint64_t in_flight_max;
 	static uint8_t data[8 + KSHM_CRC_MAX_DATA + 8];
 	struct kshm *k;
-	int dev, err, oversize;
+	sample_device dev;
+	int err, oversize;
 
 	if (max_data > KSHM_CRC_MAX_DATA)
 		max_data = KSHM_CRC_MAX_DATA;
@@ -114,14 +138,15 @@ int main(int argc, char **argv)
 	in_flight_max = ring_bytes / kshm_ring_record_bytes(sizeof(struct kshm_crc_done)) / 2;
 
 	/* 2. Hand both to the driver: the kshm descriptor and the two ids. */
-	dev = open("/dev/" KSHM_CRC_DEVICE, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return fail("/dev/" KSHM_CRC_DEVICE " (insmod kshm_crc.ko)", errno);
+	if (sample_open(KSHM_CRC_DEVICE, &dev))
+		return sample_fail("crc", KSHM_CRC_DEVICE " (is the kshm_crc driver loaded?)");
 	attach.kshm_fd = (int)kshm_native_handle(k);
 	attach.submissions_id = kshm_channel_id(requests);
 	attach.completions_id = kshm_channel_id(answers);
-	if (ioctl(dev, KSHM_CRC_IOC_ATTACH, &attach))
-		return fail("KSHM_CRC_IOC_ATTACH", errno);
+	if (sample_ioctl(dev, KSHM_CRC_IOC_ATTACH, &attach, sizeof(attach)))
+		return sample_fail("crc", "KSHM_CRC_IOC_ATTACH");
+	printf("crc: serving\n");
+	fflush(stdout);
 
 	while (answered < total) {
 		struct kshm_record rec;
@@ -145,8 +170,8 @@ int main(int argc, char **argv)
 		if (batch) {
 			room_waits = 0;
 			kshm_channel_commit(requests);
-			if (ioctl(dev, KSHM_CRC_IOC_KICK))
-				return fail("KSHM_CRC_IOC_KICK", errno);
+			if (sample_ioctl(dev, KSHM_CRC_IOC_KICK, NULL, 0))
+				return sample_fail("crc", "KSHM_CRC_IOC_KICK");
 		}
 		/* 4. Read the answers: in order, each checked against our own CRC. */
 		got = 0;
@@ -158,7 +183,7 @@ int main(int argc, char **argv)
 			len = request_data(answered, max_data, oversize, data);
 			if (rec.type != KSHM_CRC_DONE || rec.len != sizeof(done) || done.tag != answered ||
 			    done.len != len ||
-			    (len > KSHM_CRC_MAX_DATA ? done.status != -EMSGSIZE :
+			    (len > KSHM_CRC_MAX_DATA ? done.status != KSHM_CRC_STATUS_TOO_BIG :
 						       done.status != 0 || done.crc != crc32_of(data, len))) {
 				if (wrong++ < 5)
 					fprintf(stderr, "crc: answer %" PRIu64 " wrong (tag %" PRIu64
@@ -169,6 +194,8 @@ int main(int argc, char **argv)
 			got++;
 			kshm_channel_advance(answers, &rec);
 		}
+		if (close_after && answered >= close_after)
+			return let_go(dev, k, answered);
 		if (got) {
 			kshm_channel_release(answers);	/* room for the next answers */
 			continue;			/* and room to submit more */
@@ -181,14 +208,14 @@ int main(int argc, char **argv)
 		if (submitted == answered) {
 			if (++room_waits > 2000)
 				return fail("kshm_channel_reserve", -ENOSPC);	/* 2 s */
-			usleep(1000);
+			sample_sleep_ms(1);
 			continue;
 		}
 		/* Requests in flight, no answer yet: sleep until one comes. */
 		err = kshm_channel_wait(answers, 0, 2000);
 		if (err) {
 			/* -ETIMEDOUT: no answer for 2 s; the driver's side of the story */
-			if (ioctl(dev, KSHM_CRC_IOC_STATS, &stats) == 0)
+			if (sample_ioctl(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats)) == 0)
 				fprintf(stderr, "crc: submitted %" PRIu64 ", answered %" PRIu64
 					", driver served %" PRIu64 " (retries %" PRIu64 ", stopped %d)\n",
 					submitted, answered, (uint64_t)stats.served,
@@ -196,13 +223,13 @@ int main(int argc, char **argv)
 			return fail("kshm_channel_wait", err);
 		}
 	}
-	if (ioctl(dev, KSHM_CRC_IOC_STATS, &stats))
-		return fail("KSHM_CRC_IOC_STATS", errno);
+	if (sample_ioctl(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats)))
+		return sample_fail("crc", "KSHM_CRC_IOC_STATS");
 	printf("crc: %" PRIu64 " requests answered, %" PRIu64 " wrong, %" PRIu64
 	       " dropped, the driver served %" PRIu64 "\n",
 	       answered, wrong, kshm_channel_dropped(answers), (uint64_t)stats.served);
 	err = wrong || kshm_channel_dropped(answers) || stats.served != total;
-	close(dev);
+	sample_close(dev);
 	kshm_close(k);
 	return err;
 }

@@ -68,7 +68,7 @@ static int serve_request(void *arg, u32 type, const void *payload, u32 len)
 	int err;
 
 	if (len < sizeof(req) || len > sizeof(svc->copy)) {
-		done.status = -EMSGSIZE;
+		done.status = KSHM_CRC_STATUS_TOO_BIG;
 		if (len >= sizeof(req)) {
 			memcpy(&done.tag, payload, sizeof(done.tag));
 			done.len = len - sizeof(req);
@@ -80,7 +80,7 @@ static int serve_request(void *arg, u32 type, const void *payload, u32 len)
 		done.tag = req.tag;
 		done.len = len - sizeof(req);
 		if (type != KSHM_CRC_REQUEST)
-			done.status = -EBADMSG;
+			done.status = KSHM_CRC_STATUS_BAD_TYPE;
 		else
 			done.crc = ~crc32_le(~0U, svc->copy + sizeof(req), done.len);
 	}

@@ -22,8 +22,28 @@
 #ifndef KSHM_CRC_H
 #define KSHM_CRC_H
 
+#ifdef _WIN32
+/*
+ * Windows (examples/crc/windows/): the device is \Device\kshm_crc
+ * (\\.\kshm_crc for the program), the descriptor is the process's kshm
+ * HANDLE (its low 32 bits carry it between 32- and 64-bit processes), the
+ * ioctls are CTL_CODEs with METHOD_BUFFERED, and error numbers in the
+ * records are NTSTATUS values.
+ */
+#ifdef _KERNEL_MODE
+#include <wdm.h>
+#else
+#include <windows.h>
+#include <winioctl.h>
+#endif
+#include <stdint.h>
+typedef uint64_t __u64;
+typedef uint32_t __u32;
+typedef int32_t __s32;
+#else
 #include <linux/ioctl.h>
 #include <linux/types.h>
+#endif
 
 #define KSHM_CRC_DEVICE		"kshm_crc"	/* /dev/kshm_crc */
 #define KSHM_CRC_MAX_DATA	4096U		/* data bytes the thread copies per request */
@@ -40,10 +60,19 @@ struct kshm_crc_request {
 struct kshm_crc_done {
 	__u64 tag;		/* the request's */
 	__u32 crc;		/* CRC-32 of the data (IEEE 802.3, as zlib's crc32()) */
-	__s32 status;		/* 0; -EMSGSIZE: data over KSHM_CRC_MAX_DATA or no header; -EBADMSG: wrong type */
+	__s32 status;		/* 0, KSHM_CRC_STATUS_TOO_BIG or KSHM_CRC_STATUS_BAD_TYPE */
 	__u32 len;		/* data bytes */
 	__u32 reserved;
 };
+
+/* An answer's status: data over KSHM_CRC_MAX_DATA or no header; a record of another type. */
+#ifdef _WIN32
+#define KSHM_CRC_STATUS_TOO_BIG		((__s32)0xC0000206)	/* STATUS_INVALID_BUFFER_SIZE */
+#define KSHM_CRC_STATUS_BAD_TYPE	((__s32)0xC0000024)	/* STATUS_OBJECT_TYPE_MISMATCH */
+#else
+#define KSHM_CRC_STATUS_TOO_BIG		(-EMSGSIZE)
+#define KSHM_CRC_STATUS_BAD_TYPE	(-EBADMSG)
+#endif
 
 struct kshm_crc_attach {
 	__s32 kshm_fd;		/* the process's /dev/kshm descriptor */
@@ -52,6 +81,13 @@ struct kshm_crc_attach {
 	__u32 reserved;		/* 0 */
 };
 
+/* stats.stopped once the process let go of a channel (destroyed it, closed kshm). */
+#ifdef _WIN32
+#define KSHM_CRC_STOPPED_CLOSED		((__s32)0xC00000B1)	/* STATUS_PIPE_CLOSED */
+#else
+#define KSHM_CRC_STOPPED_CLOSED		(-EPIPE)
+#endif
+
 struct kshm_crc_stats {
 	__u64 served;		/* requests answered */
 	__u64 retries;		/* answers that did not fit and were tried again */
@@ -59,9 +95,16 @@ struct kshm_crc_stats {
 	__u32 reserved;
 };
 
+#ifdef _WIN32
+#define KSHM_CRC_FILE_DEVICE	0x8B6Du	/* vendor device types are 0x8000 and up */
+#define KSHM_CRC_IOC_ATTACH	CTL_CODE(KSHM_CRC_FILE_DEVICE, 0x801, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+#define KSHM_CRC_IOC_KICK	CTL_CODE(KSHM_CRC_FILE_DEVICE, 0x802, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+#define KSHM_CRC_IOC_STATS	CTL_CODE(KSHM_CRC_FILE_DEVICE, 0x803, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+#else
 #define KSHM_CRC_IOC_MAGIC	0xB8
 #define KSHM_CRC_IOC_ATTACH	_IOW(KSHM_CRC_IOC_MAGIC, 1, struct kshm_crc_attach)
 #define KSHM_CRC_IOC_KICK	_IO(KSHM_CRC_IOC_MAGIC, 2)
 #define KSHM_CRC_IOC_STATS	_IOR(KSHM_CRC_IOC_MAGIC, 3, struct kshm_crc_stats)
+#endif
 
 #endif /* KSHM_CRC_H */

@@ -14,8 +14,28 @@
 #ifndef KSHM_TICK_H
 #define KSHM_TICK_H
 
+#ifdef _WIN32
+/*
+ * Windows (examples/tick/windows/): the device is \Device\kshm_tick
+ * (\\.\kshm_tick for the program), the descriptor is the process's kshm
+ * HANDLE (its low 32 bits carry it between 32- and 64-bit processes), the
+ * ioctls are CTL_CODEs with METHOD_BUFFERED, and error numbers in the
+ * records are NTSTATUS values.
+ */
+#ifdef _KERNEL_MODE
+#include <wdm.h>
+#else
+#include <windows.h>
+#include <winioctl.h>
+#endif
+#include <stdint.h>
+typedef uint64_t __u64;
+typedef uint32_t __u32;
+typedef int32_t __s32;
+#else
 #include <linux/ioctl.h>
 #include <linux/types.h>
+#endif
 
 #define KSHM_TICK_DEVICE	"kshm_tick"	/* /dev/kshm_tick */
 #define KSHM_TICK_MIN_PERIOD_NS	10000ULL	/* at most 100 000 interrupts a second */
@@ -33,6 +53,13 @@ struct kshm_tick_start {
 	__u64 period_ns;	/* >= KSHM_TICK_MIN_PERIOD_NS */
 };
 
+/* stats.stopped once the process let go of the channel (destroyed it, closed kshm). */
+#ifdef _WIN32
+#define KSHM_TICK_STOPPED_CLOSED	((__s32)0xC00000B1)	/* STATUS_PIPE_CLOSED */
+#else
+#define KSHM_TICK_STOPPED_CLOSED	(-EPIPE)
+#endif
+
 struct kshm_tick_stats {
 	__u64 ticks;		/* timer expiries so far: published + dropped */
 	__u64 published;	/* records in the ring */
@@ -41,9 +68,16 @@ struct kshm_tick_stats {
 	__u32 running;		/* 1 while the timer runs */
 };
 
+#ifdef _WIN32
+#define KSHM_TICK_FILE_DEVICE	0x8B6Cu	/* vendor device types are 0x8000 and up */
+#define KSHM_TICK_IOC_START	CTL_CODE(KSHM_TICK_FILE_DEVICE, 0x801, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+#define KSHM_TICK_IOC_STOP	CTL_CODE(KSHM_TICK_FILE_DEVICE, 0x802, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+#define KSHM_TICK_IOC_STATS	CTL_CODE(KSHM_TICK_FILE_DEVICE, 0x803, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+#else
 #define KSHM_TICK_IOC_MAGIC	0xB7
 #define KSHM_TICK_IOC_START	_IOW(KSHM_TICK_IOC_MAGIC, 1, struct kshm_tick_start)
 #define KSHM_TICK_IOC_STOP	_IO(KSHM_TICK_IOC_MAGIC, 2)
 #define KSHM_TICK_IOC_STATS	_IOR(KSHM_TICK_IOC_MAGIC, 3, struct kshm_tick_stats)
+#endif
 
 #endif /* KSHM_TICK_H */

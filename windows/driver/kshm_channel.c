@@ -49,6 +49,7 @@ struct kshm_channel {
 	BOOLEAN views_gone;		/* the channel left its handle: never map again */
 	PMDL part_mdl[2];		/* [0] consumer page, [1] producer page + data */
 	PVOID user_va[2];		/* their views in the owner, or NULL */
+	struct kshm_region *region;	/* the region holding the ring (other drivers put it) */
 };
 
 static const struct kshm_service_ops kshm_service_ops;
@@ -248,6 +249,7 @@ NTSTATUS kshm_channel_new(const struct kshm_channel_create *req, uint64_t alloc_
 	region->ops = &channel_region_ops;	/* the channel is freed with the region from here on */
 	region->kind = KSHM_KIND_CHANNEL;
 	region->channel = channel;
+	channel->region = region;
 	if (!channel->part_mdl[0] || !channel->part_mdl[1]) {
 		kshm_region_put(region);
 		return STATUS_INSUFFICIENT_RESOURCES;
@@ -386,4 +388,28 @@ NTSTATUS kshm_channel_map(struct kshm_region *region, struct kshm_channel_map *m
 	if (event)
 		ObDereferenceObject(event);
 	return status;
+}
+
+/* ---- for other drivers' references (kshm_kernel_api.c) ---- */
+
+struct kshm_region *kshm_channel_region(struct kshm_channel *channel)
+{
+	return channel->region;
+}
+
+struct kshm_service_channel *kshm_channel_ring(struct kshm_channel *channel)
+{
+	return &channel->sc;
+}
+
+/* Any IRQL <= DISPATCH_LEVEL: the channel left its handle, so the process let go of it. */
+BOOLEAN kshm_channel_left_handle(struct kshm_channel *channel)
+{
+	return channel_gone(channel);
+}
+
+/* The submissions side's lock, the one KSHM_IOC_CHANNEL_PROCESS takes. */
+PFAST_MUTEX kshm_channel_consumer_lock(struct kshm_channel *channel)
+{
+	return &channel->consume_lock;
 }

@@ -194,6 +194,18 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NTSTATUS kshm_channel_kick(struct kshm_regio
 _IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_channel_map(struct kshm_region *region, struct kshm_channel_map *req);
 
+/* kshm_channel.c: what kshm_kernel_api.c reaches of a channel */
+struct kshm_service_channel;
+struct kshm_region *kshm_channel_region(struct kshm_channel *channel);
+struct kshm_service_channel *kshm_channel_ring(struct kshm_channel *channel);
+BOOLEAN kshm_channel_left_handle(struct kshm_channel *channel);
+PFAST_MUTEX kshm_channel_consumer_lock(struct kshm_channel *channel);
+
+/* kshm_kernel_api.c: the function table for other drivers (include/kshm/kernel.h) */
+void kshm_kernel_api_init(PDRIVER_OBJECT driver);	/* DriverEntry, PASSIVE_LEVEL */
+LONG kshm_kernel_api_users(void);			/* tables handed out and not released */
+DRIVER_DISPATCH kshm_dispatch_internal_device_control;
+
 /* kshm_ioctl.c */
 NTSTATUS kshm_device_control(struct kshm_handle *handle, PIRP irp, PIO_STACK_LOCATION stack);
 

@@ -267,6 +267,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 	}
 	kshm_region_init();
 	kshm_channel_init();
+	kshm_kernel_api_init(driver);
 	read_configuration(registry_path, &allow_users);
 	status = kshm_handles_start();
 	if (!NT_SUCCESS(status))
@@ -289,6 +290,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
 	driver->MajorFunction[IRP_MJ_CLEANUP] = kshm_dispatch_cleanup;
 	driver->MajorFunction[IRP_MJ_CLOSE] = kshm_dispatch_close;
 	driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = kshm_dispatch_device_control;
+	driver->MajorFunction[IRP_MJ_INTERNAL_DEVICE_CONTROL] = kshm_dispatch_internal_device_control;
 	driver->DriverUnload = kshm_unload;
 	return STATUS_SUCCESS;
 
@@ -307,6 +309,8 @@ static void kshm_unload(PDRIVER_OBJECT driver)
 {
 	UNICODE_STRING dos_name;
 
+	/* A client driver's table is released before its file object, which defers this call. */
+	NT_ASSERT(kshm_kernel_api_users() == 0);
 	RtlInitUnicodeString(&dos_name, KSHM_DOS_DEVICE_NAME);
 	IoDeleteSymbolicLink(&dos_name);
 	if (driver->DeviceObject)

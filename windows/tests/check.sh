@@ -55,6 +55,19 @@ for arch in x64 x86; do
 	fi
 done
 
+# 1b. The client drivers of the kernel API (the samples, examples/*/windows/, and the
+#     NT suite's windows/tests/api_client/), for each architecture.
+for arch in x64 x86; do
+	for sample in tick crc api_client; do
+		echo "-- kshm_$sample.sys $arch"
+		if [ -f "$win/$arch/kshm_$sample.sys" ]; then
+			windows/tests/pe-check.sh --client "$win/$arch/kshm_$sample.sys" \
+				"$win/results/pe-$sample-$arch.counts"
+		fi
+		add "$win/results/pe-$sample-$arch.counts"
+	done
+done
+
 # The x86 driver's exception guard, run against a model of the x86 dispatcher
 # (windows/tests/guard_x86.c: no 32-bit Wine here). A host kernel built without
 # 32-bit support cannot exec it: then it runs under QEMU's user-mode i386 emulator.

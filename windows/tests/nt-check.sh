@@ -1,5 +1,6 @@
 #!/bin/sh
-# The NT-kernel suite of `make check`: the x86 driver, kshm.exe and smoke.exe on the
+# The NT-kernel suite of `make check`: the x86 driver, kshm.exe, smoke.exe and the kernel
+# API's sample drivers with their programs (examples/*/windows/) on the
 # ReactOS kit (../shared/reactos: a ReactOS i386 live CD booted in QEMU by its
 # run-nt.sh, which runs windows/tests/nt/run.cmd inside it and streams what it prints).
 #
@@ -35,7 +36,8 @@ fi
 echo "0 1 0" > "$results/nt.counts"	# until proven otherwise
 rm -rf "$stage"
 mkdir -p "$stage"
-for f in kshm.sys kshm.exe smoke.exe; do
+for f in kshm.sys kshm.exe smoke.exe kshm_tick.sys tick.exe kshm_crc.sys crc.exe \
+	kshm_api_client.sys; do
 	if [ ! -f "$win/x86/$f" ]; then
 		echo "FAIL nt.build: $win/x86/$f was not built"
 		echo "$label: 0 passed, 1 failed, 0 skipped"

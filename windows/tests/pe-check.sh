@@ -2,7 +2,13 @@
 # Static checks of a built kshm.sys (x64 or x86), from objdump/nm (and
 # llvm-readobj for the x86 load configuration):
 #   pe-check.sh KSHM_SYS RESULTS_FILE
+#   pe-check.sh --client SAMPLE_SYS RESULTS_FILE
 # Prints PASS/FAIL per check and writes "passed failed" to RESULTS_FILE.
+# --client: a driver of kshm's kernel API (examples/*/windows/): the image checks
+# below (native, kernel DLLs only: it reaches kshm through its function table, never
+# an import of kshm.sys; dynamic base, NX, no writable code), and that it asks for
+# the table the way include/kshm/kernel.h does (IoGetDeviceObjectPointer, an internal
+# IoBuildDeviceIoControlRequest). The SEH and kshm-specific checks are kshm.sys's.
 #  - native subsystem; imports only from ntoskrnl.exe and HAL.dll;
 #  - SEH, x64: .pdata/.xdata present, __C_specific_handler imported, and every
 #    function in .text starts an unwind entry (the kernel unwinds through each
@@ -19,6 +25,11 @@
 #    resolved at run time (ExAllocatePool2, MmAllocatePagesForMdlEx, PsIsThreadTerminating,
 #    ExEventObjectType) are not imported but named for MmGetSystemRoutineAddress.
 set -u
+client=0
+if [ "$1" = --client ]; then
+	client=1
+	shift
+fi
 sys=$1
 results=$2
 OBJDUMP=${OBJDUMP:-x86_64-w64-mingw32-objdump}
@@ -110,6 +121,26 @@ seh_allowed() { ! dll_flag 0x400; }	# IMAGE_DLLCHARACTERISTICS_NO_SEH
 
 check subsystem_native native
 check imports_kernel_only only_kernel_dlls
+# Loadable at any base: the kernel always relocates a driver. GNU ld writes .reloc only
+# when the image has absolute addresses (a small x64 driver may have none); then the
+# image must at least not be marked IMAGE_FILE_RELOCS_STRIPPED.
+relocatable() {
+	chars=$(sed -n 's/^Characteristics[[:space:]]*0x\([0-9a-fA-F]*\).*/\1/p' "$tmp/p")
+	[ -n "$chars" ] && [ $((0x$chars & 1)) -eq 0 ]
+}
+if [ "$client" -eq 1 ]; then
+	check dynamic_base dll_flag 0x40
+	check relocatable relocatable
+	check nx_compat dll_flag 0x100
+	check no_writable_code no_wx_section
+	for routine in IoGetDeviceObjectPointer IoBuildDeviceIoControlRequest ObfDereferenceObject; do
+		check "client_imports_$routine" imports "$routine"
+	done
+	echo "$passed $failed" > "$results"
+	echo "pe: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+fi
 if grep -q 'file format pei-i386' "$tmp/p"; then
 	check seh_load_config load_config
 	check seh_safeseh_table safeseh_table
@@ -135,9 +166,11 @@ for routine in IoAllocateMdl IoFreeMdl MmProbeAndLockPages MmUnlockPages \
 	KeWaitForSingleObject; do
 	check "imports_$routine" imports "$routine"
 done
-# ExEventObjectType: a data export, looked up by name rather than through mingw-w64's
-# dllimport declaration (one level of indirection off; see windows/driver/kshm_channel.c).
-for routine in ExAllocatePool2 MmAllocatePagesForMdlEx ExEventObjectType PsIsThreadTerminating; do
+# ExEventObjectType, IoFileObjectType: data exports, looked up by name rather than through
+# mingw-w64's dllimport declarations (one level of indirection off; see
+# windows/driver/kshm_channel.c, kshm_kernel_api.c).
+for routine in ExAllocatePool2 MmAllocatePagesForMdlEx ExEventObjectType IoFileObjectType \
+	PsIsThreadTerminating; do
 	check "resolves_at_run_time_$routine" not_imported "$routine"
 	check "names_for_lookup_$routine" names_utf16 "$routine"
 done

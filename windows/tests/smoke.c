@@ -12,6 +12,13 @@
  *   --no-write-ignored     the driver loaded with SimulateNoWriteIgnored
  *   --parameter NAME VALUE set a REG_DWORD of the service's Parameters key
  *   --child MODE ...       the other process of smoke_process.c's tests
+ *   --kill-mid-stream NAME PROGRAM ARGS...  a sample program of the kernel API,
+ *                          killed while its driver streams: the counters drain
+ *   --still-loaded TEST SERVICE  SERVICE's driver is loaded (NtLoadDriver: already)
+ *   --unload-driver SERVICE      NtUnloadDriver, past the SCM (no verdict)
+ *   --stop-refused TEST SERVICE  the SCM refuses to stop SERVICE (dependents run)
+ *   --api-lookups          the kernel API's lookups refuse what they must (kshm_tick)
+ *   --api-regions          the kernel API's regions (kshm_api_client.sys)
  *
  * Output: one "PASS name", "FAIL name: why" or "SKIP name: why" per test,
  * then "smoke: N passed, N failed, N skipped".
@@ -941,7 +948,28 @@ int main(int argc, char **argv)
 		return smoke_child_main(argc - 2, argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "--parameter"))
 		return smoke_set_parameter(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "--still-loaded"))
+		return smoke_still_loaded(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "--unload-driver"))
+		return smoke_unload_driver(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "--stop-refused"))
+		return smoke_stop_refused(argv[2], argv[3]);
 	err = kshm_open(NULL, &k);
+	if ((argc > 3 && !strcmp(argv[1], "--kill-mid-stream")) ||
+	    (argc == 2 && !strcmp(argv[1], "--api-lookups")) ||
+	    (argc == 2 && !strcmp(argv[1], "--api-regions"))) {
+		expect("nt.open", err, 0);
+		if (err)
+			return 1;
+		if (argc == 2 && !strcmp(argv[1], "--api-lookups"))
+			smoke_api_lookups(k);
+		else if (argc == 2)
+			smoke_api_regions(k);
+		else
+			smoke_kill_mid_stream(k, argv[2], argc - 3, argv + 3);
+		kshm_close(k);
+		return failed;
+	}
 	if (argc > 1 && (!strcmp(argv[1], "--idle") || !strcmp(argv[1], "--no-write-ignored"))) {
 		expect("nt.open", err, 0);
 		if (err)

@@ -32,6 +32,13 @@ int smoke_child_main(int argc, char **argv);	/* smoke.exe --child MODE ... */
 void test_real_kernel(struct kshm *k);
 void test_no_write_ignored(struct kshm *k);	/* --no-write-ignored */
 int smoke_set_parameter(const char *name, const char *value);	/* --parameter NAME VALUE */
+/* --kill-mid-stream NAME PROGRAM [ARGS...] */
+int smoke_kill_mid_stream(struct kshm *k, const char *name, int argc, char **argv);
+int smoke_still_loaded(const char *test, const char *service);	/* --still-loaded TEST SERVICE */
+int smoke_unload_driver(const char *service);			/* --unload-driver SERVICE */
+int smoke_stop_refused(const char *test, const char *service);	/* --stop-refused TEST SERVICE */
+int smoke_api_lookups(struct kshm *k);				/* --api-lookups */
+int smoke_api_regions(struct kshm *k);				/* --api-regions */
 void skip_real_kernel(const char *why);
 
 #endif /* KSHM_SMOKE_H */

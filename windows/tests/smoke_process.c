@@ -17,9 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
+#include <winternl.h>
 
 #include <kshm.h>
 #include "smoke.h"
+#include "../../examples/tick/kshm_tick.h"
+#include "api_client/kshm_api_client.h"
 
 /* ---- the child side ---- */
 
@@ -110,18 +113,16 @@ struct child {
 	HANDLE from_child;	/* its standard output */
 };
 
-/* Start `smoke.exe --child ARGS`, inheriting inheritable handles, with pipes for its stdio. */
-static int child_start(struct child *c, const char *args)
+/* Start the command line `cmd`, inheriting inheritable handles, with pipes for its stdio. */
+static int child_start_cmd(struct child *c, char *cmd)
 {
 	SECURITY_ATTRIBUTES inherit = { sizeof(inherit), NULL, TRUE };
 	HANDLE in_read, out_write;
 	STARTUPINFOA si;
-	char exe[MAX_PATH], cmd[MAX_PATH + 128];
 	BOOL ok;
 
 	memset(c, 0, sizeof(*c));
-	if (!GetModuleFileNameA(NULL, exe, sizeof(exe)) ||
-	    !CreatePipe(&in_read, &c->to_child, &inherit, 0))
+	if (!CreatePipe(&in_read, &c->to_child, &inherit, 0))
 		return 0;
 	if (!CreatePipe(&c->from_child, &out_write, &inherit, 0)) {
 		CloseHandle(in_read);
@@ -137,7 +138,6 @@ static int child_start(struct child *c, const char *args)
 	si.hStdInput = in_read;
 	si.hStdOutput = out_write;
 	si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-	snprintf(cmd, sizeof(cmd), "\"%s\" --child %s", exe, args);
 	ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &c->pi);
 	CloseHandle(in_read);
 	CloseHandle(out_write);
@@ -146,6 +146,17 @@ static int child_start(struct child *c, const char *args)
 		CloseHandle(c->from_child);
 	}
 	return ok;
+}
+
+/* Start `smoke.exe --child ARGS`. */
+static int child_start(struct child *c, const char *args)
+{
+	char exe[MAX_PATH], cmd[MAX_PATH + 128];
+
+	if (!GetModuleFileNameA(NULL, exe, sizeof(exe)))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "\"%s\" --child %s", exe, args);
+	return child_start_cmd(c, cmd);
 }
 
 /* One line of the child's output (without the newline), or 0 at its end. */
@@ -576,6 +587,241 @@ int smoke_set_parameter(const char *name, const char *value)
 	return 0;
 }
 
+/*
+ * NtLoadDriver or NtUnloadDriver on SERVICE's key, as the SCM calls them but
+ * without the SCM, which may refuse first (Windows' refuses to stop a service
+ * whose dependents run) or answer from what it remembers. SYSTEM holds
+ * SeLoadDriverPrivilege, disabled: enabled here. The NTSTATUS, or -1.
+ */
+static LONG nt_driver_call(const char *routine, const char *service)
+{
+	typedef LONG (NTAPI *driver_call_fn)(UNICODE_STRING *key);
+	static const char prefix[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
+	driver_call_fn call = (driver_call_fn)(void (*)(void))GetProcAddress(
+		GetModuleHandleA("ntdll.dll"), routine);
+	TOKEN_PRIVILEGES privilege = { .PrivilegeCount = 1 };
+	WCHAR path[160];
+	UNICODE_STRING key;
+	HANDLE token;
+	size_t i, n = 0;
+
+	if (!call || strlen(prefix) + strlen(service) >= ARRAYSIZE(path))
+		return -1;
+	for (i = 0; prefix[i]; i++)
+		path[n++] = (WCHAR)prefix[i];
+	for (i = 0; service[i]; i++)
+		path[n++] = (WCHAR)service[i];
+	path[n] = 0;
+	key.Buffer = path;
+	key.Length = (USHORT)(n * sizeof(WCHAR));
+	key.MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+	privilege.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+	if (OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES, &token)) {
+		if (LookupPrivilegeValueA(NULL, "SeLoadDriverPrivilege", &privilege.Privileges[0].Luid))
+			AdjustTokenPrivileges(token, FALSE, &privilege, 0, NULL, NULL);
+		CloseHandle(token);
+	}
+	return call(&key);
+}
+
+/*
+ * `--unload-driver SERVICE`: ask the I/O manager to unload it, past the SCM.
+ * With client drivers holding kshm's table (their file objects reference
+ * kshm's device) the unload is deferred: no DriverUnload now. No verdict
+ * here (Windows and ReactOS both answer success for a deferral); the next
+ * --still-loaded gives it.
+ */
+int smoke_unload_driver(const char *service)
+{
+	printf("smoke: NtUnloadDriver(%s): 0x%08lx\n", service,
+	       (unsigned long)nt_driver_call("NtUnloadDriver", service));
+	return 0;
+}
+
+/*
+ * `--still-loaded TEST SERVICE`: SERVICE's driver is loaded: NtLoadDriver
+ * answers STATUS_IMAGE_ALREADY_LOADED while its driver object exists (until
+ * DriverUnload has run and the object is gone). If it was not loaded, this
+ * loads it, and says FAIL.
+ */
+int smoke_still_loaded(const char *test, const char *service)
+{
+	LONG status = nt_driver_call("NtLoadDriver", service);
+	char why[64];
+
+	snprintf(why, sizeof(why), "NtLoadDriver answered 0x%08lx", (unsigned long)status);
+	report(test, status == (LONG)0xC000010E /* STATUS_IMAGE_ALREADY_LOADED */, why);
+	return status != (LONG)0xC000010E;
+}
+
+/*
+ * `--stop-refused TEST SERVICE`: the SCM refuses to stop SERVICE while
+ * services that depend on it run (ERROR_DEPENDENT_SERVICES_RUNNING): kshm
+ * under its client drivers, created with `depend= kshm`. Asked here rather
+ * than through sc.exe, whose exit status on the kit is 0 even on a refusal.
+ */
+int smoke_stop_refused(const char *test, const char *service)
+{
+	SC_HANDLE scm = OpenSCManagerA(NULL, NULL, SC_MANAGER_CONNECT), svc = NULL;
+	SERVICE_STATUS status;
+	DWORD err = 0;
+	char why[64];
+
+	if (scm)
+		svc = OpenServiceA(scm, service, SERVICE_STOP);
+	if (!svc)
+		err = GetLastError();
+	else if (!ControlService(svc, SERVICE_CONTROL_STOP, &status))
+		err = GetLastError();
+	if (svc)
+		CloseServiceHandle(svc);
+	if (scm)
+		CloseServiceHandle(scm);
+	snprintf(why, sizeof(why), "the stop was not refused for its dependents (error %lu)",
+		 (unsigned long)err);
+	report(test, err == ERROR_DEPENDENT_SERVICES_RUNNING, why);
+	return err != ERROR_DEPENDENT_SERVICES_RUNNING;
+}
+
+/* KSHM_TICK_IOC_START with this handle and id: 0, or the Win32 error. */
+static DWORD tick_start(HANDLE tick, intptr_t kshm_handle, uint32_t id)
+{
+	struct kshm_tick_start start = { .kshm_fd = (int32_t)kshm_handle, .channel_id = id,
+					 .period_ns = 1000000 };
+	DWORD returned;
+
+	if (!DeviceIoControl(tick, KSHM_TICK_IOC_START, &start, sizeof(start), &start,
+			     sizeof(start), &returned, NULL))
+		return GetLastError();
+	DeviceIoControl(tick, KSHM_TICK_IOC_STOP, NULL, 0, NULL, 0, &returned, NULL);
+	return 0;
+}
+
+/*
+ * `--api-lookups`: the kernel API's lookups refuse what a process may pass a
+ * driver (through the tick sample's START, which passes its status on):
+ * a handle that is no handle, a handle to something else, an id that names
+ * nothing, a region where a channel is wanted; and a channel of the wrong
+ * kind (the sample's own check). The lookup that is right succeeds.
+ */
+int smoke_api_lookups(struct kshm *k)
+{
+	HANDLE tick = CreateFileA("\\\\.\\" KSHM_TICK_DEVICE, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+				  OPEN_EXISTING, 0, NULL);
+	HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL);
+	struct kshm_channel *events = NULL, *submissions = NULL;
+	struct kshm_region *region = NULL;
+	intptr_t handle = kshm_native_handle(k);
+	DWORD err;
+
+	if (tick == INVALID_HANDLE_VALUE) {
+		report("api.lookups", 0, "\\\\.\\kshm_tick cannot be opened (is kshm_tick loaded?)");
+		return 1;
+	}
+	expect("api.region_create", kshm_region_create(k, 4096, 0, &region), 0);
+	expect("api.events_create", kshm_channel_create(k, KSHM_CHANNEL_EVENTS, 4096, NULL, &events), 0);
+	expect("api.submissions_create",
+	       kshm_channel_create(k, KSHM_CHANNEL_SUBMISSIONS, 4096, NULL, &submissions), 0);
+	if (region && events && submissions) {
+		err = tick_start(tick, 0x7ffc, kshm_channel_id(events));
+		report("api.lookup_bogus_handle_invalid", err == ERROR_INVALID_HANDLE, "not refused");
+		err = tick_start(tick, (intptr_t)event, kshm_channel_id(events));
+		report("api.lookup_event_handle_invalid", err == ERROR_INVALID_HANDLE, "not refused");
+		err = tick_start(tick, handle, 0xfffff);
+		report("api.lookup_unknown_id_not_found", err == ERROR_NOT_FOUND, "not refused");
+		err = tick_start(tick, handle, kshm_region_id(region));
+		report("api.lookup_region_as_channel_invalid", err == ERROR_INVALID_PARAMETER,
+		       "not refused");
+		err = tick_start(tick, handle, kshm_channel_id(submissions));
+		report("api.lookup_wrong_kind_invalid", err == ERROR_INVALID_PARAMETER, "not refused");
+		err = tick_start(tick, handle, kshm_channel_id(events));
+		report("api.lookup_events_channel", err == 0, "refused");
+	}
+	CloseHandle(tick);
+	CloseHandle(event);
+	return 0;
+}
+
+/* A request to the API client driver: 0, or the Win32 error. */
+static DWORD client_call(HANDLE client, DWORD code, struct kshm_api_client_req *req)
+{
+	DWORD returned;
+
+	return DeviceIoControl(client, code, req, sizeof(*req), req, sizeof(*req), &returned, NULL) ?
+	       0 : GetLastError();
+}
+
+static int region_live_count(struct kshm *k)
+{
+	struct kshm_version v;
+
+	return kshm_query_version(k, &v) == 0 ? (int)v.regions_live : -1;
+}
+
+/*
+ * `--api-regions`: the region half of the kernel API through a client driver
+ * (windows/tests/api_client): the kernel view is the region's bytes (the
+ * driver's FILL is what this process reads in its mapping); an attached
+ * buffer is refused; and the reference outlives the process's destroy: the
+ * driver still writes through its view, the region stays counted until the
+ * driver puts it.
+ */
+int smoke_api_regions(struct kshm *k)
+{
+	static uint8_t buffer[8192];
+	HANDLE client = CreateFileA("\\\\.\\" KSHM_API_CLIENT_DEVICE, GENERIC_READ | GENERIC_WRITE,
+				    0, NULL, OPEN_EXISTING, 0, NULL);
+	struct kshm_api_client_req req;
+	struct kshm_region *region = NULL, *attached = NULL;
+	intptr_t handle = kshm_native_handle(k);
+	const uint8_t *data;
+	uint64_t i, wrong = 0;
+
+	if (client == INVALID_HANDLE_VALUE) {
+		report("api.regions", 0, "\\\\.\\kshm_api_client cannot be opened (is it loaded?)");
+		return 1;
+	}
+	expect("api.region_create_8k", kshm_region_create(k, 8192, 0, &region), 0);
+	expect("api.buffer_attach", kshm_buffer_attach(k, buffer, sizeof(buffer),
+						       KSHM_ATTACH_KERNEL_WRITE, &attached), 0);
+	if (region && attached) {
+		memset(&req, 0, sizeof(req));
+		req.kshm_handle = (int32_t)handle;
+		req.id = kshm_region_id(attached);
+		report("api.region_attached_buffer_refused",
+		       client_call(client, KSHM_API_CLIENT_HOLD, &req) == ERROR_NOT_SUPPORTED,
+		       "an attached buffer was handed out");
+		req.id = kshm_region_id(region);
+		report("api.region_hold", client_call(client, KSHM_API_CLIENT_HOLD, &req) == 0 &&
+		       req.len == 8192 && req.writable, "no reference, or a wrong view");
+		req.seed = 7;
+		report("api.region_fill", client_call(client, KSHM_API_CLIENT_FILL, &req) == 0,
+		       "FILL failed");
+		data = kshm_region_data(region);
+		for (i = 0; i < 8192; i++)
+			wrong += data[i] != (uint8_t)(7 + i);
+		report("api.region_view_is_the_region", wrong == 0,
+		       "the process does not see what the driver wrote through its view");
+		expect("api.region_destroy_under_driver", kshm_region_destroy(region), 0);
+		region = NULL;
+		report("api.region_outlives_destroy", region_live_count(k) == 2,
+		       "the held region is not counted live after the process destroyed it");
+		req.seed = 9;
+		report("api.region_view_valid_after_destroy",
+		       client_call(client, KSHM_API_CLIENT_FILL, &req) == 0,
+		       "the driver's view is gone");
+		report("api.region_release", client_call(client, KSHM_API_CLIENT_RELEASE, &req) == 0 &&
+		       region_live_count(k) == 1, "the put did not free the region");
+	}
+	if (region)
+		kshm_region_destroy(region);
+	if (attached)
+		kshm_region_destroy(attached);
+	CloseHandle(client);
+	report("api.regions_leave_nothing", driver_idle(k), "counters not zero");
+	return 0;
+}
+
 void test_real_kernel(struct kshm *k)
 {
 	test_fresh_pages_zeroed(k);
@@ -601,4 +847,45 @@ void skip_real_kernel(const char *why)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		skip(names[i], why);
+}
+
+/*
+ * `--kill-mid-stream NAME PROGRAM [ARGS...]`: a sample program of the kernel
+ * API (examples/: tick.exe, crc.exe), killed once its sample driver holds
+ * its channels and streams (the program's first line says so). The kill
+ * closes the program's handles in no particular order: the sample driver's
+ * IRP_MJ_CLEANUP must stop its DPC or thread and put the channels it holds,
+ * whichever of kshm's CLEANUP closed them first, and kshm's counters drain.
+ */
+int smoke_kill_mid_stream(struct kshm *k, const char *name, int argc, char **argv)
+{
+	char cmd[1024], line[128], test[96];
+	size_t used = 0;
+	struct child c;
+	long code;
+	int i;
+
+	for (i = 0; i < argc && used < sizeof(cmd); i++)
+		used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s\"%s\"", i ? " " : "",
+					 argv[i]);
+	snprintf(test, sizeof(test), "%s.started", name);
+	if (used >= sizeof(cmd) || !child_start_cmd(&c, cmd)) {
+		report(test, 0, "cannot start the program");
+		return 1;
+	}
+	report(test, 1, "");
+	snprintf(test, sizeof(test), "%s.streaming", name);
+	report(test, child_line(&c, line, sizeof(line)) &&
+	       (strstr(line, ": streaming") || strstr(line, ": serving")),
+	       "the program did not say its driver streams");
+	snprintf(test, sizeof(test), "%s.driver_holds_channels", name);
+	report(test, live_regions(k) > 0, "no channel live while the program streams");
+	Sleep(500);	/* mid-stream */
+	TerminateProcess(c.pi.hProcess, 9);
+	code = child_finish(&c, 30000);
+	snprintf(test, sizeof(test), "%s.killed", name);
+	report(test, code == 9, "the program did not end by the kill");
+	snprintf(test, sizeof(test), "%s.counters_drain", name);
+	report(test, driver_idle_soon(k), "the sample driver kept a channel of the killed process");
+	return 0;
 }

@@ -39,4 +39,68 @@ sc stop kshm > %T%\step.out
 if errorlevel 1 (echo FAIL nt.sc_stop_again & type %T%\step.out) else echo PASS nt.sc_stop_again
 sc delete kshm > %T%\step.out
 if errorlevel 1 (echo FAIL nt.sc_delete & type %T%\step.out) else echo PASS nt.sc_delete
+
+rem The kernel API's sample drivers (examples/*/windows/), installed as their authors
+rem would (depend= kshm) against a fresh kshm: records in order, drops counted, the
+rem program killed mid-stream, kshm not unloaded under them, all unloaded. The kit's
+rem sc.exe exits 0 when a driver fails to load: the SCM's state is asked instead.
+sc create kshm type= kernel start= demand binpath= %T%\kshm.sys > %T%\step.out
+sc start kshm > %T%\step.out
+%T%\smoke.exe --still-loaded nt.api_kshm_loaded kshm
+sc create kshm_tick type= kernel start= demand depend= kshm binpath= %T%\kshm_tick.sys > %T%\step.out
+sc start kshm_tick > %T%\step.out
+%T%\smoke.exe --still-loaded nt.tick_loaded kshm_tick
+sc create kshm_crc type= kernel start= demand depend= kshm binpath= %T%\kshm_crc.sys > %T%\step.out
+sc start kshm_crc > %T%\step.out
+%T%\smoke.exe --still-loaded nt.crc_loaded kshm_crc
+
+%T%\smoke.exe --api-lookups
+rem The region half of the API, through a test client driver (windows/tests/api_client).
+sc create kshm_api_client type= kernel start= demand depend= kshm binpath= %T%\kshm_api_client.sys > %T%\step.out
+sc start kshm_api_client > %T%\step.out
+%T%\smoke.exe --api-regions
+sc stop kshm_api_client > %T%\step.out
+sc delete kshm_api_client > %T%\step.out
+%T%\tick.exe --records 300 --period-us 1000
+if errorlevel 1 (echo FAIL nt.tick_in_order) else echo PASS nt.tick_in_order
+rem A 4 KiB ring holds about 128 ticks: a 3 s pause overflows it at any tick rate here.
+%T%\tick.exe --records 300 --period-us 1000 --ring-kib 4 --pause-ms 3000 --expect-drops
+if errorlevel 1 (echo FAIL nt.tick_drops_counted) else echo PASS nt.tick_drops_counted
+%T%\smoke.exe --kill-mid-stream nt.tick_kill %T%\tick.exe --records 1000000000 --period-us 1000
+rem The process destroys the channel under the timer: the DPC sees it closed and stops.
+%T%\tick.exe --records 1000000 --period-us 1000 --let-go-after 50
+if errorlevel 1 (echo FAIL nt.tick_channel_destroyed_stops) else echo PASS nt.tick_channel_destroyed_stops
+
+%T%\crc.exe --requests 3000
+if errorlevel 1 (echo FAIL nt.crc_answers_checked) else echo PASS nt.crc_answers_checked
+%T%\crc.exe --requests 1000 --ring-kib 4 --max-data 2000
+if errorlevel 1 (echo FAIL nt.crc_small_rings) else echo PASS nt.crc_small_rings
+%T%\smoke.exe --kill-mid-stream nt.crc_kill %T%\crc.exe --requests 1000000000
+rem The process closes kshm under the thread: it sees both channels closed and stops.
+%T%\crc.exe --requests 1000000 --close-kshm-after 500
+if errorlevel 1 (echo FAIL nt.crc_kshm_closed_stops) else echo PASS nt.crc_kshm_closed_stops
+
+rem Killed programs left nothing in kshm: their sample drivers put every channel.
+%T%\smoke.exe --idle
+
+rem kshm stopped while its clients are loaded (no process has kshm open): kshm's
+rem DriverUnload must not run under them (it would also assert: a table is out). The
+rem SCM refuses (1051: they depend on it); past the SCM the I/O manager defers the
+rem unload, their file objects referencing kshm's device. kshm stays loaded.
+%T%\smoke.exe --stop-refused nt.api_kshm_stop_refused_by_scm kshm
+%T%\smoke.exe --unload-driver kshm
+%T%\smoke.exe --still-loaded nt.api_kshm_not_unloaded_under_clients kshm
+
+rem The samples' DriverUnload releases kshm's table and file object: only then can kshm
+rem unload (the kit: on this second stop) and load again, which the next test checks.
+sc stop kshm_tick > %T%\step.out
+sc stop kshm_crc > %T%\step.out
+sc stop kshm > %T%\step.out
+sc start kshm > %T%\step.out
+%T%\kshm.exe info > %T%\step.out
+if errorlevel 1 (echo FAIL nt.api_kshm_reloaded_after_clients & type %T%\step.out) else echo PASS nt.api_kshm_reloaded_after_clients
+sc stop kshm > %T%\step.out
+sc delete kshm_tick > %T%\step.out
+sc delete kshm_crc > %T%\step.out
+sc delete kshm > %T%\step.out
 exit 0
