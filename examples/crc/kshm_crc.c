@@ -87,6 +87,8 @@ static int serve_request(void *arg, u32 type, const void *payload, u32 len)
 	err = kshm_channel_publish(svc->answers, KSHM_CRC_DONE, &done, sizeof(done));
 	if (err == -ENOSPC)
 		WRITE_ONCE(svc->retries, svc->retries + 1);	/* leave it: served next pass */
+	else if (!err)	/* counted before the process can see the answer */
+		WRITE_ONCE(svc->served, svc->served + 1);
 	return err;
 }
 
@@ -98,7 +100,6 @@ static int crc_thread(void *arg)
 		int n = kshm_channel_consume(svc->requests, CONSUME_BATCH, serve_request, svc);
 
 		if (n > 0) {
-			WRITE_ONCE(svc->served, svc->served + n);
 			cond_resched();
 			continue;
 		}

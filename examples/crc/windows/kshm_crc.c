@@ -119,6 +119,8 @@ static NTSTATUS serve_request(void *arg, ULONG type, const void *payload, ULONG 
 	status = kshm.channel_publish(svc->answers, KSHM_CRC_DONE, &done, sizeof(done));
 	if (status == STATUS_QUOTA_EXCEEDED)
 		svc->retries++;		/* leave it: served next pass */
+	else if (NT_SUCCESS(status))	/* counted before the process can see the answer */
+		svc->served++;
 	return status;
 }
 
@@ -133,10 +135,8 @@ static VOID crc_thread(PVOID context)
 	while (!svc->stop) {
 		status = kshm.channel_consume(svc->requests, CONSUME_BATCH, serve_request, svc,
 					      &consumed);
-		if (consumed) {
-			svc->served += consumed;
+		if (consumed)
 			continue;
-		}
 		if (!NT_SUCCESS(status) && status != STATUS_QUOTA_EXCEEDED) {
 			/* STATUS_PIPE_CLOSED: the process let go of a channel; _IO_DEVICE_ERROR: it broke one. */
 			InterlockedExchange(&svc->stopped, status);
