@@ -23,7 +23,7 @@ vmdebug-check:
 	@rm -f $(BUILD)/results/vmdebug.counts
 	@dir=$$(tests/kernels/kernel.sh debug) || exit 1; \
 	debug_build=$(BUILD)/kernel-$$(basename "$$dir"); \
-	VMTEST_TIMEOUT=$(VMDEBUG_TEST_SECONDS) KSHM_VM_PROGRAM_TIMEOUT=$$(($(VMDEBUG_TEST_SECONDS) + 60)) \
+	KSHM_VM_TEST_TIMEOUT=$(VMDEBUG_TEST_SECONDS) KSHM_VM_PROGRAM_TIMEOUT=$$(($(VMDEBUG_TEST_SECONDS) + 60)) \
 	KSHM_VM_TIMEOUT=$$(($(VMDEBUG_FUZZ_SECONDS) + 900)) \
 	$(MAKE) --no-print-directory vm-check BUILD="$$debug_build" KDIR="$$dir/build" \
 		VM_KERNEL="$$dir/bzImage" \

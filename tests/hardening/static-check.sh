@@ -56,7 +56,7 @@ else
 fi
 
 if command -v shellcheck >/dev/null 2>&1; then
-	if shellcheck -S warning tests/vm/*.sh tests/hardening/*.sh tests/kernels/*.sh tests/install/*.sh tests/package/*.sh tools/completion/kshm.bash scripts/*.sh bench/*.sh .ci/run \
+	if shellcheck -S warning tests/*.sh tests/vm/*.sh tests/hardening/*.sh tests/kernels/*.sh tests/install/*.sh tests/package/*.sh tools/completion/kshm.bash scripts/*.sh bench/*.sh .ci/run \
 		> "$out/shellcheck.log" 2>&1; then
 		verdict "shellcheck on the harness scripts" ok
 	else
