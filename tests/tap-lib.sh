@@ -10,6 +10,13 @@
 #   tap_skip NAME WHY            ok N - NAME # SKIP WHY (counts neither way)
 #   tap_check STATUS NAME [WHY]  ok when STATUS is 0, else not ok with WHY
 #   tap_plan                     1..N, last; tap_failed is how many failed
+#   tap_give_up NAME WHY         not ok NAME, the plan, exit 1: a suite that
+#                                cannot go on
+#   tap_program NAME LOG CMD...  CMD, a TAP producer, as the document NAME, its
+#                                output shown and kept in LOG; a nonzero exit
+#                                that no failed test explains (a leak report at
+#                                exit, a crash after the last test) is one more
+#                                document, of one failure
 tap_n=0
 tap_failed=0
 
@@ -48,4 +55,25 @@ tap_check() {
 
 tap_plan() {
 	echo "1..$tap_n"
+}
+
+tap_give_up() {
+	tap_not_ok "$1" "$2"
+	tap_plan
+	exit 1
+}
+
+tap_program() {
+	tap_name=$1
+	tap_log=$2
+	shift 2
+	tap_begin "$tap_name"
+	{ "$@"; echo "$?" > "$tap_log.status"; } 2>&1 | tee "$tap_log"
+	tap_status=$(cat "$tap_log.status")
+	rm -f "$tap_log.status"
+	if [ "$tap_status" -ne 0 ] && ! grep -q '^not ok' "$tap_log"; then
+		tap_begin "$tap_name"
+		tap_not_ok "$tap_name exited with status $tap_status"
+		tap_plan
+	fi
 }

@@ -40,7 +40,7 @@ kernel-coverage-check:
 	@dir=$$(tests/kernels/kernel.sh debug) || exit 1; \
 	debug_build=$(BUILD)/kernel-$$(basename "$$dir"); \
 	tests/hardening/kernel-coverage.sh "$$debug_build/module" "$$debug_build/vm/gcov.tar.gz" \
-		$(BUILD)/results $(BUILD)/coverage/kernel
+		$(BUILD)/results $(BUILD)/coverage/kernel | tests/tap.sh kernel-coverage $(BUILD)/results
 
 CHECK_TARGETS += vmdebug-check kernel-coverage-check
 
