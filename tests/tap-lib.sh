@@ -9,7 +9,7 @@
 #   tap_not_ok NAME [WHY]        not ok N - NAME, then "# WHY"
 #   tap_skip NAME WHY            ok N - NAME # SKIP WHY (counts neither way)
 #   tap_check STATUS NAME [WHY]  ok when STATUS is 0, else not ok with WHY
-#   tap_plan                     1..N, last; tap_failed is how many failed
+#   tap_plan                     1..N, last; its status is 1 when a test failed
 #   tap_give_up NAME WHY         not ok NAME, the plan, exit 1: a suite that
 #                                cannot go on
 #   tap_program NAME LOG CMD...  CMD, a TAP producer, as the document NAME, its
@@ -55,6 +55,7 @@ tap_check() {
 
 tap_plan() {
 	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
 }
 
 tap_give_up() {

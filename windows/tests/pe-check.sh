@@ -1,8 +1,8 @@
 #!/bin/sh
 # Static checks of a built kshm.sys (x64 or x86), from objdump/nm (and
 # llvm-readobj for the x86 load configuration):
-#   pe-check.sh KSHM_SYS RESULTS_FILE
-# Prints PASS/FAIL per check and writes "passed failed" to RESULTS_FILE.
+#   pe-check.sh KSHM_SYS
+# Prints one TAP document (tests/tap.sh judges it); exits 1 when a check failed.
 #  - native subsystem; imports only from ntoskrnl.exe and HAL.dll;
 #  - SEH, x64: .pdata/.xdata present, __C_specific_handler imported, and every
 #    function in .text starts an unwind entry (the kernel unwinds through each
@@ -20,30 +20,25 @@
 #    ExEventObjectType) are not imported but named for MmGetSystemRoutineAddress.
 set -u
 sys=$1
-results=$2
 OBJDUMP=${OBJDUMP:-x86_64-w64-mingw32-objdump}
 NM=${NM:-x86_64-w64-mingw32-nm}
 STRINGS=${STRINGS:-x86_64-w64-mingw32-strings}
 READOBJ=${READOBJ:-llvm-readobj-14}
-passed=0
-failed=0
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../../tests/tap-lib.sh"
 
-check() { # name, then a command whose success means PASS
+check() { # name, then a command whose success means ok
 	name=$1
 	shift
-	if "$@"; then
-		echo "PASS pe.$name"; passed=$((passed + 1))
-	else
-		echo "FAIL pe.$name"; failed=$((failed + 1))
-	fi
+	"$@"
+	tap_check $? "pe.$name"
 }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+tap_begin "pe-check $sys"
 if ! "$OBJDUMP" -p "$sys" > "$tmp/p" 2>/dev/null || ! "$OBJDUMP" -h "$sys" > "$tmp/h"; then
-	echo "FAIL pe.readable: $sys"
-	echo "0 1" > "$results"
-	exit 1
+	tap_give_up pe.readable "$sys"
 fi
 "$NM" "$sys" > "$tmp/nm" 2>/dev/null || : > "$tmp/nm"
 
@@ -142,6 +137,4 @@ for routine in ExAllocatePool2 MmAllocatePagesForMdlEx ExEventObjectType PsIsThr
 	check "names_for_lookup_$routine" names_utf16 "$routine"
 done
 
-echo "$passed $failed" > "$results"
-echo "pe: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_plan

@@ -13,8 +13,9 @@
  *   --parameter NAME VALUE set a REG_DWORD of the service's Parameters key
  *   --child MODE ...       the other process of smoke_process.c's tests
  *
- * Output: one "PASS name", "FAIL name: why" or "SKIP name: why" per test,
- * then "smoke: N passed, N failed, N skipped".
+ * Output: TAP (tests/tap.sh judges it, as every suite): "TAP version 13",
+ * one "ok N - name", "not ok N - name" (then "# why") or "ok N - name # SKIP
+ * why" per test, then the plan and "# smoke: N passed, N failed, N skipped".
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -37,18 +38,25 @@ static DWORD last_win32;	/* of the last failed raw() request, for failure messag
 void report(const char *name, int ok, const char *why)
 {
 	if (ok) {
-		printf("PASS %s\n", name);
+		printf("ok %d - %s\n", passed + failed + skipped + 1, name);
 		passed++;
 	} else {
-		printf("FAIL %s: %s\n", name, why);
+		printf("not ok %d - %s\n# %s\n", passed + failed + skipped + 1, name, why);
 		failed++;
 	}
 }
 
 void skip(const char *name, const char *why)
 {
-	printf("SKIP %s: %s\n", name, why);
+	printf("ok %d - %s # SKIP %s\n", passed + failed + skipped + 1, name, why);
 	skipped++;
+}
+
+/* The plan last: a run that stops early has none, and fails. */
+static void tap_end(void)
+{
+	printf("1..%d\n# smoke: %d passed, %d failed, %d skipped\n", passed + failed + skipped,
+	       passed, failed, skipped);
 }
 
 int raw(DWORD code, void *in, DWORD in_bytes, void *out, DWORD out_bytes)
@@ -941,21 +949,25 @@ int main(int argc, char **argv)
 		return smoke_child_main(argc - 2, argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "--parameter"))
 		return smoke_set_parameter(argv[2], argv[3]);
+	printf("TAP version 13\n");
 	err = kshm_open(NULL, &k);
 	if (argc > 1 && (!strcmp(argv[1], "--idle") || !strcmp(argv[1], "--no-write-ignored"))) {
 		expect("nt.open", err, 0);
-		if (err)
+		if (err) {
+			tap_end();
 			return 1;
+		}
 		if (!strcmp(argv[1], "--no-write-ignored"))
 			test_no_write_ignored(k);
 		/* The driver holds nothing for anyone (before an unload). */
 		report("nt.driver_idle", driver_idle(k), "regions, pins or pages live");
 		kshm_close(k);
+		tap_end();
 		return failed;
 	}
 	expect("open", err, 0);
 	if (err) {
-		printf("smoke: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+		tap_end();
 		return 1;
 	}
 	device = (HANDLE)kshm_native_handle(k);
@@ -992,6 +1004,6 @@ int main(int argc, char **argv)
 		skip("channel.view_protections", "needs the driver's user mappings (real Windows)");
 	}
 	kshm_close(k);
-	printf("smoke: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+	tap_end();
 	return failed ? 1 : 0;
 }
