@@ -48,6 +48,6 @@ CHECK_TARGETS += vmdebug-check kernel-coverage-check
 # shellcheck on the harness; writes $(BUILD)/results/static.counts.
 .PHONY: static-check
 static-check:
-	@BUILD=$(BUILD) KDIR=$(KDIR) tests/hardening/static-check.sh
+	@BUILD=$(BUILD) KDIR=$(KDIR) tests/hardening/static-check.sh | tests/tap.sh static $(BUILD)/results
 
 CHECK_TARGETS += static-check
