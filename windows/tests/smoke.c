@@ -947,9 +947,12 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "--child"))
 		return smoke_child_main(argc - 2, argv + 2);
-	if (argc == 4 && !strcmp(argv[1], "--parameter"))
-		return smoke_set_parameter(argv[2], argv[3]);
 	printf("TAP version 13\n");
+	if (argc == 4 && !strcmp(argv[1], "--parameter")) {
+		err = smoke_set_parameter(argv[2], argv[3]);
+		tap_end();
+		return err;
+	}
 	err = kshm_open(NULL, &k);
 	if (argc > 1 && (!strcmp(argv[1], "--idle") || !strcmp(argv[1], "--no-write-ignored"))) {
 		expect("nt.open", err, 0);

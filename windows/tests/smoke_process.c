@@ -558,6 +558,7 @@ void test_no_write_ignored(struct kshm *k)
 int smoke_set_parameter(const char *name, const char *value)
 {
 	DWORD data = (DWORD)strtoul(value, NULL, 0);
+	char test[128], why[64];
 	HKEY key;
 	LONG err;
 
@@ -568,12 +569,10 @@ int smoke_set_parameter(const char *name, const char *value)
 		err = RegSetValueExA(key, name, 0, REG_DWORD, (const BYTE *)&data, sizeof(data));
 		RegCloseKey(key);
 	}
-	if (err != ERROR_SUCCESS) {
-		printf("FAIL nt.parameter_%s: error %ld\n", name, err);
-		return 1;
-	}
-	printf("PASS nt.parameter_%s_%lu\n", name, (unsigned long)data);
-	return 0;
+	snprintf(test, sizeof(test), "nt.parameter_%s_%lu", name, (unsigned long)data);
+	snprintf(why, sizeof(why), "error %ld", err);
+	report(test, err == ERROR_SUCCESS, why);
+	return err != ERROR_SUCCESS;
 }
 
 void test_real_kernel(struct kshm *k)
