@@ -1,8 +1,8 @@
 # Native unit tests of core/ (and of the tool's JSON writer, tools/json.c)
 # with cmocka, built once with ASan + UBSan. One program per concern, each
-# compiled together with the sources it tests. `make unit-check` builds and runs them all and writes
-# "passed failed" to $(BUILD)/results/unit.counts; a program that fails to
-# build or crashes counts as failed (tests/unit/run.sh).
+# compiled together with the sources it tests. `make unit-check` builds and runs them all, and
+# tests/tap.sh judges their TAP and writes $(BUILD)/results/unit.counts; a program that
+# fails to build or crashes counts as failed (tests/unit/run.sh).
 
 UNIT_DIR      := $(BUILD)/unit
 UNIT_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -19,9 +19,10 @@
 #   $BUILD/vm/kshm           the kshm tool, linked statically (demo mode;
 #                            $BUILD/kshm is used instead if it is static)
 # Writes $BUILD/vm/initrd.cpio.gz, $BUILD/vm/serial.log and, in test mode,
-# $BUILD/results/vm.counts ("passed failed") and vm.label ("vm (<kernel
-# release>)"). Exit status 0 only when every check passed, the result marker
-# was printed and the kernel reported nothing.
+# $BUILD/results/vm.counts (tests/tap.sh's) and vm.label ("vm (<kernel
+# release>)"); the other modes' counts go to $BUILD/vm/vm-MODE.counts. Exit
+# status 0 only when every check passed, the guest printed its end marker and
+# the kernel reported nothing.
 #
 # --run PROG: a program of yours, run as root in the guest after the module is
 # loaded (static, or dynamic: its loader and libraries come along, at their
