@@ -108,6 +108,7 @@ mkdir -p "$work/pkg"
 for p in libkshm1 libkshm-dev kshm kshm-dkms; do
 	dpkg-deb -x "$(deb $p)" "$work/pkg/$p" 2>/dev/null
 done
+# Not in a pipeline: its test must count in this shell (tests/tap-lib.sh numbers them).
 has_exactly() { # package: the wanted paths on stdin
 	sort > "$work/want-$1"
 	(cd "$work/pkg/$1" 2>/dev/null && find . ! -type d | sed 's|^\./||' |
@@ -122,26 +123,30 @@ soname=$(readelf -d "$so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = "libkshm.so.${version%%.*}" ] &&
 	[ "$(readlink "$work/pkg/libkshm1/$libdir/$soname")" = "libkshm.so.$version" ]
 tap_check $? "libkshm1 holds the library under its soname $soname (package libkshm${soname#libkshm.so.})"
-printf '%s\n' "$libdir/libkshm.so.$version" "$libdir/$soname" | has_exactly libkshm1
+printf '%s\n' "$libdir/libkshm.so.$version" "$libdir/$soname" > "$work/list"
+has_exactly libkshm1 < "$work/list"
 {
 	echo usr/include/kshm.h
 	(cd "$src" && for h in include/kshm/*.h; do echo "usr/$h"; done)
 	printf '%s\n' "$libdir/libkshm.a" "$libdir/libkshm.so" "$libdir/pkgconfig/kshm.pc"
 	(cd "$src" && for m in man/man3/*.3; do echo "usr/share/$m.gz"; done)
-} | has_exactly libkshm-dev
+} > "$work/list"
+has_exactly libkshm-dev < "$work/list"
 [ "$(readlink "$work/pkg/libkshm-dev/$libdir/libkshm.so")" = "$soname" ]
 tap_check $? "libkshm-dev's libkshm.so links to $soname"
 {
 	printf '%s\n' usr/bin/kshm lib/udev/rules.d/99-kshm.rules usr/share/bash-completion/completions/kshm
 	(cd "$src" && for m in man/man1/*.1 man/man4/*.4; do echo "usr/share/$m.gz"; done)
-} | has_exactly kshm
+} > "$work/list"
+has_exactly kshm < "$work/list"
 # The module's sources as the build stages them (module-stage: the one list), and dkms.conf.
 rm -rf "$work/stage"
 make -s --no-print-directory -C "$src" module-stage MODULE_DIR="$work/stage" >/dev/null 2>&1
 {
 	(cd "$work/stage" && find . ! -type d | sed "s|^\./|usr/src/kshm-$version/|")
 	echo "usr/src/kshm-$version/dkms.conf"
-} | has_exactly kshm-dkms
+} > "$work/list"
+has_exactly kshm-dkms < "$work/list"
 grep -qx "PACKAGE_VERSION=\"$version\"" "$work/pkg/kshm-dkms/usr/src/kshm-$version/dkms.conf"
 tap_check $? "kshm-dkms's dkms.conf names version $version"
 # Nothing from the build host: no build products, no path of the build tree.
