@@ -19,6 +19,7 @@ for suite in "$@"; do
 	s=
 	if [ -f "$f" ]; then
 		read -r p fl s < "$f"
+		[ "${s:-0}" -gt 0 ] || s=
 	else
 		p=0
 		fl=1
