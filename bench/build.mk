@@ -54,7 +54,5 @@ bench-quick: module $(BENCH_BIN) $(VM_BENCH)
 	$(BENCH_RUN) --quick --out $(BENCH_DIR)/quick
 
 bench-check:
-	@mkdir -p $(BUILD)/results
-	@if $(MAKE) --no-print-directory bench-quick; \
-	then echo "1 0" > $(BUILD)/results/bench.counts; \
-	else echo "0 1" > $(BUILD)/results/bench.counts; exit 1; fi
+	@{ . tests/tap-lib.sh; $(MAKE) --no-print-directory bench-quick; \
+	   tap_check $$? "make bench-quick: every benchmark ran"; tap_plan; } | tests/tap.sh bench $(BUILD)/results

@@ -20,7 +20,7 @@ MAN_PAGES  := $(MAN1_PAGES) $(MAN3_PAGES) $(MAN4_PAGES)
 
 CHECK_TARGETS += man-check
 man-check:
-	@man/lint.sh $(BUILD)
+	@man/lint.sh | tests/tap.sh man $(BUILD)/results
 
 install: install-man
 install-man:

@@ -5,18 +5,18 @@
 # through the link. A function of include/kshm.h without a page fails too,
 # as a missing man3 page, so the manual cannot fall behind the API.
 #
-# usage: man/lint.sh BUILD
-#   One PASS/FAIL line per page, then "man: N passed, M failed"; "N M" goes
-#   to BUILD/results/man.counts. Exits 1 when any page fails.
+# usage: man/lint.sh | tests/tap.sh man BUILD/results
+#   One TAP test per page (tests/tap-lib.sh). Exits 1 when any page fails.
 
 set -u
 
-if [ $# -ne 1 ] || [ -z "$1" ]; then
-	echo "usage: $0 BUILD" >&2
+if [ $# -ne 0 ]; then
+	echo "usage: $0" >&2
 	exit 2
 fi
-build=$1
 root=$(cd "$(dirname "$0")" && pwd) || exit 2
+# shellcheck source=tests/tap-lib.sh
+. "$root/../tests/tap-lib.sh"
 header=$root/../include/kshm.h
 
 if ! command -v man >/dev/null 2>&1; then
@@ -30,21 +30,12 @@ else
 	echo "note: mandoc not installed; its checks are skipped"
 fi
 
-passed=0
-failed=0
+pass() { tap_ok "$1"; }
 
-pass() {
-	echo "PASS $1"
-	passed=$((passed + 1))
-}
-
-# fail PAGE REASON [DETAILS]: DETAILS (several lines) are shown indented.
+# fail PAGE REASON [DETAILS]: DETAILS (several lines) follow the reason.
 fail() {
-	echo "FAIL $1: $2"
-	if [ -n "${3:-}" ]; then
-		printf '%s\n' "$3" | sed 's/^/    /'
-	fi
-	failed=$((failed + 1))
+	tap_not_ok "$1" "$2${3:+
+$3}"
 }
 
 # groff's warnings as man(1) renders the page. `.so` paths are relative to
@@ -132,6 +123,4 @@ if [ -f "$header" ]; then
 	done
 fi
 
-echo "man: $passed passed, $failed failed"
-mkdir -p "$build/results" && echo "$passed $failed" > "$build/results/man.counts"
-[ "$failed" -eq 0 ]
+tap_plan

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Add up the per-suite counts and print the one closing line of `make check`.
 #   summary.sh RESULTS_DIR SUITE...
-# Suite X writes RESULTS_DIR/X.counts ("passed failed [skipped]"), and may
+# Suite X writes RESULTS_DIR/X.counts ("passed failed [skipped]"; tests/tap.sh
+# writes it from the suite's TAP), and may
 # name itself in X.label; X.seconds (written by make check) is its wall time. A suite that wrote nothing (it did not build, or
 # crashed before counting) is one failure. Skipped tests are shown, and
 # count neither way.
@@ -18,6 +19,7 @@ for suite in "$@"; do
 	s=
 	if [ -f "$f" ]; then
 		read -r p fl s < "$f"
+		[ "${s:-0}" -gt 0 ] || s=
 	else
 		p=0
 		fl=1

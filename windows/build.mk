@@ -193,7 +193,7 @@ windows-test-programs: $(addprefix $(WIN_UNIT_DIR)/,$(addsuffix .exe,$(WIN_UNIT_
 # Build what builds (-k); check.sh counts a failed build as a failure and runs the rest.
 windows-check:
 	@$(MAKE) --no-print-directory -k windows windows-test-programs; \
-	 windows/tests/check.sh $$? $(WIN_DIR) $(BUILD)/results $(WIN_UNIT_TESTS)
+	 windows/tests/check.sh $$? $(WIN_DIR) $(WIN_UNIT_TESTS) | tests/tap.sh windows $(BUILD)/results
 
 CHECK_TARGETS += windows-check
 
@@ -216,7 +216,7 @@ $(WIN_PKG_ZIP): $(foreach a,$(WIN_ARCHS),$(addprefix $(WIN_DIR)/$(a)/,$(WIN_PKG_
 # Build what builds; check.sh counts a failed build as a failure and checks the rest.
 windows-package-check:
 	@$(MAKE) --no-print-directory windows-package; \
-	 windows/package/check.sh $$? $(WIN_PKG_ZIP) $(VERSION) $(BUILD)/results
+	 windows/package/check.sh $$? $(WIN_PKG_ZIP) $(VERSION) | tests/tap.sh windows-package $(BUILD)/results
 
 CHECK_TARGETS += windows-package-check
 
@@ -227,7 +227,7 @@ CHECK_TARGETS += windows-package-check
 .PHONY: nt-check
 nt-check:
 	@$(MAKE) --no-print-directory -k $(foreach f,kshm.sys kshm.exe smoke.exe $(WIN_EXAMPLE_FILES),$(WIN_DIR)/x86/$(f)); \
-	 windows/tests/nt-check.sh $(WIN_DIR) $(BUILD)/results
+	 windows/tests/nt-check.sh $(WIN_DIR) $(BUILD)/results | tests/tap.sh nt $(BUILD)/results
 
 CHECK_TARGETS += nt-check
 

@@ -6,8 +6,8 @@
  *   kshm_vmbench [--quick] [--seconds S] [--repeats N] [--cases a,b,...]
  *                [--methods a,b,...]
  *
- * Cases: bulk, setup, messages, submissions, scaling. The last line is
- * "N passed, N failed" (cases that ran to the end / that failed).
+ * Cases: bulk, setup, messages, submissions, scaling. Each case is one TAP
+ * test (ok: it ran to the end), the plan last (tests/tap.sh judges it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 {
 	struct bench_opts opts = { .device = "/dev/kshm", .seconds = 0.25, .repeats = 5 };
 	const char *only = NULL;
-	int passed = 0, failed = 0, i;
+	int ran = 0, failed = 0, bad, i;
 	struct kshm *kshm;
 
 	for (i = 1; i < argc; i++) {
@@ -156,12 +156,11 @@ int main(int argc, char **argv)
 			continue;
 		printf("kshm_vmbench: case %s\n", cases[i].name);
 		fflush(stdout);
-		if (cases[i].run(kshm, &opts))
-			failed++;
-		else
-			passed++;
+		bad = cases[i].run(kshm, &opts) != 0;
+		failed += bad;
+		printf("%sok %d - %s\n", bad ? "not " : "", ++ran, cases[i].name);
 	}
 	kshm_close(kshm);
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("1..%d\n", ran);
 	return failed ? 1 : 0;
 }

@@ -29,7 +29,7 @@ fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 
 fuzz-check:
 	@$(MAKE) --no-print-directory -k fuzz-build || echo "fuzz: some targets failed to build"
-	@tests/fuzz/run.sh $(FUZZ_DIR) $(BUILD)/results $(FUZZ_CHECK_TIME) $(FUZZ_TARGETS)
+	@tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_CHECK_TIME) $(FUZZ_TARGETS) | tests/tap.sh fuzz $(BUILD)/results
 
 fuzz: fuzz-build
-	@FUZZ_KEEP=1 tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_DIR)/results $(FUZZ_TIME) $(FUZZ_TARGETS)
+	@FUZZ_KEEP=1 tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TIME) $(FUZZ_TARGETS) | tests/tap.sh fuzz $(FUZZ_DIR)/results

@@ -23,7 +23,7 @@ vmdebug-check:
 	@rm -f $(BUILD)/results/vmdebug.counts
 	@dir=$$(tests/kernels/kernel.sh debug) || exit 1; \
 	debug_build=$(BUILD)/kernel-$$(basename "$$dir"); \
-	VMTEST_TIMEOUT=$(VMDEBUG_TEST_SECONDS) KSHM_VM_PROGRAM_TIMEOUT=$$(($(VMDEBUG_TEST_SECONDS) + 60)) \
+	KSHM_VM_TEST_TIMEOUT=$(VMDEBUG_TEST_SECONDS) KSHM_VM_PROGRAM_TIMEOUT=$$(($(VMDEBUG_TEST_SECONDS) + 60)) \
 	KSHM_VM_TIMEOUT=$$(($(VMDEBUG_FUZZ_SECONDS) + 900)) \
 	$(MAKE) --no-print-directory vm-check BUILD="$$debug_build" KDIR="$$dir/build" \
 		VM_KERNEL="$$dir/bzImage" \
@@ -40,7 +40,7 @@ kernel-coverage-check:
 	@dir=$$(tests/kernels/kernel.sh debug) || exit 1; \
 	debug_build=$(BUILD)/kernel-$$(basename "$$dir"); \
 	tests/hardening/kernel-coverage.sh "$$debug_build/module" "$$debug_build/vm/gcov.tar.gz" \
-		$(BUILD)/results $(BUILD)/coverage/kernel
+		$(BUILD)/results $(BUILD)/coverage/kernel | tests/tap.sh kernel-coverage $(BUILD)/results
 
 CHECK_TARGETS += vmdebug-check kernel-coverage-check
 
@@ -48,6 +48,6 @@ CHECK_TARGETS += vmdebug-check kernel-coverage-check
 # shellcheck on the harness; writes $(BUILD)/results/static.counts.
 .PHONY: static-check
 static-check:
-	@BUILD=$(BUILD) KDIR=$(KDIR) tests/hardening/static-check.sh
+	@BUILD=$(BUILD) KDIR=$(KDIR) tests/hardening/static-check.sh | tests/tap.sh static $(BUILD)/results
 
 CHECK_TARGETS += static-check

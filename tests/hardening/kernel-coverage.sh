@@ -9,26 +9,27 @@
 # MODULE_DIR. Prints
 #	coverage: kernel N.N% lines, M.M% branches
 # with a per-file table; the HTML report goes to HTML_DIR. It measures and never
-# judges a figure: RESULTS_DIR/kernel-coverage.counts is "1 0" when the report was
-# made, "0 1" when it could not be.
+# judges a figure: its one TAP test (for tests/tap.sh) is whether the report was
+# made.
 set -u
-module=$(cd "$1" 2>/dev/null && pwd) || { echo "coverage: no module build at $1"; }
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../tap-lib.sh"
+fail() { tap_give_up "coverage report of the module" "$1"; }
+module=$(cd "$1" 2>/dev/null && pwd) || fail "no module build at $1"
 tarball=$2
 results=$3
 html=$4
 
 mkdir -p "$results"
-echo "0 1" > "$results/kernel-coverage.counts"
 echo "coverage (kernel, debug-kernel run)" > "$results/kernel-coverage.label"
-[ -n "$module" ] || exit 1
-command -v lcov >/dev/null 2>&1 || { echo "coverage: lcov missing (scripts/install-deps.sh)"; exit 1; }
-[ -s "$tarball" ] || { echo "coverage: the guest sent no counters ($tarball)"; exit 1; }
+command -v lcov >/dev/null 2>&1 || fail "lcov missing (scripts/install-deps.sh)"
+[ -s "$tarball" ] || fail "the guest sent no counters ($tarball)"
 
 work=$module.gcov-run	# beside the module: lcov reads every .gcda under MODULE_DIR
 rm -rf "$work"
 mkdir -p "$work"
 find "$module" -name '*.gcda' -delete
-tar -C "$work" -xzf "$tarball" || { echo "coverage: $tarball is not a tar.gz"; exit 1; }
+tar -C "$work" -xzf "$tarball" || fail "$tarball is not a tar.gz"
 # The counters sit under the module's absolute path, as debugfs showed them.
 copied=0
 for f in $(cd "$work" && find . -name '*.gcda'); do
@@ -36,7 +37,7 @@ for f in $(cd "$work" && find . -name '*.gcda'); do
 	case $dest in "$module"/*) ;; *) continue ;; esac
 	cp "$work/$f" "$dest" && copied=$((copied + 1))
 done
-[ "$copied" -gt 0 ] || { echo "coverage: no counters for $module in $tarball"; exit 1; }
+[ "$copied" -gt 0 ] || fail "no counters for $module in $tarball"
 
 rc="--rc lcov_branch_coverage=1"
 # shellcheck disable=SC2086
@@ -45,6 +46,7 @@ lcov $rc --quiet --capture --directory "$module" --output-file "$work/all.info" 
 	2>"$work/lcov.log" &&
 	lcov $rc --quiet --extract "$work/all.info" "$module/*" --output-file "$work/kernel.info" \
 		2>>"$work/lcov.log" ||
-	{ echo "coverage: lcov could not read the counters (see $work/lcov.log)"; exit 1; }
-scripts/coverage-report.sh "$work/kernel.info" "$html" kernel "$copied files" || exit 1
-echo "1 0" > "$results/kernel-coverage.counts"
+	fail "lcov could not read the counters (see $work/lcov.log)"
+scripts/coverage-report.sh "$work/kernel.info" "$html" kernel "$copied files" || fail "no report"
+tap_ok "coverage report of the module"
+tap_plan

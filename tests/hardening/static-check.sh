@@ -3,28 +3,26 @@
 #   sparse    the module (make C=2 against KDIR), any warning fails
 #   cppcheck  core/ and lib/ (warning, style, portability, performance)
 #   the harness scripts through ShellCheck (warnings and up)
-# Writes $BUILD/results/static.counts ("passed failed"). A missing tool is a
-# failure, not a skip: scripts/install-deps.sh installs them all.
+# One TAP test each (tests/tap-lib.sh). A missing tool is a failure, not a
+# skip: scripts/install-deps.sh installs them all.
 #
-#   BUILD=build KDIR=/lib/modules/<ver>/build tests/hardening/static-check.sh
+#   BUILD=build KDIR=/lib/modules/<ver>/build tests/hardening/static-check.sh |
+#	tests/tap.sh static build/results
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 KDIR=${KDIR:?KDIR: the kernel build tree to check the module against}
 out=$BUILD/static
 mkdir -p "$out" "$BUILD/results"
-rm -f "$BUILD/results/static.counts"
-passed=0
-failed=0
+# shellcheck source=tests/tap-lib.sh
+. tests/tap-lib.sh
 
 verdict() {	# name log: clean when the log holds no finding
 	if [ "$2" = ok ]; then
-		echo "static: ok - $1"
-		passed=$((passed + 1))
+		tap_ok "$1"
 	else
-		echo "static: not ok - $1 (findings in $2):"
-		sed 's/^/  /' "$2" | head -n 40
-		failed=$((failed + 1))
+		tap_not_ok "$1" "findings in $2:
+$(head -n 40 "$2")"
 	fi
 }
 
@@ -56,7 +54,7 @@ else
 fi
 
 if command -v shellcheck >/dev/null 2>&1; then
-	if shellcheck -S warning tests/vm/*.sh tests/hardening/*.sh tests/kernels/*.sh tests/install/*.sh tests/package/*.sh tools/completion/kshm.bash scripts/*.sh bench/*.sh .ci/run \
+	if shellcheck -S warning tests/*.sh tests/vm/*.sh tests/hardening/*.sh tests/kernels/*.sh tests/install/*.sh tests/package/*.sh tools/completion/kshm.bash scripts/*.sh bench/*.sh .ci/run \
 		> "$out/shellcheck.log" 2>&1; then
 		verdict "shellcheck on the harness scripts" ok
 	else
@@ -67,6 +65,4 @@ else
 	verdict shellcheck "$out/shellcheck.log"
 fi
 
-echo "$passed $failed" > "$BUILD/results/static.counts"
-echo "static: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_plan

@@ -8,28 +8,15 @@
 #
 #   tests/install/check.sh BUILD
 #
-# Writes BUILD/results/install.counts ("passed failed").
+# Prints TAP (tests/tap-lib.sh), for tests/tap.sh:
+#   tests/install/check.sh BUILD [KDIR] | tests/tap.sh install BUILD/results
 set -u
 build=$1
 kdir=${2:-}
 work=$build/install-test
 root=$(mkdir -p "$work/root" && cd "$work/root" && pwd)
-passed=0
-failed=0
-mkdir -p "$build/results"
-verdict() { # ok name [why]
-	if [ "$1" -eq 0 ]; then
-		echo "PASS $2"; passed=$((passed + 1))
-	else
-		echo "FAIL $2${3:+: $3}"; failed=$((failed + 1))
-	fi
-}
-finish() {
-	echo "$passed $failed" > "$build/results/install.counts"
-	echo "install: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../tap-lib.sh"
 
 rm -rf "$root" && mkdir -p "$root"
 multiarch=$(${CC:-cc} -print-multiarch 2>/dev/null)
@@ -37,7 +24,7 @@ libdir=/usr/lib${multiarch:+/$multiarch}
 dirs="DESTDIR=$root PREFIX=/usr LIBDIR=$libdir UDEVRULESDIR=/usr/lib/udev/rules.d"
 # shellcheck disable=SC2086
 make -s --no-print-directory install $dirs >"$work/install.log" 2>&1
-verdict $? "make install ($dirs)" "see $work/install.log"
+tap_check $? "make install ($dirs)" "see $work/install.log"
 
 missing=
 for f in /usr/include/kshm.h $(cd include && ls kshm/*.h | sed 's|^|/usr/include/|') \
@@ -46,12 +33,12 @@ for f in /usr/include/kshm.h $(cd include && ls kshm/*.h | sed 's|^|/usr/include
 	[ -e "$root$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ]
-verdict $? "every public header, the library, kshm.pc, the tool, its completion and the udev rule installed" "missing:$missing"
+tap_check $? "every public header, the library, kshm.pc, the tool, its completion and the udev rule installed" "missing:$missing"
 
 # What a user's build sees: only the scratch root's kshm.pc, its paths under the root.
 export PKG_CONFIG_LIBDIR="$root$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
 cflags=$(pkg-config --cflags kshm) && libs=$(pkg-config --libs kshm)
-verdict $? "pkg-config finds kshm ($(pkg-config --modversion kshm 2>/dev/null))"
+tap_check $? "pkg-config finds kshm ($(pkg-config --modversion kshm 2>/dev/null))"
 
 # The README's example, as printed there, inside a main(), built shared and static.
 . tests/install/example-checks.sh
@@ -64,12 +51,12 @@ want=$(scripts/api-functions.sh "${CC:-cc}" include/kshm.h | sort)
 got=$(nm -D --defined-only "$root$libdir/libkshm.so.1" | awk '$2 == "T" { print $3 }' | sort)
 unversioned=$(printf '%s\n' "$got" | grep -v '@@KSHM_[0-9.]*$')
 [ "$(printf '%s\n' "$got" | sed 's/@@.*//')" = "$want" ] && [ -z "$unversioned" ]
-verdict $? "libkshm.so.1 exports kshm.h's functions, each versioned, and nothing else" \
+tap_check $? "libkshm.so.1 exports kshm.h's functions, each versioned, and nothing else" \
 	"$(printf '%s\n' "$got" | sed 's/@@.*//' | diff - "$(printf '%s\n' "$want" > "$work/want" && echo "$work/want")" | tr '\n' ' ') $unversioned"
 
 # And it does what the README says, on the device: in the test VM, with the module.
 BUILD=$build tests/vm/run.sh --run "$work/example-static" >"$work/vm-run.log" 2>&1
-verdict $? "README example: run in the VM (make vm-run), the kernel's checksum matches" \
+tap_check $? "README example: run in the VM (make vm-run), the kernel's checksum matches" \
 	"see $work/vm-run.log"
 
 cat > "$work/uses_kshm.cpp" <<'CPP'
@@ -95,21 +82,21 @@ CPP
 # shellcheck disable=SC2086
 ${CXX:-c++} -std=c++17 -Wall -Wextra -Werror -o "$work/uses_kshm" "$work/uses_kshm.cpp" $cflags $libs \
 	>"$work/cxx.log" 2>&1
-verdict $? "a C++17 file including every public header builds and links" "see $work/cxx.log"
+tap_check $? "a C++17 file including every public header builds and links" "see $work/cxx.log"
 
 # The installed tool: its version, every command's help on stdout with status 0,
 # a bad argument named on stderr with status 2.
 tool=$root/usr/bin/kshm
 want_version=$(scripts/version.sh)
 "$tool" --version | grep -qx "kshm $want_version (kshm ABI [0-9]*)"
-verdict $? "kshm --version says $want_version"
+tap_check $? "kshm --version says $want_version"
 bad=
 for cmd in $("$tool" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]\+\).*/\1/p'); do
 	"$tool" help "$cmd" 2>/dev/null | grep -q "^usage: kshm .*$cmd" || bad="$bad help-$cmd"
 	"$tool" "$cmd" --help 2>/dev/null | grep -q "^usage: kshm .*$cmd" || bad="$bad $cmd--help"
 done
 [ -z "$bad" ]
-verdict $? "kshm help CMD and kshm CMD --help for every command" "failed:$bad"
+tap_check $? "kshm help CMD and kshm CMD --help for every command" "failed:$bad"
 # bash completion, as bash runs it: COMP_WORDS/COMP_CWORD in, COMPREPLY out.
 complete_words() { # words... (the last one is completed)
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _kshm; echo "${COMPREPLY[*]}"' \
@@ -122,7 +109,7 @@ got_help=$(complete_words "$tool" help l)
 [ "$got_cmds" = "info stat demo layout ring help" ] && [ "$got_opts" = "--device --json --help --version" ] &&
 	[ "$got_layout" = "--size --offset --json --help" ] &&
 	[ "$got_help" = "layout" ]
-verdict $? "bash completion: commands, the options before them, a command's options, help's argument" \
+tap_check $? "bash completion: commands, the options before them, a command's options, help's argument" \
 	"got '$got_cmds' / '$got_opts' / '$got_layout' / '$got_help'"
 
 bad=
@@ -135,7 +122,7 @@ for args in "layout --size 0:--size" "layout --offset 1Q --size 1:--offset" "rin
 	{ [ "$rc" -eq 2 ] && grep -q -- "${args#*:}" "$work/bad-arg.err"; } || bad="$bad '${args%%:*}'($rc)"
 done
 [ -z "$bad" ]
-verdict $? "bad arguments: status 2, the argument named on stderr" "not so for:$bad"
+tap_check $? "bad arguments: status 2, the argument named on stderr" "not so for:$bad"
 
 # A driver author's build against the installed kshm: the header (kshm/kernel.h
 # in the include directory), Module.symvers (SYMVERSDIR/<release>), each sample
@@ -149,7 +136,7 @@ for sym in kshm_channel_get kshm_channel_get_fd kshm_channel_put kshm_channel_pu
 	grep -q "	$sym	.*	EXPORT_SYMBOL_GPL" "$symvers" 2>/dev/null || missing="$missing $sym"
 done
 [ -n "$release" ] && [ -z "$missing" ]
-verdict $? "Module.symvers installed in /usr/lib/kshm/$release, with every exported function" \
+tap_check $? "Module.symvers installed in /usr/lib/kshm/$release, with every exported function" \
 	"missing:$missing"
 for sample in tick crc; do
 	dir=$work/examples/$sample
@@ -161,14 +148,14 @@ for sample in tick crc; do
 		[ -f "$dir/kshm_$sample.ko" ] && [ -x "$dir/$sample" ] &&
 		! grep -q 'undefined\|warning:' "$dir/build.log" &&
 		[ "$(modinfo -F depends "$dir/kshm_$sample.ko")" = kshm ]
-	verdict $? "examples/$sample: module and program built by its Makefile against the installed files" \
+	tap_check $? "examples/$sample: module and program built by its Makefile against the installed files" \
 		"see $dir/build.log"
 done
 
 # shellcheck disable=SC2086
 make -s --no-print-directory uninstall $dirs >"$work/uninstall.log" 2>&1
-verdict $? "make uninstall" "see $work/uninstall.log"
+tap_check $? "make uninstall" "see $work/uninstall.log"
 left=$(find "$root" ! -type d | sed "s|^$root||")
 [ -z "$left" ]
-verdict $? "make uninstall removed every installed file" "left: $(echo "$left" | tr '\n' ' ')"
-finish
+tap_check $? "make uninstall removed every installed file" "left: $(echo "$left" | tr '\n' ' ')"
+tap_plan

@@ -2,7 +2,7 @@
 # The README's "Using libkshm" example built against an unpacked libkshm
 # (`make install` into a scratch root, or the Debian packages dpkg -x'd),
 # sourced by tests/install/check.sh and tests/package/check.sh. The caller
-# defines verdict() and passes what pkg-config said for that root.
+# has sourced tests/tap-lib.sh and passes what pkg-config said for that root.
 #
 #   check_readme_example README WORK ROOT_LIBDIR CFLAGS LIBS LIBS_DIR FROM
 #
@@ -14,25 +14,25 @@ check_readme_example() {
 
 	tests/install/readme-example.sh "$readme" > "$work/readme_example.c"
 	grep -q kshm_region_create "$work/readme_example.c"
-	verdict $? "the README's example extracted" "no code block under '## Using libkshm'"
+	tap_check $? "the README's example extracted" "no code block under '## Using libkshm'"
 	# shellcheck disable=SC2086
 	${CC:-cc} -Wall -Wextra -Werror -o "$work/example-shared" "$work/readme_example.c" \
 		$cflags $libs >"$work/shared.log" 2>&1
-	verdict $? "README example: built against $from, linked shared" "see $work/shared.log"
+	tap_check $? "README example: built against $from, linked shared" "see $work/shared.log"
 	LD_LIBRARY_PATH="$root_libdir" ldd "$work/example-shared" 2>/dev/null |
 		grep -q "libkshm.so.1 => $root_libdir/"
-	verdict $? "it loads libkshm.so.1 (the soname) from $from"
+	tap_check $? "it loads libkshm.so.1 (the soname) from $from"
 	# It asks for the symbols by version, as a program built against 1.0 will for ever.
 	objdump -T "$work/example-shared" 2>/dev/null | grep -q '(KSHM_1\.0) *kshm_region_create$'
-	verdict $? "it binds versioned symbols (kshm_region_create@KSHM_1.0)"
+	tap_check $? "it binds versioned symbols (kshm_region_create@KSHM_1.0)"
 	# Without the device the example's kshm_open fails and it returns -1: it ran.
 	LD_LIBRARY_PATH="$root_libdir" "$work/example-shared" >/dev/null 2>&1
 	rc=$?
 	[ "$rc" -eq 255 ] || [ "$rc" -eq 0 ]
-	verdict $? "it runs (exit status $rc)"
+	tap_check $? "it runs (exit status $rc)"
 	# shellcheck disable=SC2086
 	${CC:-cc} -Wall -Wextra -Werror -o "$work/example-static" "$work/readme_example.c" $cflags \
 		$libs_dir -Wl,-Bstatic -lkshm -Wl,-Bdynamic >"$work/static.log" 2>&1 &&
 		! ldd "$work/example-static" 2>/dev/null | grep -q libkshm
-	verdict $? "README example: built against $from, linked static" "see $work/static.log"
+	tap_check $? "README example: built against $from, linked static" "see $work/static.log"
 }

@@ -17,7 +17,8 @@ MATRIX_KERNELS ?= 6.12 7.2
 $(MATRIX_KERNELS:%=vm-%-check): vm-%-check:
 	@mkdir -p $(BUILD)/results
 	@rm -f $(BUILD)/results/vm-$*.counts $(BUILD)/results/vm-$*.label
-	@dir=$$(tests/kernels/kernel.sh $*) || { echo "0 1" > $(BUILD)/results/vm-$*.counts; exit 1; }; \
+	@dir=$$(tests/kernels/kernel.sh $*) || \
+		{ echo "Bail out! kernel $* did not build" | tests/tap.sh vm-$* $(BUILD)/results; exit 1; }; \
 	kbuild=$(BUILD)/kernel-$$(basename "$$dir"); \
 	$(MAKE) --no-print-directory vm-check BUILD="$$kbuild" KDIR="$$dir/build" \
 		VM_KERNEL="$$dir/bzImage" VM_ARGS='$(VM_ARGS)'; \
@@ -29,6 +30,6 @@ $(MATRIX_KERNELS:%=vm-%-check): vm-%-check:
 CHECK_TARGETS += $(MATRIX_KERNELS:%=vm-%-check)
 
 kbuild-check:
-	@tests/kernels/kbuild-check.sh $(BUILD) "$(KDIR)" $(MATRIX_KERNELS)
+	@tests/kernels/kbuild-check.sh $(BUILD) "$(KDIR)" $(MATRIX_KERNELS) | tests/tap.sh kbuild $(BUILD)/results
 
 CHECK_TARGETS += kbuild-check

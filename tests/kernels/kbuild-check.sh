@@ -11,22 +11,15 @@
 #   kbuild-check.sh BUILD KDIR NAME...    KDIR: Debian 12's 6.1 build tree;
 #                                         NAME: a tests/kernels/kernel.sh kernel
 #
-# Writes BUILD/results/kbuild.counts ("passed failed") and kbuild.label.
+# Prints TAP (tests/tap-lib.sh) for tests/tap.sh, and writes BUILD/results/kbuild.label.
 set -u
 build=$1
 kdir_61=$2
 shift 2
-passed=0
-failed=0
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../tap-lib.sh"
 names=
 mkdir -p "$build/results"
-verdict() { # ok name why
-	if [ "$1" -eq 1 ]; then
-		echo "PASS $2"; passed=$((passed + 1))
-	else
-		echo "FAIL $2: $3"; failed=$((failed + 1))
-	fi
-}
 
 samples="tick crc"
 
@@ -41,10 +34,10 @@ build_w1() { # tree dir name make-args...
 	rc=$?
 	ko=$(ls "$dir"/*.ko 2>/dev/null | head -n 1)
 	if [ "$rc" -eq 0 ] && [ -n "$ko" ] && ! grep -q 'warning:\|error:\|WARNING:' "$log"; then
-		verdict 1 "$name" ""
+		tap_ok "$name"
 	else
 		grep 'warning:\|error:\|WARNING:' "$log" | head -n 20
-		verdict 0 "$name" "did not build warning-free with W=1 (see $log)"
+		tap_not_ok "$name" "did not build warning-free with W=1 (see $log)"
 	fi
 }
 
@@ -70,7 +63,7 @@ check_tree() { # label tree
 		build_w1 "$tree" "$out/$what" "kbuild.$version.$what" $extra
 	done
 	if ko=$(tests/kernels/dkms-build.sh "$dkms_src" "$kshm_version" "$tree" "$out/dkms"); then
-		verdict 1 "kbuild.$version.dkms" ""
+		tap_ok "kbuild.$version.dkms"
 		# The samples as a user builds them against a DKMS installation: the header
 		# from the source tree, Module.symvers kept beside the built module.
 		symvers=$(dirname "$(dirname "$ko")")/Module.symvers
@@ -82,7 +75,7 @@ check_tree() { # label tree
 				KSHM_INCLUDE="$dkms_src/kshm-$kshm_version/include" KSHM_SYMVERS="$symvers"
 		done
 	else
-		verdict 0 "kbuild.$version.dkms" "dkms build failed (see $out/dkms/dkms.log)"
+		tap_not_ok "kbuild.$version.dkms" "dkms build failed (see $out/dkms/dkms.log)"
 	fi
 }
 
@@ -96,16 +89,14 @@ dkms_src=$(cd "$build/kbuild-dkms/usr/src" && pwd)
 if [ -d "$kdir_61" ]; then
 	check_tree 6.1 "$kdir_61"
 else
-	verdict 0 kbuild.6.1 "no build tree at $kdir_61 (linux-headers-amd64)"
+	tap_not_ok kbuild.6.1 "no build tree at $kdir_61 (linux-headers-amd64)"
 fi
 for name in "$@"; do
 	if dir=$(tests/kernels/kernel.sh "$name"); then
 		check_tree "$name" "$dir/build"
 	else
-		verdict 0 "kbuild.$name" "the kernel did not build (see above)"
+		tap_not_ok "kbuild.$name" "the kernel did not build (see above)"
 	fi
 done
 echo "kbuild (${names:-none})" > "$build/results/kbuild.label"
-echo "$passed $failed" > "$build/results/kbuild.counts"
-echo "kbuild (${names:-none}): $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_plan

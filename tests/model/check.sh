@@ -1,14 +1,13 @@
 #!/bin/sh
-# Check the ring model exhaustively with spin in each configuration, and
-# write "passed failed" to RESULTS/model.counts.
-#   tests/model/check.sh BUILD_DIR RESULTS_DIR
+# Check the ring model exhaustively with spin in each configuration, one
+# TAP test each:
+#   tests/model/check.sh BUILD_DIR | tests/tap.sh model RESULTS_DIR
 set -u
 build=$1/model
-results=$2
-mkdir -p "$build" "$results"
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../tap-lib.sh"
+mkdir -p "$build"
 cp tests/model/ring.pml "$build/"
-passed=0
-failed=0
 # name: spin defines. Small rings, every interleaving.
 for config in "honest-4:-DN=4 -DM=5" "hostile-4:-DN=4 -DM=5 -DHOSTILE" \
 	      "honest-8:-DN=8 -DM=6" "hostile-8:-DN=8 -DM=6 -DHOSTILE"; do
@@ -19,14 +18,10 @@ for config in "honest-4:-DN=4 -DM=5" "hostile-4:-DN=4 -DM=5 -DHOSTILE" \
 	if (cd "$build" && rm -f pan pan.c && spin $defines -a ring.pml &&
 	    cc -O2 -DSAFETY -o pan pan.c && ./pan -m1000000) > "$log" 2>&1 &&
 	   grep -q 'errors: 0' "$log" && ! grep -q 'depth too small' "$log"; then
-		echo "ok - ring model $name ($(grep -o '[0-9]* states, stored' "$log"))"
-		passed=$((passed + 1))
+		tap_ok "ring model $name ($(grep -o '[0-9]* states, stored' "$log"))"
 	else
-		echo "not ok - ring model $name (see $log)"
-		grep -E 'assertion violated|error|depth too small' "$log" | head -n 5
-		failed=$((failed + 1))
+		tap_not_ok "ring model $name (see $log)" \
+			"$(grep -E 'assertion violated|error|depth too small' "$log" | head -n 5)"
 	fi
 done
-echo "$passed $failed" > "$results/model.counts"
-echo "model: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_plan

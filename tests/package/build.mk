@@ -7,6 +7,6 @@
 # It builds everything it tests in its copy, so it needs nothing built here.
 .PHONY: package-check
 package-check:
-	@tests/package/check.sh $(BUILD) "$(KDIR)"
+	@tests/package/check.sh $(BUILD) "$(KDIR)" | tests/tap.sh package $(BUILD)/results
 
 CHECK_TARGETS += package-check

@@ -21,38 +21,25 @@
 #
 #   tests/package/check.sh BUILD KDIR
 #
-# Writes BUILD/results/package.counts ("passed failed [skipped]").
+# Prints TAP (tests/tap-lib.sh), for tests/tap.sh:
+#   tests/package/check.sh BUILD [KDIR] | tests/tap.sh package BUILD/results
 set -u
 build=$1
 kdir=$2
 top=$(pwd)
 mkdir -p "$build/package-test" "$build/results"
 work=$(cd "$build/package-test" && pwd)
-passed=0
-failed=0
-skipped=0
-verdict() { # status name [why]
-	if [ "$1" -eq 0 ]; then
-		echo "PASS $2"; passed=$((passed + 1))
-	else
-		echo "FAIL $2${3:+: $3}"; failed=$((failed + 1))
-	fi
-}
-skip() { # name why
-	echo "SKIP $1: $2"; skipped=$((skipped + 1))
-}
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../tap-lib.sh"
 finish() {
-	echo "$passed $failed$([ "$skipped" -gt 0 ] && echo " $skipped")" > "$build/results/package.counts"
-	echo "package: $passed passed, $failed failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
-	[ "$failed" -eq 0 ]
+	tap_plan
 	exit
 }
-rm -f "$build/results/package.counts"
 
 version=$(scripts/version.sh)
 changelog_version=$(dpkg-parsechangelog -l debian/changelog -SVersion 2>/dev/null)
 [ -n "$version" ] && [ "$changelog_version" = "$version" ]
-verdict $? "debian/changelog's version is the release ($version)" \
+tap_check $? "debian/changelog's version is the release ($version)" \
 	"debian/changelog says '$changelog_version': add an entry (dch -v $version)"
 
 # ---- the scratch copy: what a fresh clone holds, with the uncommitted work ----
@@ -69,18 +56,18 @@ else
 	find . -path ./build -prune -o ! -type d -print | sed 's|^\./||' | sort > "$work/files"
 fi
 tar -cf - --verbatim-files-from -T "$work/files" | tar -xf - -C "$src"
-verdict $? "the tree copied to $src ($(wc -l < "$work/files") files)"
+tap_check $? "the tree copied to $src ($(wc -l < "$work/files") files)"
 
 # ---- the source package (for lintian's source checks), then dpkg-buildpackage -b
 (cd "$src_parent" && dpkg-source -b "kshm-$version") >"$work/source.log" 2>&1
-verdict $? "dpkg-source -b (the source package, kshm_$version.dsc)" "see $work/source.log"
+tap_check $? "dpkg-source -b (the source package, kshm_$version.dsc)" "see $work/source.log"
 
 # The packages' own make runs without this make's variables (BUILD=..., -s, jobs).
 (cd "$src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u BUILD \
 	dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1
 status=$?
 [ "$status" -ne 0 ] && tail -n 25 "$work/build.log" | sed 's/^/  | /'
-verdict "$status" "dpkg-buildpackage -us -uc -b" "see $work/build.log"
+tap_check "$status" "dpkg-buildpackage -us -uc -b" "see $work/build.log"
 
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
@@ -92,7 +79,7 @@ for p in "libkshm1_${version}_$arch" "libkshm-dev_${version}_$arch" "kshm_${vers
 	[ -f "$src_parent/$p.deb" ] || missing="$missing $p.deb"
 done
 [ -z "$missing" ] && [ -f "$changes" ]
-verdict $? "the four packages and the .changes were written" "missing:$missing"
+tap_check $? "the four packages and the .changes were written" "missing:$missing"
 [ -f "$changes" ] || finish
 deb() { echo "$src_parent/${1}_${version}_$([ "$1" = kshm-dkms ] && echo all || echo "$arch").deb"; }
 
@@ -101,7 +88,7 @@ lintian --fail-on error,warning --display-info --show-overrides "$changes" \
 	"$src_parent/kshm_$version.dsc" >"$work/lintian.log" 2>&1
 status=$?
 grep -E '^[EW]: ' "$work/lintian.log" | sed 's/^/  | /'
-verdict "$status" "lintian: no error or warning ($(grep -c '^I: ' "$work/lintian.log") info, $(grep -c '^O: ' "$work/lintian.log") overridden)" \
+tap_check "$status" "lintian: no error or warning ($(grep -c '^I: ' "$work/lintian.log") info, $(grep -c '^O: ' "$work/lintian.log") overridden)" \
 	"see $work/lintian.log"
 # An override says why in the comment just above it.
 bad=
@@ -111,7 +98,7 @@ for f in debian/*.lintian-overrides; do
 		!reason { printf " %s:%d", f, NR } { reason = 0 }' "$f")"
 done
 [ -z "$bad" ]
-verdict $? "every lintian override has its reason above it" "no reason at:$bad"
+tap_check $? "every lintian override has its reason above it" "no reason at:$bad"
 
 # ---- contents ---------------------------------------------------------------
 # Each package unpacked under pkg/<name>; its files (not directories, not its
@@ -121,51 +108,56 @@ mkdir -p "$work/pkg"
 for p in libkshm1 libkshm-dev kshm kshm-dkms; do
 	dpkg-deb -x "$(deb $p)" "$work/pkg/$p" 2>/dev/null
 done
+# Not in a pipeline: its test must count in this shell (tests/tap-lib.sh numbers them).
 has_exactly() { # package: the wanted paths on stdin
 	sort > "$work/want-$1"
 	(cd "$work/pkg/$1" 2>/dev/null && find . ! -type d | sed 's|^\./||' |
 		grep -v "^usr/share/doc/$1/" | sort) > "$work/got-$1"
 	diff "$work/want-$1" "$work/got-$1" > "$work/diff-$1"
 	status=$?
-	verdict "$status" "$1 holds exactly its files ($(wc -l < "$work/want-$1"))" \
+	tap_check "$status" "$1 holds exactly its files ($(wc -l < "$work/want-$1"))" \
 		"$(sed -n 's/^< / missing /p; s/^> / unexpected /p' "$work/diff-$1" | tr -d '\n')"
 }
 so=$work/pkg/libkshm1/$libdir/libkshm.so.$version
 soname=$(readelf -d "$so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = "libkshm.so.${version%%.*}" ] &&
 	[ "$(readlink "$work/pkg/libkshm1/$libdir/$soname")" = "libkshm.so.$version" ]
-verdict $? "libkshm1 holds the library under its soname $soname (package libkshm${soname#libkshm.so.})"
-printf '%s\n' "$libdir/libkshm.so.$version" "$libdir/$soname" | has_exactly libkshm1
+tap_check $? "libkshm1 holds the library under its soname $soname (package libkshm${soname#libkshm.so.})"
+printf '%s\n' "$libdir/libkshm.so.$version" "$libdir/$soname" > "$work/list"
+has_exactly libkshm1 < "$work/list"
 {
 	echo usr/include/kshm.h
 	(cd "$src" && for h in include/kshm/*.h; do echo "usr/$h"; done)
 	printf '%s\n' "$libdir/libkshm.a" "$libdir/libkshm.so" "$libdir/pkgconfig/kshm.pc"
 	(cd "$src" && for m in man/man3/*.3; do echo "usr/share/$m.gz"; done)
-} | has_exactly libkshm-dev
+} > "$work/list"
+has_exactly libkshm-dev < "$work/list"
 [ "$(readlink "$work/pkg/libkshm-dev/$libdir/libkshm.so")" = "$soname" ]
-verdict $? "libkshm-dev's libkshm.so links to $soname"
+tap_check $? "libkshm-dev's libkshm.so links to $soname"
 {
 	printf '%s\n' usr/bin/kshm lib/udev/rules.d/99-kshm.rules usr/share/bash-completion/completions/kshm
 	(cd "$src" && for m in man/man1/*.1 man/man4/*.4; do echo "usr/share/$m.gz"; done)
-} | has_exactly kshm
+} > "$work/list"
+has_exactly kshm < "$work/list"
 # The module's sources as the build stages them (module-stage: the one list), and dkms.conf.
 rm -rf "$work/stage"
 make -s --no-print-directory -C "$src" module-stage MODULE_DIR="$work/stage" >/dev/null 2>&1
 {
 	(cd "$work/stage" && find . ! -type d | sed "s|^\./|usr/src/kshm-$version/|")
 	echo "usr/src/kshm-$version/dkms.conf"
-} | has_exactly kshm-dkms
+} > "$work/list"
+has_exactly kshm-dkms < "$work/list"
 grep -qx "PACKAGE_VERSION=\"$version\"" "$work/pkg/kshm-dkms/usr/src/kshm-$version/dkms.conf"
-verdict $? "kshm-dkms's dkms.conf names version $version"
+tap_check $? "kshm-dkms's dkms.conf names version $version"
 # Nothing from the build host: no build products, no path of the build tree.
 products=$(cd "$work/pkg" && find . -mindepth 1 \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod' \
 	-o -name '*.mod.c' -o -name Module.symvers -o -name modules.order -o -name '.*' \) -print)
 leaked=$(grep -rlF -e "$src" -e "$top" "$work/pkg" 2>/dev/null | sed "s|^$work/pkg/||")
 [ -z "$products$leaked" ]
-verdict $? "no build products and no build-host path in any package" \
+tap_check $? "no build products and no build-host path in any package" \
 	"$(echo "$products $leaked" | tr '\n' ' ')"
 dpkg-deb -f "$(deb libkshm-dev)" Depends | grep -q "libkshm1 (= $version)"
-verdict $? "libkshm-dev depends on libkshm1 (= $version)"
+tap_check $? "libkshm-dev depends on libkshm1 (= $version)"
 
 # The symbols file: every function the library exports, with its version node.
 dpkg-deb -e "$(deb libkshm1)" "$work/pkg/libkshm1.control" 2>/dev/null
@@ -174,14 +166,14 @@ sed -n 's/^ \([a-z_0-9]*@[A-Z_0-9.]*\) .*/\1/p' "$work/pkg/libkshm1.control/symb
 	grep -v '^KSHM_' | sort > "$work/symbols"
 nodes=$(sed -n 's/.*@//p' "$work/exports" | sort -u | tr '\n' ' ' | sed 's/ $//')
 [ -s "$work/exports" ] && cmp -s "$work/exports" "$work/symbols"
-verdict $? "libkshm1's symbols file lists every export with its version ($(wc -l < "$work/exports"), $nodes)" \
+tap_check $? "libkshm1's symbols file lists every export with its version ($(wc -l < "$work/exports"), $nodes)" \
 	"$(diff "$work/exports" "$work/symbols" | tr '\n' ' ')"
 
 # ---- the README's example against libkshm1 + libkshm-dev --------------------
 root=$work/root
 mkdir -p "$root"
 dpkg -x "$(deb libkshm1)" "$root" && dpkg -x "$(deb libkshm-dev)" "$root"
-verdict $? "libkshm1 and libkshm-dev unpacked into $root (dpkg -x)"
+tap_check $? "libkshm1 and libkshm-dev unpacked into $root (dpkg -x)"
 # Only the packages' kshm.pc; the flags it gives point under the root (sysroot).
 pc() { PKG_CONFIG_LIBDIR="$root/$libdir/pkgconfig" pkg-config "$@"; }
 pc_root() { PKG_CONFIG_SYSROOT_DIR="$root" pc "$@"; }
@@ -190,37 +182,37 @@ modversion=$(pc --modversion kshm)
 [ "$modversion" = "$version" ] && [ "$(pc --variable=libdir kshm)" = "/$libdir" ] &&
 	[ "$(pc --variable=includedir kshm)" = /usr/include ] &&
 	cflags=$(pc_root --cflags kshm) && libs=$(pc_root --libs kshm) && libs_dir=$(pc_root --libs-only-L kshm)
-verdict $? "pkg-config finds the package's kshm.pc ($modversion, libdir /$libdir, includedir /usr/include)"
+tap_check $? "pkg-config finds the package's kshm.pc ($modversion, libdir /$libdir, includedir /usr/include)"
 . tests/install/example-checks.sh
 check_readme_example "$src/README.md" "$work" "$root/$libdir" "$cflags" "$libs" "$libs_dir" \
 	"libkshm-dev and libkshm1"
 
 tool=$work/pkg/kshm/usr/bin/kshm
 "$tool" --version 2>/dev/null | grep -qx "kshm $version (kshm ABI [0-9]*)"
-verdict $? "the packaged kshm --version says $version"
+tap_check $? "the packaged kshm --version says $version"
 
 # ---- kshm-dkms against a kernel, and the packaged tool in the VM ------------
 dkms_src=$work/pkg/kshm-dkms/usr/src
 if [ ! -f "$kdir/Makefile" ]; then
-	skip "dkms build of kshm-dkms" "no kernel build tree at '$kdir' (make KDIR=...)"
-	skip "kshm demo from the packages in the VM" "no module without a kernel build tree"
+	tap_skip "dkms build of kshm-dkms" "no kernel build tree at '$kdir' (make KDIR=...)"
+	tap_skip "kshm demo from the packages in the VM" "no module without a kernel build tree"
 	finish
 fi
 snapshot() { (cd "$dkms_src" && find . -exec ls -ld --time-style=+%s.%N {} + | sort -k 7); }
 snapshot > "$work/dkms-src.before"
 ko=$(tests/kernels/dkms-build.sh "$dkms_src" "$version" "$kdir" "$work/dkms")
-verdict $? "kshm-dkms's /usr/src/kshm-$version: dkms build against $kdir" "see $work/dkms/dkms.log"
+tap_check $? "kshm-dkms's /usr/src/kshm-$version: dkms build against $kdir" "see $work/dkms/dkms.log"
 snapshot > "$work/dkms-src.after"
 diff "$work/dkms-src.before" "$work/dkms-src.after" > "$work/dkms-src.diff"
-verdict $? "dkms left the packaged source tree as it was" "$(tr '\n' ' ' < "$work/dkms-src.diff")"
+tap_check $? "dkms left the packaged source tree as it was" "$(tr '\n' ' ' < "$work/dkms-src.diff")"
 
 # The VM boots the kernel of KDIR: /boot/vmlinuz-<release> for /lib/modules/<release>/build.
 release=${kdir#/lib/modules/}
 release=${release%/build}
 if [ -z "$ko" ]; then
-	skip "kshm demo from the packages in the VM" "the module did not build"
+	tap_skip "kshm demo from the packages in the VM" "the module did not build"
 elif [ "$release" = "$kdir" ] || [ ! -e "/boot/vmlinuz-$release" ]; then
-	skip "kshm demo from the packages in the VM" "no /boot/vmlinuz for $kdir"
+	tap_skip "kshm demo from the packages in the VM" "no /boot/vmlinuz for $kdir"
 else
 	KVER=$release BUILD=$work tests/vm/run.sh --run "$tool" --run-args demo --module "$ko" \
 		>"$work/vm-run.log" 2>&1
@@ -228,7 +220,7 @@ else
 	[ "$status" -eq 0 ] && grep -q '^ *demo: OK' "$work/vm-run.log"
 	status=$?
 	[ "$status" -ne 0 ] && tail -n 20 "$work/vm-run.log" | sed 's/^/  | /'
-	verdict "$status" "kshm demo in the VM: the packaged tool, the module kshm-dkms built" \
+	tap_check "$status" "kshm demo in the VM: the packaged tool, the module kshm-dkms built" \
 		"see $work/vm-run.log"
 fi
 finish

@@ -1,8 +1,8 @@
 # Native unit tests of core/ (and of the tool's JSON writer, tools/json.c)
 # with cmocka, built once with ASan + UBSan. One program per concern, each
-# compiled together with the sources it tests. `make unit-check` builds and runs them all and writes
-# "passed failed" to $(BUILD)/results/unit.counts; a program that fails to
-# build or crashes counts as failed (tests/unit/run.sh).
+# compiled together with the sources it tests. `make unit-check` builds and runs them all, and
+# tests/tap.sh judges their TAP and writes $(BUILD)/results/unit.counts; a program that
+# fails to build or crashes counts as failed (tests/unit/run.sh).
 
 UNIT_DIR      := $(BUILD)/unit
 UNIT_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -48,10 +48,10 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_program,$(t))))
 
 # Build what builds (-k), then run everything; run.sh counts a missing binary
-# as a failed program, writes the counts and exits nonzero on any failure.
+# as failed tests, tests/tap.sh judges the TAP and writes the counts.
 unit-check:
 	@$(MAKE) --no-print-directory -k unit-build || echo "unit: some test programs failed to build"
-	@tests/unit/run.sh $(UNIT_DIR) $(BUILD)/results tests/unit $(UNIT_TESTS)
+	@tests/unit/run.sh $(UNIT_DIR) $(BUILD)/results tests/unit $(UNIT_TESTS) | tests/tap.sh unit $(BUILD)/results
 
 # The same programs built with --coverage (no sanitizers, -O0) for the
 # coverage of core/ (tests/unit/coverage.sh, gcov + lcov): counted as its
@@ -68,6 +68,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_coverage_program,$(t))))
 .PHONY: coverage-check
 coverage-check:
 	@$(MAKE) --no-print-directory -k $(addprefix $(UNIT_COV_DIR)/,$(UNIT_TESTS)) >/dev/null || true
-	@tests/unit/coverage.sh $(UNIT_COV_DIR) $(BUILD)/results $(BUILD)/coverage/unit $(UNIT_TESTS)
+	@tests/unit/coverage.sh $(UNIT_COV_DIR) $(BUILD)/results $(BUILD)/coverage/unit $(UNIT_TESTS) | \
+		tests/tap.sh coverage $(BUILD)/results
 
 CHECK_TARGETS += coverage-check

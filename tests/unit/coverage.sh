@@ -8,22 +8,25 @@
 # captures what they reached, and prints
 #	coverage: core N.N% lines, M.M% branches
 # with a per-file table; the HTML report goes to HTML_DIR. It measures and never
-# judges a figure: RESULTS_DIR/coverage.counts is "1 0" when the report was made,
-# "0 1" when it could not be.
+# judges a figure: its one TAP test (for tests/tap.sh) is whether the report
+# was made.
 set -u
 bin=$1
 results=$2
 html=$3
 shift 3
 
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../tap-lib.sh"
+fail() { tap_give_up "coverage report of core" "$1"; }
+
 mkdir -p "$results"
-echo "0 1" > "$results/coverage.counts"
 echo "coverage (native core)" > "$results/coverage.label"
-command -v lcov >/dev/null 2>&1 || { echo "coverage: lcov missing (scripts/install-deps.sh)"; exit 1; }
+command -v lcov >/dev/null 2>&1 || fail "lcov missing (scripts/install-deps.sh)"
 
 find "$bin" -name '*.gcda' -delete 2>/dev/null
 for name in "$@"; do
-	[ -x "$bin/$name" ] || { echo "coverage: $bin/$name was not built"; exit 1; }
+	[ -x "$bin/$name" ] || fail "$bin/$name was not built"
 	CMOCKA_MESSAGE_OUTPUT=stdout timeout 300 "$bin/$name" > "$bin/$name.log" 2>&1
 done
 
@@ -32,6 +35,7 @@ rc="--rc lcov_branch_coverage=1"
 lcov $rc --quiet --capture --directory "$bin" --output-file "$bin/all.info" 2>"$bin/lcov.log" &&
 	lcov $rc --quiet --extract "$bin/all.info" "$(pwd)/core/*" --output-file "$bin/core.info" \
 		2>>"$bin/lcov.log" ||
-	{ echo "coverage: lcov could not capture the run"; exit 1; }
-scripts/coverage-report.sh "$bin/core.info" "$html" core "native unit tests" || exit 1
-echo "1 0" > "$results/coverage.counts"
+	fail "lcov could not capture the run"
+scripts/coverage-report.sh "$bin/core.info" "$html" core "native unit tests" || fail "no report"
+tap_ok "coverage report of core"
+tap_plan

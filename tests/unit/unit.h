@@ -15,6 +15,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+/* TAP, whoever runs the program: tests/tap.sh judges every suite by it. */
+__attribute__((constructor)) static void unit_output_tap(void)
+{
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+}
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Deterministic xorshift64*: the same "random" cases on every run. */

@@ -5,19 +5,24 @@
 # Loads /kshm.ko, checks /dev/kshm, then runs the demo (/bin/kshm info, demo),
 # a user's program (/bin/kshm-run, run mode), a shell (shell mode), or every
 # /tests/* program (with KSHM_PROGRAM_ARGS, which bench and run modes set),
-# unloads the module, prints dmesg and the result
-# marker on the console, and powers off. run.sh judges the run from the serial
-# log alone. Console lines this script owns:
+# unloads the module, prints dmesg and the end marker on the console, and
+# powers off. run.sh judges the run from the serial log alone, with
+# tests/tap.sh: the console is a row of TAP documents, this script's own
+# checks (insmod, /dev/kshm, ...) before the programs, one per program, and
+# this script's checks after them (rmmod). Console lines this script owns:
 #   KSHM-VM: ...                         progress
-#   KSHM-VM-PROGRAM: <name>              before each test program's output
-#   ok / not ok lines                    the harness's own checks (insmod, /dev/kshm, rmmod)
+#   TAP version 13 / # Subtest: <name>   before each TAP document (the
+#                                        program's plan and tests follow)
+#   ok / not ok lines, 1..N              this script's own checks (tests/tap-lib.sh)
+#   KSHM-VM-RUN-BEGIN / KSHM-VM-RUN-STATUS: S   around a user's program (run
+#                                        mode; its output is not judged)
 #   KSHM-VM-DMESG-BEGIN / -END           around the kernel log
 #   KSHM-VM-GCOV-BEGIN / -END            around a base64 tar.gz of the module's gcov
 #                                        counters (KSHM_GCOV=1 on a CONFIG_GCOV_KERNEL kernel)
-#   KSHM-VM-RESULT: P passed, F failed, S skipped     last line before poweroff
+#   KSHM-VM-END                          last line before poweroff
 #
 # Settings: /etc/kshm-vm.conf (written by run.sh: KSHM_MODE, KSHM_MODULE_ARGS,
-# VMTEST_TIMEOUT, KSHM_PROGRAM_TIMEOUT), and from the kernel command line the
+# KSHM_VM_TEST_TIMEOUT, KSHM_PROGRAM_TIMEOUT), and from the kernel command line the
 # variables kshm_mode=demo|test and kshm_args=... (module parameters, commas
 # for spaces: kshm_args=max_region_bytes=65536,max_regions_per_file=4).
 /bin/busybox --install -s /bin
@@ -35,7 +40,7 @@ cd /
 
 KSHM_MODE="test"
 KSHM_MODULE_ARGS=
-VMTEST_TIMEOUT=120
+KSHM_VM_TEST_TIMEOUT=120
 KSHM_PROGRAM_TIMEOUT=600
 KSHM_PROGRAM_ARGS=
 KSHM_REPORTS=
@@ -43,22 +48,10 @@ KSHM_REPORTS=
 [ -f /etc/kshm-vm.conf ] && . /etc/kshm-vm.conf
 [ -n "${kshm_mode:-}" ] && KSHM_MODE=$kshm_mode
 [ -n "${kshm_args:-}" ] && KSHM_MODULE_ARGS="$KSHM_MODULE_ARGS $(echo "$kshm_args" | tr , ' ')"
-export VMTEST_TIMEOUT KSHM_REPORTS KSHM_MODULE_ARGS
+export KSHM_VM_TEST_TIMEOUT KSHM_REPORTS KSHM_MODULE_ARGS
 
-passed=0
-failed=0
-skipped=0
-n=0
-check() {	# check <status> <description>
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck disable=SC1091
+. /etc/tap-lib.sh
 
 # The module's coverage counters stay in debugfs after its unload (gcov_persist):
 # copied (debugfs files report no size, so tar cannot read them in place) and sent
@@ -87,7 +80,8 @@ finish() {
 	echo "KSHM-VM-DMESG-BEGIN"
 	dmesg
 	echo "KSHM-VM-DMESG-END"
-	echo "KSHM-VM-RESULT: $passed passed, $failed failed, $skipped skipped"
+	tap_plan
+	echo "KSHM-VM-END"
 	sync
 	poweroff -f
 	sleep 60	# poweroff -f does not return; never let /init exit (that panics)
@@ -96,6 +90,7 @@ finish() {
 echo	# the firmware leaves escape sequences on the console's current line
 echo "KSHM-VM: kernel $(uname -r), $(nproc) CPUs, $(($(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024)) MiB, mode $KSHM_MODE"
 echo "KSHM-VM: CPU protections: $(grep -owE 'smep|smap|pti' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+tap_begin "init (module load)"
 # The ext4 image run.sh puts in for the tests of file-backed memory (test mode),
 # with the modules Debian's kernel needs for it (failures to load one that
 # the CPU cannot use, crc32c-intel for example, are fine: the mount decides).
@@ -105,13 +100,13 @@ if [ -f /ext4.img ]; then
 	done
 	mkdir -p /mnt/ext4
 	mount -t ext4 -o loop /ext4.img /mnt/ext4
-	check $? "ext4 image mounted on /mnt/ext4 (loop)"
+	tap_check $? "ext4 image mounted on /mnt/ext4 (loop)"
 fi
 echo "KSHM-VM: insmod /kshm.ko $KSHM_MODULE_ARGS"
 # shellcheck disable=SC2086
 insmod /kshm.ko $KSHM_MODULE_ARGS
 status=$?
-check $status "insmod kshm.ko"
+tap_check $status "insmod kshm.ko"
 if [ $status -ne 0 ]; then
 	finish
 fi
@@ -126,17 +121,18 @@ done
 node=$(stat -c '%F %u %g %a' /dev/kshm 2>&1)
 [ "$node" = "character special file 0 0 $want_mode" ]
 status=$?
-check $status "/dev/kshm is a character device, root:root, mode $want_mode"
+tap_check $status "/dev/kshm is a character device, root:root, mode $want_mode"
 [ $status -eq 0 ] || echo "# /dev/kshm: $node"
 
 if [ "$KSHM_MODE" = demo ]; then
 	/bin/kshm info
-	check $? "kshm info"
+	tap_check $? "kshm info"
 	/bin/kshm demo
-	check $? "kshm demo"
+	tap_check $? "kshm demo"
 elif [ "$KSHM_MODE" = run ]; then
 	# A user's program (run.sh --run): its exit status is the run's verdict.
 	echo "KSHM-VM: running your program: $KSHM_PROGRAM_ARGS"
+	echo "KSHM-VM-RUN-BEGIN"
 	# shellcheck disable=SC2086
 	timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" /bin/kshm-run $KSHM_PROGRAM_ARGS
 	echo "KSHM-VM-RUN-STATUS: $?"
@@ -144,50 +140,30 @@ elif [ "$KSHM_MODE" = shell ]; then
 	echo "KSHM-VM: root shell (the module is loaded; 'exit' powers off)"
 	setsid cttyhack sh
 else
+	tap_plan
 	for program in /tests/*; do
 		[ -x "$program" ] || continue
 		name=${program##*/}
-		echo "KSHM-VM-PROGRAM: $name"
-		# Shown live; the copy in /tmp is what gets counted.
 		wrap=
 		# run.sh --perf: sample the whole guest while the program runs.
 		[ -x /bin/perf ] && wrap="perf record -q -a -g -F 2000 -o /tmp/perf.data --"
 		# shellcheck disable=SC2086
-		{ timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" $wrap "$program" $KSHM_PROGRAM_ARGS; echo "$?" > /tmp/status; } 2>&1 |
-			tee "/tmp/$name.out"
-		status=$(cat /tmp/status)
+		tap_program "$name" "/tmp/$name.out" timeout -s KILL "$KSHM_PROGRAM_TIMEOUT" $wrap "$program" $KSHM_PROGRAM_ARGS
 		if [ -n "$wrap" ]; then
 			echo "KSHM-VM-PERF-BEGIN"
 			perf report -i /tmp/perf.data --stdio --no-children --sort dso,sym -g none --percent-limit 0.5 2>&1
 			echo "KSHM-VM-PERF-END"
 		fi
-		summary=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p' "/tmp/$name.out" | tail -n 1)
-		skips=$(grep -c '^ok [0-9]* - .* # SKIP' "/tmp/$name.out")
-		skipped=$((skipped + skips))
-		if [ -z "$summary" ]; then
-			n=$((n + 1))
-			echo "not ok $n - $name ended without a summary line (exit status $status)"
-			failed=$((failed + 1))
-			continue
-		fi
-		# shellcheck disable=SC2086
-		set -- $summary
-		passed=$((passed + $1))
-		failed=$((failed + $2))
-		if [ "$status" -ne 0 ] && [ "$2" -eq 0 ]; then
-			n=$((n + 1))
-			echo "not ok $n - $name exited with status $status"
-			failed=$((failed + 1))
-		fi
 	done
+	tap_begin "init (after the programs)"
 fi
 
 # Unloading must work once every file and mapping is gone.
 echo "KSHM-VM: rmmod kshm"
 rmmod kshm
-check $? "rmmod kshm"
+tap_check $? "rmmod kshm"
 if grep -q ' /mnt/ext4 ' /proc/mounts; then
 	umount /mnt/ext4
-	check $? "ext4 image unmounted (nothing kept it busy)"
+	tap_check $? "ext4 image unmounted (nothing kept it busy)"
 fi
 finish

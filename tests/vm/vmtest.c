@@ -104,7 +104,7 @@ void vmtest_skip(const char *fmt, ...)
 
 static unsigned int test_seconds(void)
 {
-	const char *env = getenv("VMTEST_TIMEOUT");
+	const char *env = getenv("KSHM_VM_TEST_TIMEOUT");
 	long v = env ? strtol(env, NULL, 10) : 0;
 
 	return v > 0 ? (unsigned int)v : VMTEST_DEFAULT_SECONDS;
@@ -296,8 +296,6 @@ int vmtest_main(int argc, char **argv)
 			break;
 		}
 	}
-	if (skipped)
-		printf("# %d skipped\n", skipped);
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("# %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

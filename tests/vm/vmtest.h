@@ -13,19 +13,18 @@
  *	VMTEST_MAIN()
  *
  * Every test runs in its own forked child, in its own process group, under a
- * time limit (VMTEST_TIMEOUT seconds, default 120): a crash, a signal or a
+ * time limit (KSHM_VM_TEST_TIMEOUT seconds, default 120): a crash, a signal or a
  * hang fails that test only. The first failed expectation ends the test (like
  * an assert) after printing the expression, the value it had and the value
  * wanted. Processes a test leaves behind are killed and reaped before the next
- * test starts. Output, TAP-like:
+ * test starts. Output, TAP (tests/tap.sh judges it):
  *
  *	1..N
  *	ok 1 - name
  *	# test_x.c:42: expect_err(f(), -EINVAL): got 0, want -22 (EINVAL)
  *	not ok 2 - name
  *	ok 3 - name # SKIP reason
- *	# 1 skipped
- *	1 passed, 1 failed		(skipped tests count as neither)
+ *	# 1 passed, 1 failed, 1 skipped	(skipped tests count as neither)
  *
  * The program exits 0 when nothing failed. Arguments: test names to run only
  * those; -l lists the names.

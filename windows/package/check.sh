@@ -1,11 +1,10 @@
 #!/bin/sh
 # The checks of the Windows package (make windows-package-check):
-#   check.sh BUILD_RC ZIP VERSION RESULTS_DIR
+#   check.sh BUILD_RC ZIP VERSION | tests/tap.sh windows-package RESULTS_DIR
 # BUILD_RC is the exit status of `make windows-package`. The zip is unpacked and what
-# a user would get is checked, each check one PASS or FAIL line (the lines under a
-# FAIL say why; a SKIP line names something that cannot run here and counts neither
-# way), then "windows-package: N passed, M failed". Writes "N M" to
-# RESULTS_DIR/windows-package.counts; exits nonzero when anything failed.
+# a user would get is checked, each check one TAP test (tests/tap-lib.sh; the "#"
+# lines before a failed one say why; a skipped one names something that cannot run
+# here and counts neither way). Exits nonzero when anything failed.
 #  - the zip: every file for x64 and x86 and nothing else; headers as in include/;
 #    Windows line ends in the text files; README and LICENSE current;
 #  - images: both drivers of each architecture pass windows/tests/pe-check.sh; every
@@ -28,7 +27,6 @@ set -u
 build_rc=$1
 zip=$2
 version=$3
-results=$4
 
 OBJDUMP=${OBJDUMP:-x86_64-w64-mingw32-objdump}
 NM=${NM:-x86_64-w64-mingw32-nm}
@@ -42,23 +40,17 @@ mkdir -p "$(dirname "$zip")"
 work=$(cd "$(dirname "$zip")" && pwd)/package-check	# absolute: Wine is given paths in it
 top=$work/unzip/$name
 
-passed=0
-failed=0
-check() { # name, then a command whose success means PASS
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../../tests/tap-lib.sh"
+check() { # name, then a command whose success means ok
 	check_name=$1
 	shift
-	if "$@"; then
-		echo "PASS $check_name"; passed=$((passed + 1))
-	else
-		echo "FAIL $check_name"; failed=$((failed + 1))
-	fi
+	"$@"
+	tap_check $? "$check_name"
 }
-why() { echo "  $*"; }
+why() { echo "# $*"; }
 finish() {
-	mkdir -p "$results"
-	echo "$passed $failed" > "$results/windows-package.counts"
-	echo "windows-package: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	tap_plan
 	exit
 }
 
@@ -81,11 +73,7 @@ IMAGE_PDBS="driver/kshm.sys:kshm.pdb driver/unsigned/kshm.sys:kshm.pdb bin/kshm.
 
 rm -rf "$work"
 mkdir -p "$work/unzip"
-if [ "$build_rc" -eq 0 ]; then
-	echo "PASS build.package (make windows-package)"; passed=$((passed + 1))
-else
-	echo "FAIL build.package (see the make output above)"; failed=$((failed + 1))
-fi
+tap_check "$build_rc" "build.package (make windows-package)" "see the make output above"
 
 # ---- the zip ----
 zip_readable() { [ -f "$zip" ] && unzip -tq "$zip" >/dev/null && unzip -q "$zip" -d "$work/unzip"; }
@@ -144,8 +132,8 @@ license_texts() {
 # ---- images ----
 pe_checks() { # image: the project's PE checks of a driver (windows/tests/pe-check.sh)
 	out=$work/pe-$(echo "$1" | tr '/' '_').out
-	windows/tests/pe-check.sh "$top/$1" "$out.counts" > "$out" 2>&1 && return 0
-	grep -v '^PASS' "$out" | sed 's/^/  /'
+	windows/tests/pe-check.sh "$top/$1" > "$out" 2>&1 && return 0
+	grep '^not ok\|^#' "$out" | sed 's/^/# /'
 	return 1
 }
 right_format() { # arch
@@ -709,7 +697,7 @@ if [ -x "$WINE" ]; then
 	wine_start
 	trap wine_stop EXIT
 	check wine.dll_runs_x64 dll_runs
-	echo "SKIP wine.dll_runs_x86: no 32-bit Wine here (docs/windows.md)"
+	tap_skip wine.dll_runs_x86 "no 32-bit Wine here (docs/windows.md)"
 	check wine.inf_install_copies_driver inf_install_copies
 	check wine.inf_install_creates_service inf_install_service
 	check wine.inf_install_writes_parameters inf_install_parameters
@@ -717,7 +705,6 @@ if [ -x "$WINE" ]; then
 	check wine.inf_uninstall_removes_service_and_file inf_uninstall
 	wine_stop
 else
-	echo "FAIL wine: $WINE missing (scripts/install-deps.sh installs wine64)"
-	failed=$((failed + 1))
+	tap_not_ok wine "$WINE missing (scripts/install-deps.sh installs wine64)"
 fi
 finish

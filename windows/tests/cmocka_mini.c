@@ -5,10 +5,10 @@
  * Linux library (no mingw build, and its source package is not reachable
  * through the binary archive), so this is NOT upstream cmocka: it implements
  * the assertions the tests call against Debian's own <cmocka.h>, runs each
- * test with setjmp/longjmp like cmocka does, and prints cmocka's summary
- * lines so tests/unit/run.sh counts the results unchanged. No mocks, no
- * allocation checking, no signal catching: a crash ends the program and
- * run.sh counts it as failed.
+ * test with setjmp/longjmp like cmocka does, and prints TAP as cmocka's TAP
+ * output does (tests/tap.sh judges it, as every suite). No mocks, no
+ * allocation checking, no signal catching: a crash ends the program short of
+ * its plan, which fails it.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -23,6 +23,12 @@
 static jmp_buf test_env;
 static int test_running;
 
+/* The only output there is: TAP. */
+void cmocka_set_message_output(enum cm_message_output output)
+{
+	(void)output;
+}
+
 void print_error(const char *const format, ...)
 {
 	va_list args;
@@ -34,7 +40,7 @@ void print_error(const char *const format, ...)
 
 static void test_failed(const char *file, int line)
 {
-	printf("[   LINE   ] --- %s:%d: error: Failure!\n", file, line);
+	printf("# %s:%d: error: Failure!\n", file, line);
 	if (test_running)
 		longjmp(test_env, 1);
 	exit(1);
@@ -49,7 +55,7 @@ void _assert_true(const LargestIntegralType result, const char *const expression
 		  const char *const file, const int line)
 {
 	if (!result) {
-		printf("%s\n", expression);
+		printf("# %s\n", expression);
 		test_failed(file, line);
 	}
 }
@@ -58,7 +64,7 @@ void _assert_int_equal(const LargestIntegralType a, const LargestIntegralType b,
 		       const char *const file, const int line)
 {
 	if (a != b) {
-		printf("%#" PRIxMAX " != %#" PRIxMAX "\n", (uintmax_t)a, (uintmax_t)b);
+		printf("# %#" PRIxMAX " != %#" PRIxMAX "\n", (uintmax_t)a, (uintmax_t)b);
 		test_failed(file, line);
 	}
 }
@@ -67,7 +73,7 @@ void _assert_int_not_equal(const LargestIntegralType a, const LargestIntegralTyp
 			   const char *const file, const int line)
 {
 	if (a == b) {
-		printf("%#" PRIxMAX " == %#" PRIxMAX "\n", (uintmax_t)a, (uintmax_t)b);
+		printf("# %#" PRIxMAX " == %#" PRIxMAX "\n", (uintmax_t)a, (uintmax_t)b);
 		test_failed(file, line);
 	}
 }
@@ -76,7 +82,7 @@ void _assert_string_equal(const char *const a, const char *const b, const char *
 			  const int line)
 {
 	if (strcmp(a, b)) {
-		printf("\"%s\" != \"%s\"\n", a, b);
+		printf("# \"%s\" != \"%s\"\n", a, b);
 		test_failed(file, line);
 	}
 }
@@ -85,7 +91,7 @@ void _assert_memory_equal(const void *const a, const void *const b, const size_t
 			  const char *const file, const int line)
 {
 	if (memcmp(a, b, size)) {
-		printf("%zu bytes differ\n", size);
+		printf("# %zu bytes differ\n", size);
 		test_failed(file, line);
 	}
 }
@@ -94,7 +100,7 @@ void _assert_memory_not_equal(const void *const a, const void *const b, const si
 			      const char *const file, const int line)
 {
 	if (!memcmp(a, b, size)) {
-		printf("%zu bytes are equal\n", size);
+		printf("# %zu bytes are equal\n", size);
 		test_failed(file, line);
 	}
 }
@@ -108,9 +114,9 @@ int _cmocka_run_group_tests(const char *group_name, const struct CMUnitTest *con
 	size_t i;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	printf("[==========] Running %zu test(s).\n", num_tests);
+	printf("1..%zu\n", num_tests);
 	if (group_setup && group_setup(&group_state)) {
-		printf("[  ERROR   ] %s: group setup failed\n", group_name);
+		printf("Bail out! %s: group setup failed\n", group_name);
 		return (int)num_tests;
 	}
 	for (i = 0; i < num_tests; i++) {
@@ -118,7 +124,6 @@ int _cmocka_run_group_tests(const char *group_name, const struct CMUnitTest *con
 		void *volatile state = test->initial_state ? test->initial_state : group_state;
 		volatile int ok = 1;
 
-		printf("[ RUN      ] %s\n", test->name);
 		if (test->setup_func && test->setup_func((void **)&state))
 			ok = 0;
 		if (ok) {
@@ -131,7 +136,7 @@ int _cmocka_run_group_tests(const char *group_name, const struct CMUnitTest *con
 		}
 		if (test->teardown_func && test->teardown_func((void **)&state))
 			ok = 0;
-		printf(ok ? "[       OK ] %s\n" : "[  FAILED  ] %s\n", test->name);
+		printf("%sok %zu - %s\n", ok ? "" : "not ", i + 1, test->name);
 		if (ok)
 			passed++;
 		else
@@ -139,9 +144,6 @@ int _cmocka_run_group_tests(const char *group_name, const struct CMUnitTest *con
 	}
 	if (group_teardown)
 		group_teardown(&group_state);
-	printf("[==========] %zu test(s) run.\n", num_tests);
-	printf("[  PASSED  ] %zu test(s).\n", passed);
-	if (failed)
-		printf("[  FAILED  ] %zu test(s).\n", failed);
+	printf("# %zu passed, %zu failed\n", passed, failed);
 	return (int)failed;
 }

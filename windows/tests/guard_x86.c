@@ -23,8 +23,9 @@
  * from the trap handler. What this cannot show is the real kernel's
  * dispatcher: that needs a 32-bit Windows.
  *
- * Prints PASS/FAIL lines and "guard_x86: N passed, N failed"; exits 1 on any
- * failure.
+ * Prints TAP (tests/tap.sh judges it): "ok N - guard_x86.name" or "not ok N -
+ * guard_x86.name", the plan last (an unhandled exception ends the run short
+ * of it); exits 1 on any failure.
  */
 #include "windows/driver/kshm_guard_x86.h"
 
@@ -189,7 +190,7 @@ static void model_raise(NTSTATUS code)
 			exit_with(2);
 		}
 	}
-	put("FAIL guard_x86: unhandled exception (the guard did not catch it)\n");
+	put("Bail out! guard_x86: unhandled exception (the guard did not catch it)\n");
 	exit_with(2);
 }
 
@@ -336,19 +337,21 @@ static void report(const char *name, int ok, NTSTATUS got)
 {
 	if (model_error) {
 		ok = 0;
-		put("  model: ");
+		put("# model: ");
 		put(model_error);
 		put("\n");
 		model_error = 0;
 	}
-	put(ok ? "PASS guard_x86." : "FAIL guard_x86.");
+	put(ok ? "ok " : "not ok ");
+	put_uint(passes + failures + 1);
+	put(" - guard_x86.");
 	put(name);
-	if (!ok) {
-		put(" (status ");
-		put_hex((u32)got);
-		put(")");
-	}
 	put("\n");
+	if (!ok) {
+		put("# status ");
+		put_hex((u32)got);
+		put("\n");
+	}
 	if (ok)
 		passes++;
 	else
@@ -395,15 +398,13 @@ void start_c(u32 top)
 {
 	stack_top = top;
 	if (setup_fs() != 0) {
-		put("FAIL guard_x86.setup: set_thread_area failed\n");
+		put("Bail out! guard_x86.setup: set_thread_area failed\n");
 		exit_with(1);
 	}
 	run();
-	put("guard_x86: ");
-	put_uint(passes);
-	put(" passed, ");
-	put_uint(failures);
-	put(" failed\n");
+	put("1..");
+	put_uint(passes + failures);
+	put("\n");
 	exit_with(failures ? 1 : 0);
 }
 

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Static checks of a built kshm.sys (x64 or x86), from objdump/nm (and
 # llvm-readobj for the x86 load configuration):
-#   pe-check.sh KSHM_SYS RESULTS_FILE
-#   pe-check.sh --client SAMPLE_SYS RESULTS_FILE
-# Prints PASS/FAIL per check and writes "passed failed" to RESULTS_FILE.
+#   pe-check.sh KSHM_SYS
+#   pe-check.sh --client SAMPLE_SYS
+# Prints one TAP document (tests/tap.sh judges it); exits 1 when a check failed.
 # --client: a driver of kshm's kernel API (examples/*/windows/): the image checks
 # below (native, kernel DLLs only: it reaches kshm through its function table, never
 # an import of kshm.sys; dynamic base, NX, no writable code), and that it asks for
@@ -31,30 +31,25 @@ if [ "$1" = --client ]; then
 	shift
 fi
 sys=$1
-results=$2
 OBJDUMP=${OBJDUMP:-x86_64-w64-mingw32-objdump}
 NM=${NM:-x86_64-w64-mingw32-nm}
 STRINGS=${STRINGS:-x86_64-w64-mingw32-strings}
 READOBJ=${READOBJ:-llvm-readobj-14}
-passed=0
-failed=0
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../../tests/tap-lib.sh"
 
-check() { # name, then a command whose success means PASS
+check() { # name, then a command whose success means ok
 	name=$1
 	shift
-	if "$@"; then
-		echo "PASS pe.$name"; passed=$((passed + 1))
-	else
-		echo "FAIL pe.$name"; failed=$((failed + 1))
-	fi
+	"$@"
+	tap_check $? "pe.$name"
 }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+tap_begin "pe-check $sys"
 if ! "$OBJDUMP" -p "$sys" > "$tmp/p" 2>/dev/null || ! "$OBJDUMP" -h "$sys" > "$tmp/h"; then
-	echo "FAIL pe.readable: $sys"
-	echo "0 1" > "$results"
-	exit 1
+	tap_give_up pe.readable "$sys"
 fi
 "$NM" "$sys" > "$tmp/nm" 2>/dev/null || : > "$tmp/nm"
 
@@ -136,9 +131,7 @@ if [ "$client" -eq 1 ]; then
 	for routine in IoGetDeviceObjectPointer IoBuildDeviceIoControlRequest ObfDereferenceObject; do
 		check "client_imports_$routine" imports "$routine"
 	done
-	echo "$passed $failed" > "$results"
-	echo "pe: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	tap_plan
 	exit
 fi
 if grep -q 'file format pei-i386' "$tmp/p"; then
@@ -175,6 +168,4 @@ for routine in ExAllocatePool2 MmAllocatePagesForMdlEx ExEventObjectType IoFileO
 	check "names_for_lookup_$routine" names_utf16 "$routine"
 done
 
-echo "$passed $failed" > "$results"
-echo "pe: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_plan

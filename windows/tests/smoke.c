@@ -20,8 +20,9 @@
  *   --api-lookups          the kernel API's lookups refuse what they must (kshm_tick)
  *   --api-regions          the kernel API's regions (kshm_api_client.sys)
  *
- * Output: one "PASS name", "FAIL name: why" or "SKIP name: why" per test,
- * then "smoke: N passed, N failed, N skipped".
+ * Output: TAP (tests/tap.sh judges it, as every suite): "TAP version 13",
+ * one "ok N - name", "not ok N - name" (then "# why") or "ok N - name # SKIP
+ * why" per test, then the plan and "# smoke: N passed, N failed, N skipped".
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -44,18 +45,25 @@ static DWORD last_win32;	/* of the last failed raw() request, for failure messag
 void report(const char *name, int ok, const char *why)
 {
 	if (ok) {
-		printf("PASS %s\n", name);
+		printf("ok %d - %s\n", passed + failed + skipped + 1, name);
 		passed++;
 	} else {
-		printf("FAIL %s: %s\n", name, why);
+		printf("not ok %d - %s\n# %s\n", passed + failed + skipped + 1, name, why);
 		failed++;
 	}
 }
 
 void skip(const char *name, const char *why)
 {
-	printf("SKIP %s: %s\n", name, why);
+	printf("ok %d - %s # SKIP %s\n", passed + failed + skipped + 1, name, why);
 	skipped++;
+}
+
+/* The plan last: a run that stops early has none, and fails. */
+static void tap_end(void)
+{
+	printf("1..%d\n# smoke: %d passed, %d failed, %d skipped\n", passed + failed + skipped,
+	       passed, failed, skipped);
 }
 
 int raw(DWORD code, void *in, DWORD in_bytes, void *out, DWORD out_bytes)
@@ -946,21 +954,33 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "--child"))
 		return smoke_child_main(argc - 2, argv + 2);
-	if (argc == 4 && !strcmp(argv[1], "--parameter"))
-		return smoke_set_parameter(argv[2], argv[3]);
-	if (argc == 4 && !strcmp(argv[1], "--still-loaded"))
-		return smoke_still_loaded(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "--unload-driver"))
-		return smoke_unload_driver(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "--stop-refused"))
-		return smoke_stop_refused(argv[2], argv[3]);
+		return smoke_unload_driver(argv[2]);	/* no verdict: a comment, no document */
+	printf("TAP version 13\n");
+	if (argc == 4 && !strcmp(argv[1], "--parameter")) {
+		err = smoke_set_parameter(argv[2], argv[3]);
+		tap_end();
+		return err;
+	}
+	if (argc == 4 && !strcmp(argv[1], "--still-loaded")) {
+		err = smoke_still_loaded(argv[2], argv[3]);
+		tap_end();
+		return err;
+	}
+	if (argc == 4 && !strcmp(argv[1], "--stop-refused")) {
+		err = smoke_stop_refused(argv[2], argv[3]);
+		tap_end();
+		return err;
+	}
 	err = kshm_open(NULL, &k);
 	if ((argc > 3 && !strcmp(argv[1], "--kill-mid-stream")) ||
 	    (argc == 2 && !strcmp(argv[1], "--api-lookups")) ||
 	    (argc == 2 && !strcmp(argv[1], "--api-regions"))) {
 		expect("nt.open", err, 0);
-		if (err)
+		if (err) {
+			tap_end();
 			return 1;
+		}
 		if (argc == 2 && !strcmp(argv[1], "--api-lookups"))
 			smoke_api_lookups(k);
 		else if (argc == 2)
@@ -968,22 +988,26 @@ int main(int argc, char **argv)
 		else
 			smoke_kill_mid_stream(k, argv[2], argc - 3, argv + 3);
 		kshm_close(k);
-		return failed;
+		tap_end();
+		return failed ? 1 : 0;
 	}
 	if (argc > 1 && (!strcmp(argv[1], "--idle") || !strcmp(argv[1], "--no-write-ignored"))) {
 		expect("nt.open", err, 0);
-		if (err)
+		if (err) {
+			tap_end();
 			return 1;
+		}
 		if (!strcmp(argv[1], "--no-write-ignored"))
 			test_no_write_ignored(k);
 		/* The driver holds nothing for anyone (before an unload). */
 		report("nt.driver_idle", driver_idle(k), "regions, pins or pages live");
 		kshm_close(k);
+		tap_end();
 		return failed;
 	}
 	expect("open", err, 0);
 	if (err) {
-		printf("smoke: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+		tap_end();
 		return 1;
 	}
 	device = (HANDLE)kshm_native_handle(k);
@@ -1020,6 +1044,6 @@ int main(int argc, char **argv)
 		skip("channel.view_protections", "needs the driver's user mappings (real Windows)");
 	}
 	kshm_close(k);
-	printf("smoke: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+	tap_end();
 	return failed ? 1 : 0;
 }

@@ -483,7 +483,7 @@ static void test_readonly_region(struct kshm *k)
 	err = kshm_region_create(k, 8192, KSHM_REGION_USER_READONLY, &r);
 	if (err == -EOPNOTSUPP) {
 		report("region.readonly_mapping", 1, "");
-		printf("     (this kernel ignores MdlMappingNoWrite: the driver refused the "
+		printf("#    (this kernel ignores MdlMappingNoWrite: the driver refused the "
 		       "read-only region)\n");
 		return;
 	}
@@ -569,6 +569,7 @@ void test_no_write_ignored(struct kshm *k)
 int smoke_set_parameter(const char *name, const char *value)
 {
 	DWORD data = (DWORD)strtoul(value, NULL, 0);
+	char test[128], why[64];
 	HKEY key;
 	LONG err;
 
@@ -579,12 +580,10 @@ int smoke_set_parameter(const char *name, const char *value)
 		err = RegSetValueExA(key, name, 0, REG_DWORD, (const BYTE *)&data, sizeof(data));
 		RegCloseKey(key);
 	}
-	if (err != ERROR_SUCCESS) {
-		printf("FAIL nt.parameter_%s: error %ld\n", name, err);
-		return 1;
-	}
-	printf("PASS nt.parameter_%s_%lu\n", name, (unsigned long)data);
-	return 0;
+	snprintf(test, sizeof(test), "nt.parameter_%s_%lu", name, (unsigned long)data);
+	snprintf(why, sizeof(why), "error %ld", err);
+	report(test, err == ERROR_SUCCESS, why);
+	return err != ERROR_SUCCESS;
 }
 
 /*
@@ -633,7 +632,7 @@ static LONG nt_driver_call(const char *routine, const char *service)
  */
 int smoke_unload_driver(const char *service)
 {
-	printf("smoke: NtUnloadDriver(%s): 0x%08lx\n", service,
+	printf("# smoke: NtUnloadDriver(%s): 0x%08lx\n", service,
 	       (unsigned long)nt_driver_call("NtUnloadDriver", service));
 	return 0;
 }

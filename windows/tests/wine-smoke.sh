@@ -1,6 +1,6 @@
 #!/bin/sh
 # Load kshm.sys as a kernel service under Wine, run smoke.exe against it,
-# unload it, and count the results.
+# unload it: smoke.exe's TAP document, then one of this script's own checks.
 #
 #   wine-smoke.sh SYS SMOKE_EXE WORK_DIR [KSHM_EXE]
 #
@@ -9,8 +9,7 @@
 #
 # Everything happens in a private WINEPREFIX under WORK_DIR; only that
 # prefix's wineserver is ever stopped. Every Wine call is bounded by timeout
-# and needs no display. Prints PASS/FAIL/SKIP lines and leaves
-# "passed failed skipped" in WORK_DIR/smoke.counts. A `No implementation for`
+# and needs no display. Prints TAP (tests/tap.sh judges it). A `No implementation for`
 # line in Wine's log (a driver import Wine lacks, which real Windows would
 # refuse to load) fails the run, and so does an `unimplemented function` one
 # (a Wine stub the tested paths must not reach).
@@ -28,11 +27,11 @@ WINEDLLOVERRIDES="mscoree,mshtml="	# no Mono/Gecko install dialogs
 DISPLAY=
 export WINEPREFIX WINEDEBUG WINEDLLOVERRIDES DISPLAY
 log=$work/wine.log
-counts=$work/smoke.counts
+# shellcheck source=tests/tap-lib.sh
+. "$(dirname "$0")/../../tests/tap-lib.sh"
 
 mkdir -p "$work"
 : > "$log"
-echo "0 1 0" > "$counts"	# until proven otherwise
 
 stop_server() { timeout 30 "$WINESERVER" -k >/dev/null 2>&1 || true; }
 trap stop_server EXIT
@@ -61,22 +60,19 @@ if sc create kshm type= kernel start= demand 'binpath=' 'C:\windows\system32\dri
 fi
 
 out=$work/smoke.out
+: > "$out"
 if [ "$loaded" -eq 1 ]; then
 	timeout 120 "$WINE" "$work/smoke.exe" > "$out" 2>>"$log"
 	echo "smoke.exe exit status $?" >> "$log"
-else
-	echo "FAIL service.load: sc create/start failed (see $log)" > "$out"
-fi
-if [ "$loaded" -eq 1 ] && [ -n "$kshm_exe" ]; then
-	cp "$kshm_exe" "$work/kshm.exe"
-	if timeout 60 "$WINE" "$work/kshm.exe" info > "$work/kshm-info.out" 2>>"$log" &&
-	   grep -q '^abi version *1 (this tool: 1)' "$work/kshm-info.out"; then
-		echo "PASS tool.kshm_info (kshm.exe info against the driver)" >> "$out"
-	else
-		echo "FAIL tool.kshm_info: see $work/kshm-info.out" >> "$out"
-	fi
 fi
 cat "$out"
+tap_begin "wine-smoke (the service)"
+if [ "$loaded" -eq 1 ] && [ -n "$kshm_exe" ]; then
+	cp "$kshm_exe" "$work/kshm.exe"
+	timeout 60 "$WINE" "$work/kshm.exe" info > "$work/kshm-info.out" 2>>"$log" &&
+		grep -q '^abi version *1 (this tool: 1)' "$work/kshm-info.out"
+	tap_check $? "tool.kshm_info (kshm.exe info against the driver)" "see $work/kshm-info.out"
+fi
 
 # Unload (DriverUnload) and load again: nothing may be left behind by the first instance.
 unload_ok=0
@@ -87,9 +83,6 @@ sc delete kshm || true
 stop_server
 trap - EXIT
 
-passed=$(grep -c '^PASS ' "$out")
-failed=$(grep -c '^FAIL ' "$out")
-skipped=$(grep -c '^SKIP ' "$out")
 for check in load unload_reload no_missing_imports summary; do
 	case $check in
 	load) ok=$loaded ;;
@@ -102,14 +95,8 @@ for check in load unload_reload no_missing_imports summary; do
 			ok=1
 		fi ;;
 	summary)
-		if grep -q '^smoke: ' "$out"; then ok=1; else ok=0; fi ;;
+		if grep -q '^# smoke: ' "$out"; then ok=1; else ok=0; fi ;;
 	esac
-	if [ "$ok" -eq 1 ]; then
-		echo "PASS service.$check"; passed=$((passed + 1))
-	else
-		echo "FAIL service.$check (see $log)"; failed=$((failed + 1))
-	fi
+	tap_check $((1 - ok)) "service.$check" "see $log"
 done
-echo "$passed $failed $skipped" > "$counts"
-echo "wine smoke: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+tap_plan
