@@ -61,3 +61,28 @@ enum kshm_status kshm_policy_service_verdict(enum kshm_service_end end)
 		return KSHM_ERR_CORRUPT;
 	}
 }
+
+enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel, bool closed,
+					    uint32_t type, const void *payload, uint32_t len)
+{
+	enum kshm_status status;
+
+	if (channel->kind != KSHM_CHANNEL_EVENTS)
+		return KSHM_ERR_INVAL;
+	if (len > KSHM_PUBLISH_MAX_RECORD)
+		return KSHM_ERR_TOO_BIG;
+	if (closed)
+		return KSHM_ERR_CLOSED;
+	if (kshm_service_publish(channel, 1, len, type, kshm_fill_copy, payload, &status))
+		return KSHM_OK;
+	if (status == KSHM_ERR_QUOTA)
+		kshm_service_count_drop(channel);
+	return status == KSHM_ERR_RANGE ? KSHM_ERR_CORRUPT : status;
+}
+
+enum kshm_status kshm_policy_consumer(const struct kshm_service_channel *channel, bool closed)
+{
+	if (channel->kind != KSHM_CHANNEL_SUBMISSIONS)
+		return KSHM_ERR_INVAL;
+	return closed ? KSHM_ERR_CLOSED : KSHM_OK;
+}

@@ -11,6 +11,7 @@
 #include "platform.h"
 #include "service.h"
 #include "status.h"
+#include "../include/kshm/kernel.h"	/* KSHM_PUBLISH_MAX_RECORD */
 
 /*
  * May the kernel write the region's bytes for a process's request (fill)?
@@ -58,5 +59,24 @@ enum kshm_status kshm_policy_channel(const struct kshm_service_channel *channel,
 
 /* A service run's end as a request's verdict (done, interrupted, cancelled, corrupt ring). */
 enum kshm_status kshm_policy_service_verdict(enum kshm_service_end end);
+
+/*
+ * The kernel API's publish of one record from a driver's own code (any
+ * context the driver's producer lock allows): KSHM_ERR_INVAL for a channel
+ * that is not an events channel, KSHM_ERR_TOO_BIG over
+ * KSHM_PUBLISH_MAX_RECORD or the ring's largest record, KSHM_ERR_CLOSED once
+ * the process let go (`closed`), KSHM_ERR_QUOTA when the ring was full (the
+ * record dropped and counted in the producer page), KSHM_ERR_CORRUPT when
+ * the process broke the ring.
+ */
+enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel, bool closed,
+					    uint32_t type, const void *payload, uint32_t len);
+
+/*
+ * May a driver consume `channel` (the kernel API's consume)? KSHM_ERR_INVAL
+ * when it is not a submissions channel, KSHM_ERR_CLOSED once the process let
+ * go of it.
+ */
+enum kshm_status kshm_policy_consumer(const struct kshm_service_channel *channel, bool closed);
 
 #endif /* KSHM_CORE_POLICY_H */

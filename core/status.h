@@ -20,6 +20,7 @@ enum kshm_status {
 	KSHM_ERR_CANCELLED,	/* the object was destroyed under the call */
 	KSHM_ERR_CORRUPT,	/* the process made a ring impossible */
 	KSHM_ERR_FAULT,		/* the caller's memory could not be read or written */
+	KSHM_ERR_CLOSED,	/* the process let go of the channel (kernel API) */
 };
 
 #endif /* KSHM_CORE_STATUS_H */

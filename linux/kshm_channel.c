@@ -227,19 +227,9 @@ static void wake_consumer(struct kshm_service_channel *sc)
  */
 int kshm_channel_publish(struct kshm_channel *channel, u32 type, const void *payload, u32 len)
 {
-	enum kshm_status status;
-
-	if (channel->sc.kind != KSHM_CHANNEL_EVENTS)
-		return -EINVAL;
-	if (len > KSHM_PUBLISH_MAX_RECORD)
-		return -EFBIG;
-	if (READ_ONCE(channel->closed))
-		return -EPIPE;
-	if (kshm_service_publish(&channel->sc, 1, len, type, kshm_fill_copy, payload, &status))
-		return 0;
-	if (status == KSHM_ERR_QUOTA)
-		kshm_service_count_drop(&channel->sc);
-	return status == KSHM_ERR_RANGE ? -EIO : kshm_status_to_errno(status);
+	return kshm_status_to_errno(kshm_policy_publish_record(&channel->sc,
+								READ_ONCE(channel->closed),
+								type, payload, len));
 }
 EXPORT_SYMBOL_GPL(kshm_channel_publish);
 
@@ -361,14 +351,14 @@ EXPORT_SYMBOL_GPL(kshm_channel_put);
 int kshm_channel_consume(struct kshm_channel *channel, u32 max_records, kshm_consume_fn *fn,
 			 void *arg)
 {
+	int err = kshm_status_to_errno(kshm_policy_consumer(&channel->sc,
+							    READ_ONCE(channel->closed)));
 	enum kshm_service_end end;
 	u32 consumed;
 	int refusal;
 
-	if (channel->sc.kind != KSHM_CHANNEL_SUBMISSIONS)
-		return -EINVAL;
-	if (READ_ONCE(channel->closed))
-		return -EPIPE;
+	if (err)
+		return err;
 	mutex_lock(&channel->consume_lock);
 	end = kshm_service_consume(&channel->sc, min_t(u32, max_records, INT_MAX), fn, arg,
 				   &consumed, &refusal);

@@ -71,6 +71,8 @@ int kshm_status_to_errno(enum kshm_status status)
 		return -EIO;
 	case KSHM_ERR_FAULT:
 		return -EFAULT;
+	case KSHM_ERR_CLOSED:
+		return -EPIPE;
 	case KSHM_ERR_INVAL:
 		break;
 	}

@@ -8,6 +8,7 @@
 #include "unit.h"
 
 #include "core/checksum.h"
+#include "core/policy.h"
 #include "core/service.h"
 
 #define PAGE 4096U
@@ -499,6 +500,54 @@ static void test_publish_copies_payload(void **state)
 }
 
 /*
+ * The kernel API's publish of one record (core/policy.c): its refusals in
+ * order, a full ring dropping and counting, a broken ring staying broken.
+ */
+static void test_publish_record(void **state)
+{
+	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
+	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
+	struct kshm_ring_producer *producer = (void *)(f->pages + PAGE);
+	static uint8_t big[KSHM_PUBLISH_MAX_RECORD + 1];
+	struct kshm_ring_entry e = { 0 };
+	uint64_t published = 0;
+
+	(void)state;
+	assert_int_equal(kshm_policy_publish_record(&sub->sc, false, 1, "x", 1), KSHM_ERR_INVAL);
+	assert_int_equal(kshm_policy_publish_record(&f->sc, false, 1, big, sizeof(big)),
+			 KSHM_ERR_TOO_BIG);
+	assert_int_equal(kshm_policy_publish_record(&f->sc, true, 1, "x", 1), KSHM_ERR_CLOSED);
+	assert_int_equal(kshm_policy_publish_record(&f->sc, false, 7, "hello", 5), KSHM_OK);
+	assert_int_equal(kshm_ring_peek(&f->process, &e), KSHM_OK);
+	assert_int_equal(e.type, 7);
+	assert_memory_equal(e.payload, "hello", 5);
+	/* Fill it: the record that does not fit is dropped and counted, never overwritten. */
+	while (kshm_policy_publish_record(&f->sc, false, 1, big, 1000) == KSHM_OK)
+		published++;
+	assert_true(published > 0);
+	assert_int_equal(producer->dropped, 1);
+	assert_int_equal(kshm_policy_publish_record(&f->sc, false, 1, big, 1000), KSHM_ERR_QUOTA);
+	assert_int_equal(producer->dropped, 2);
+	/* Room is looked for again, in a consumer position the process made impossible. */
+	((struct kshm_ring_consumer *)f->pages)->pos = 12345678;
+	assert_int_equal(kshm_policy_publish_record(&f->sc, false, 1, big, 1000), KSHM_ERR_CORRUPT);
+	assert_int_equal(kshm_policy_publish_record(&f->sc, false, 1, "x", 1), KSHM_ERR_CORRUPT);
+	free(sub);
+	free(f);
+}
+
+static void test_consumer_policy(void **state)
+{
+	struct kshm_service_channel events = { .kind = KSHM_CHANNEL_EVENTS };
+	struct kshm_service_channel subs = { .kind = KSHM_CHANNEL_SUBMISSIONS };
+
+	(void)state;
+	assert_int_equal(kshm_policy_consumer(&subs, false), KSHM_OK);
+	assert_int_equal(kshm_policy_consumer(&subs, true), KSHM_ERR_CLOSED);
+	assert_int_equal(kshm_policy_consumer(&events, false), KSHM_ERR_INVAL);
+}
+
+/*
  * The completions ring's consumer position made impossible by the process:
  * the call ends broken, and no submission counts as consumed without its
  * completion.
@@ -633,6 +682,8 @@ int main(void)
 		cmocka_unit_test(test_process_bounded_per_call),
 		cmocka_unit_test(test_process_stops_on_close_and_signal),
 		cmocka_unit_test(test_publish_copies_payload),
+		cmocka_unit_test(test_publish_record),
+		cmocka_unit_test(test_consumer_policy),
 		cmocka_unit_test(test_process_hostile_completions),
 		cmocka_unit_test(test_consume_hands_records_in_order),
 		cmocka_unit_test(test_user_writable_pages),

@@ -24,7 +24,7 @@
 #include "core/limits.h"
 #include "core/status.h"
 #include "core/work.h"
-#include "include/kshm/channel.h"
+#include "include/kshm/kernel.h"	/* the API for other drivers; STATUS_PIPE_CLOSED */
 
 /* mingw-w64 v10 lacks these MDL mapping flags (Windows 8 and later). */
 #ifndef MdlMappingNoWrite

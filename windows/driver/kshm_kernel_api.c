@@ -16,6 +16,7 @@
 #include "kshm_drv.h"
 #include "core/channel.h"
 #include "core/service.h"
+#include "core/policy.h"
 #include "include/kshm/kernel.h"
 
 /* Written once in DriverEntry. */
@@ -148,21 +149,10 @@ static kshm_channel_publish_fn channel_publish;
 static NTSTATUS channel_publish(struct kshm_channel *channel, ULONG type, const void *payload,
 				ULONG len)
 {
-	struct kshm_service_channel *sc = kshm_channel_ring(channel);
-	enum kshm_status status;
-
 	NT_ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL);
-	if (sc->kind != KSHM_CHANNEL_EVENTS)
-		return STATUS_INVALID_PARAMETER;
-	if (len > KSHM_PUBLISH_MAX_RECORD)
-		return kshm_status_to_ntstatus(KSHM_ERR_TOO_BIG);
-	if (kshm_channel_left_handle(channel))
-		return STATUS_PIPE_CLOSED;
-	if (kshm_service_publish(sc, 1, len, type, kshm_fill_copy, payload, &status))
-		return STATUS_SUCCESS;
-	if (status == KSHM_ERR_QUOTA)
-		kshm_service_count_drop(sc);
-	return status == KSHM_ERR_RANGE ? STATUS_IO_DEVICE_ERROR : kshm_status_to_ntstatus(status);
+	return kshm_status_to_ntstatus(kshm_policy_publish_record(kshm_channel_ring(channel),
+								  kshm_channel_left_handle(channel),
+								  type, payload, len));
 }
 
 /* NTSTATUS is a LONG: core's int refusal carries fn's status unchanged. */
@@ -174,15 +164,15 @@ static NTSTATUS channel_consume(struct kshm_channel *channel, ULONG max_records,
 {
 	struct kshm_service_channel *sc = kshm_channel_ring(channel);
 	enum kshm_service_end end;
+	NTSTATUS status;
 	uint32_t done;
 	int refusal;
 
 	NT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
 	*consumed = 0;
-	if (sc->kind != KSHM_CHANNEL_SUBMISSIONS)
-		return STATUS_INVALID_PARAMETER;
-	if (kshm_channel_left_handle(channel))
-		return STATUS_PIPE_CLOSED;
+	status = kshm_status_to_ntstatus(kshm_policy_consumer(sc, kshm_channel_left_handle(channel)));
+	if (!NT_SUCCESS(status))
+		return status;
 	ExAcquireFastMutex(kshm_channel_consumer_lock(channel));
 	end = kshm_service_consume(sc, max_records, (kshm_service_consume_fn *)fn, arg, &done,
 				   &refusal);

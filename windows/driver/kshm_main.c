@@ -59,6 +59,8 @@ NTSTATUS kshm_status_to_ntstatus(enum kshm_status status)
 		return STATUS_IO_DEVICE_ERROR;		/* EIO */
 	case KSHM_ERR_FAULT:
 		return STATUS_ACCESS_VIOLATION;		/* EFAULT */
+	case KSHM_ERR_CLOSED:
+		return STATUS_PIPE_CLOSED;		/* EPIPE */
 	case KSHM_ERR_INVAL:
 		break;
 	}
