@@ -3,13 +3,6 @@
 #include "barrier.h"
 #include "checksum.h"
 
-/*
- * Submissions are copied out through the stack in chunks. Small: kernels
- * built with automatic variable initialisation (Debian's) zero the chunk for
- * every record, and at 256 bytes that zeroing was a leading cost (perf in
- * the guest).
- */
-#define COPY_CHUNK 64U
 #define GENERATE_BATCH_RECORDS 64U
 #define GENERATE_BATCH_BYTES (64U << 10)
 #define PROCESS_BATCH 32U	/* submissions handled per hold of the completions' lock */
@@ -30,22 +23,10 @@ void kshm_fill_generated(void *payload, uint32_t len, uint64_t index, const void
 
 void kshm_completion_of(const struct kshm_ring_entry *entry, struct kshm_completion *done)
 {
-	const uint8_t *payload = entry->payload;
-	uint8_t chunk[COPY_CHUNK];
-	struct kshm_csum csum;
-	uint32_t off;
+	uint64_t first;
 
-	kshm_csum_init(&csum);
-	done->user_data = 0;
-	for (off = 0; off < entry->len; off += COPY_CHUNK) {
-		uint32_t n = entry->len - off < COPY_CHUNK ? entry->len - off : COPY_CHUNK;
-
-		memcpy(chunk, payload + off, n);
-		if (off == 0 && n >= sizeof(done->user_data))
-			memcpy(&done->user_data, chunk, sizeof(done->user_data));
-		kshm_csum_update(&csum, chunk, n);
-	}
-	done->checksum = kshm_csum_final(&csum);
+	done->checksum = kshm_checksum_first(entry->payload, entry->len, &first);
+	done->user_data = first;
 	done->type = entry->type;
 	done->len = entry->len;
 }
