@@ -17,4 +17,10 @@ void bpf_gen_close(struct bpf_gen *gen);
  */
 int bpf_gen_publish_and_consume(struct bpf_gen *gen, uint64_t count, uint32_t record_bytes);
 
+/*
+ * The same with one bpf_ringbuf_reserve()/submit() per record, drained by
+ * the custom consumer (records read in place, one position store per pass).
+ */
+int bpf_gen_reserve_and_consume_custom(struct bpf_gen *gen, uint64_t count, uint32_t record_bytes);
+
 #endif /* KSHM_BENCH_VM_BPF_GEN_H */

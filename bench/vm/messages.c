@@ -8,13 +8,18 @@
  *   bpf_ringbuf  a BPF program (ringbuf_gen.bpf.c) publishes `batch` records
  *                per BPF_PROG_TEST_RUN into a BPF ring buffer of the same
  *                size; libbpf's ring_buffer__consume() drains it
- *   ioctl        one buffered-transfer ioctl per message
- *   read         one read(2) of the device per message
- *   pipe         a second process writes messages into a pipe; one read(2)
- *                per message
+ *   bpf_ringbuf_custom  the same ring buffer, one bpf_ringbuf_reserve() and
+ *                submit per record, drained by a custom consumer that reads
+ *                records in place (bench_ringbufs' "rb-custom")
+ *   ioctl        one buffered-transfer ioctl carrying `batch` records (the
+ *                kernel fills batch * S bytes); the process reads each
+ *                record's first word
+ *   read         one read(2) of the device carrying `batch` records, the same
+ *   pipe         a second process writes `batch` messages per write(2); one
+ *                read(2) per `batch` messages, each message's sequence checked
  *
- * Methods whose cost does not depend on a batch (ioctl, read, pipe) are
- * measured once per record size, with batch 1.
+ * Every method runs at every batch, so that each ratio compares the same
+ * records per system call on both sides.
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,14 +36,17 @@
 static const uint64_t full_record_sizes[] = { 8, 64, 512, 4096 };
 static const uint64_t quick_record_sizes[] = { 8, 64, 4096 };
 static const uint64_t full_batches[] = { 1, 16, 256 };
-static const uint64_t quick_batches[] = { 256 };
+static const uint64_t quick_batches[] = { 1, 16, 256 };
+
+#define BUF_BYTES (256U * 4096U)	/* the largest batch of the largest records */
 
 struct msg_ctx {
 	struct kshm *kshm;
 	uint32_t size;
 	uint64_t batch;
 	uint64_t seq;
-	uint8_t *buf;
+	uint64_t sink;		/* first words of records nobody checks (ioctl, read) */
+	uint8_t *buf;		/* BUF_BYTES */
 	struct kshm_channel *events;
 	struct bpf_gen *bpf;
 	int pipe_fd;
@@ -97,63 +105,95 @@ static long long step_bpf(void *ctx, long long want)
 	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, bpf_chunk);
 }
 
-static long long step_ioctl(void *ctx, long long want)
+static int bpf_custom_chunk(void *ctx, uint64_t n)
 {
 	struct msg_ctx *c = ctx;
-	KSHM_OPTS(kshm_transfer_opts, opts);
-	long long i;
 
-	for (i = 0; i < want; i++) {
-		int err;
+	return bpf_gen_reserve_and_consume_custom(c->bpf, n, c->size);
+}
 
-		opts.seed = c->seq;
-		err = kshm_transfer(c->kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, c->buf,
-				    c->size, &opts);
-		if (err)
-			return err;
-		c->seq++;
+static long long step_bpf_custom(void *ctx, long long want)
+{
+	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, bpf_custom_chunk);
+}
+
+/* The process takes each record of a batch it got by copy: its first word, as a ring consumer does. */
+static void touch_records(struct msg_ctx *c, uint64_t n)
+{
+	uint64_t i, first;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&first, c->buf + i * c->size, sizeof(first));
+		c->sink += first;
 	}
-	return want;
+}
+
+static int ioctl_chunk(void *ctx, uint64_t n)
+{
+	struct msg_ctx *c = ctx;
+	KSHM_OPTS(kshm_transfer_opts, opts, .seed = c->seq);
+	int err;
+
+	err = kshm_transfer(c->kshm, KSHM_METHOD_BUFFERED, KSHM_DIR_FROM_KERNEL, c->buf,
+			    n * c->size, &opts);
+	if (err)
+		return err;
+	touch_records(c, n);
+	c->seq += n;
+	return 0;
+}
+
+static long long step_ioctl(void *ctx, long long want)
+{
+	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, ioctl_chunk);
+}
+
+static int read_chunk(void *ctx, uint64_t n)
+{
+	struct msg_ctx *c = ctx;
+	ssize_t got = read((int)kshm_native_handle(c->kshm), c->buf, n * c->size);
+
+	if (got < 0)
+		return -errno;
+	if ((size_t)got != n * c->size)
+		return -EILSEQ;
+	touch_records(c, n);
+	return 0;
 }
 
 static long long step_read(void *ctx, long long want)
 {
+	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, read_chunk);
+}
+
+static int pipe_chunk(void *ctx, uint64_t n)
+{
 	struct msg_ctx *c = ctx;
-	int fd = (int)kshm_native_handle(c->kshm);
-	long long i;
+	size_t want = n * c->size, got = 0;
+	uint64_t i, seq;
 
-	for (i = 0; i < want; i++) {
-		ssize_t got = read(fd, c->buf, c->size);
+	while (got < want) {
+		ssize_t k = read(c->pipe_fd, c->buf + got, want - got);
 
-		if (got < 0)
-			return -errno;
-		if ((size_t)got != c->size)
+		if (k <= 0)
+			return k < 0 ? -errno : -EILSEQ;
+		got += (size_t)k;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&seq, c->buf + i * c->size, sizeof(seq));
+		if (seq != c->seq++)
 			return -EILSEQ;
 	}
-	return want;
+	return 0;
 }
 
 static long long step_pipe(void *ctx, long long want)
 {
-	struct msg_ctx *c = ctx;
-	long long i;
-
-	for (i = 0; i < want; i++) {
-		ssize_t got = read(c->pipe_fd, c->buf, c->size);
-		uint64_t seq;
-
-		if (got < 0)
-			return -errno;
-		memcpy(&seq, c->buf, sizeof(seq));
-		if ((size_t)got != c->size || seq != c->seq)
-			return -EILSEQ;
-		c->seq++;
-	}
-	return want;
+	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, pipe_chunk);
 }
 
-/* The pipe's writer: messages of `size` bytes (atomic: size <= PIPE_BUF) until killed. */
-static pid_t start_pipe_writer(uint32_t size, int *read_fd)
+/* The pipe's writer: `batch` messages of `size` bytes per write(2) until killed. */
+static pid_t start_pipe_writer(uint32_t size, uint64_t batch, int *read_fd)
 {
 	int fds[2];
 	pid_t pid;
@@ -167,14 +207,17 @@ static pid_t start_pipe_writer(uint32_t size, int *read_fd)
 		return -errno;
 	}
 	if (pid == 0) {
-		uint8_t msg[4096];
-		uint64_t seq;
+		uint8_t *msgs = malloc(BUF_BYTES);
+		uint64_t seq = 0, k;
 
 		close(fds[0]);
-		kshm_pattern_fill(msg, sizeof(msg), 1, 0);
-		for (seq = 0;; seq++) {
-			memcpy(msg, &seq, sizeof(seq));
-			if (write(fds[1], msg, size) != (ssize_t)size)
+		if (!msgs)
+			_exit(1);
+		kshm_pattern_fill(msgs, BUF_BYTES, 1, 0);
+		for (;;) {
+			for (k = 0; k < batch; k++, seq++)
+				memcpy(msgs + k * size, &seq, sizeof(seq));
+			if (write(fds[1], msgs, batch * size) != (ssize_t)(batch * size))
 				_exit(0);
 		}
 	}
@@ -190,7 +233,7 @@ static void stop_pipe_writer(pid_t pid, int read_fd)
 	waitpid(pid, NULL, 0);
 }
 
-/* One repeat of every method at one record size. */
+/* One repeat of every method at one record size, each at every batch. */
 static int messages_repeat(const struct bench_opts *opts, struct msg_ctx *c, int r,
 			   const uint64_t *batches, size_t n_batches)
 {
@@ -200,6 +243,7 @@ static int messages_repeat(const struct bench_opts *opts, struct msg_ctx *c, int
 
 	for (b = 0; b < n_batches && !err; b++) {
 		uint64_t batch = batches[b] < per_fill ? batches[b] : per_fill;
+		pid_t writer;
 
 		c->batch = batch;
 		/* Alternate which of the two goes first. */
@@ -209,22 +253,25 @@ static int messages_repeat(const struct bench_opts *opts, struct msg_ctx *c, int
 		if (!err && c->bpf)
 			err = bench_rate(opts, "msg_k2u", "bpf_ringbuf", c->size, batch, r, 1,
 					 "msg/s", step_bpf, c);
+		if (!err && c->bpf)
+			err = bench_rate(opts, "msg_k2u", "bpf_ringbuf_custom", c->size, batch, r, 1,
+					 "msg/s", step_bpf_custom, c);
 		if (!err && r % 2)
 			err = bench_rate(opts, "msg_k2u", "ring", c->size, batch, r, 1, "msg/s",
 					 step_ring, c);
-	}
-	c->batch = 1;
-	if (!err)
-		err = bench_rate(opts, "msg_k2u", "ioctl", c->size, 1, r, 1, "msg/s", step_ioctl, c);
-	if (!err)
-		err = bench_rate(opts, "msg_k2u", "read", c->size, 1, r, 1, "msg/s", step_read, c);
-	if (!err) {
-		pid_t writer = start_pipe_writer(c->size, &c->pipe_fd);
-
+		if (!err)
+			err = bench_rate(opts, "msg_k2u", "ioctl", c->size, batch, r, 1, "msg/s",
+					 step_ioctl, c);
+		if (!err)
+			err = bench_rate(opts, "msg_k2u", "read", c->size, batch, r, 1, "msg/s",
+					 step_read, c);
+		if (err)
+			break;
+		writer = start_pipe_writer(c->size, batch, &c->pipe_fd);
 		if (writer < 0)
 			return bench_fail("msg_k2u", "pipe", c->size, (int)writer);
 		c->seq = 0;
-		err = bench_rate(opts, "msg_k2u", "pipe", c->size, 1, r, 1, "msg/s", step_pipe, c);
+		err = bench_rate(opts, "msg_k2u", "pipe", c->size, batch, r, 1, "msg/s", step_pipe, c);
 		stop_pipe_writer(writer, c->pipe_fd);
 	}
 	return err;
@@ -239,7 +286,7 @@ int bench_messages(struct kshm *kshm, const struct bench_opts *opts)
 	int err, bpf_err, r;
 	size_t s;
 
-	c.buf = malloc(4096);
+	c.buf = malloc(BUF_BYTES);
 	if (!c.buf)
 		return bench_fail("msg_k2u", "alloc", 0, -ENOMEM);
 	err = kshm_channel_create(kshm, KSHM_CHANNEL_EVENTS, BENCH_RING_BYTES, NULL, &c.events);
