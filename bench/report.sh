@@ -53,6 +53,9 @@ vm_ring_vs_read_64B_b256|vm msg_k2u 64 ring 256|read 64 256|events channel vs on
 vm_ring_vs_pipe_64B_b256|vm msg_k2u 64 ring 256|pipe 64 256|events channel vs a pipe from another process, 256 records per write(2) and per read(2), 64 B
 vm_ring_vs_bpf_ringbuf_custom_64B_b256|vm msg_k2u 64 ring 256|bpf_ringbuf_custom 64 256|events channel vs BPF ring buffer, one reserve/submit per record, 256 per BPF_PROG_TEST_RUN, custom in-place consumer, 64 B
 vm_ring_vs_bpf_ringbuf_libbpf_64B_b256|vm msg_k2u 64 ring 256|bpf_ringbuf 64 256|events channel vs BPF ring buffer, bpf_ringbuf_output() per record, 256 per BPF_PROG_TEST_RUN, libbpf consumer, 64 B
+vm_publish_vs_bpf_ringbuf_output_64B_b1|vm msg_k2u 64 publish 1|bpf_output_custom 64 1|kernel code publishing one 64 B record per call on both sides: kshm_channel_publish() (from an irq_work) vs bpf_ringbuf_output() (BPF program), 1 per system call, both drained in place
+vm_publish_vs_bpf_ringbuf_output_64B_b16|vm msg_k2u 64 publish 16|bpf_output_custom 64 16|kernel code publishing one 64 B record per call on both sides: kshm_channel_publish() (from an irq_work) vs bpf_ringbuf_output() (BPF program), 16 per system call, both drained in place
+vm_publish_vs_bpf_ringbuf_output_64B_b256|vm msg_k2u 64 publish 256|bpf_output_custom 64 256|kernel code publishing one 64 B record per call on both sides: kshm_channel_publish() (from an irq_work) vs bpf_ringbuf_output() (BPF program), 256 per system call, both drained in place
 vm_ring_b256_vs_ioctl_b1_64B|vm msg_k2u 64 ring 256|ioctl 64 1|what the channel is for: 256 records per call vs one ioctl per record, 64 B (unequal batch by design, named so)
 vm_ring_vs_ioctl_4KiB_b62|vm msg_k2u 4096 ring 62|ioctl 4096 62|events channel vs one buffered ioctl carrying the same 62 records (a ringful), 4 KiB
 vm_submit_vs_ioctl_64B_b1|vm msg_u2k 64 ring 1|ioctl 64 1|submission channel (checksum + completion per request) vs one buffered ioctl carrying the same 1 requests (one checksum for all: less work), 64 B
@@ -78,6 +81,7 @@ ratio vm_submit_b256_vs_ioctl_b1_64B 10
 ratio vm_submit_vs_ioctl_64B_b256 1.5
 ratio vm_ring_vs_read_64B_b256 1.5
 ratio vm_ring_vs_bpf_ringbuf_custom_64B_b256 1.5
+ratio vm_publish_vs_bpf_ringbuf_output_64B_b256 1.0
 ratio native_ring_vs_ck_ring_8B_b1 1.5
 ratio native_ring_4KiB_vs_memcpy 0.7
 insn ring_8B_b1 ck_ring_8B

@@ -144,18 +144,6 @@ static int generate(struct bpf_gen *gen, struct bpf_program *prog, uint64_t coun
 	return 0;
 }
 
-int bpf_gen_publish_and_consume(struct bpf_gen *gen, uint64_t count, uint32_t record_bytes)
-{
-	int err = generate(gen, gen->skel->progs.generate, count, record_bytes);
-
-	if (err)
-		return err;
-	err = ring_buffer__consume(gen->consumer);
-	if (err < 0 && !gen->bad)
-		return err;
-	return gen->bad || gen->consumed != count ? -EILSEQ : 0;
-}
-
 /* bench_ringbufs' ringbuf_custom_process_ring(), checking each record's length and sequence. */
 static int consume_custom(struct bpf_gen *gen)
 {
@@ -188,14 +176,24 @@ static int consume_custom(struct bpf_gen *gen)
 	return 0;
 }
 
-int bpf_gen_reserve_and_consume_custom(struct bpf_gen *gen, uint64_t count, uint32_t record_bytes)
+int bpf_gen_run(struct bpf_gen *gen, int reserve, int custom, uint64_t count,
+		uint32_t record_bytes)
 {
-	int err = generate(gen, gen->skel->progs.generate_reserve, count, record_bytes);
+	int err = generate(gen, reserve ? gen->skel->progs.generate_reserve : gen->skel->progs.generate,
+			   count, record_bytes);
 
 	if (err)
 		return err;
-	err = consume_custom(gen);
-	if (err)
-		return err;
+	if (custom) {
+		err = consume_custom(gen);
+		if (err)
+			return err;
+	} else {
+		err = ring_buffer__consume(gen->consumer);
+		if (err < 0 && !gen->bad)
+			return err;
+		if (gen->bad)
+			return -EILSEQ;
+	}
 	return gen->consumed != count ? -EILSEQ : 0;
 }

@@ -11,6 +11,11 @@
  *   bpf_ringbuf_custom  the same ring buffer, one bpf_ringbuf_reserve() and
  *                submit per record, drained by a custom consumer that reads
  *                records in place (bench_ringbufs' "rb-custom")
+ *   publish      kernel code calls kshm_channel_publish() once per record
+ *                (tests/vm/client's publish file: from an irq_work, `batch`
+ *                per write), the process drains the channel as `ring` does
+ *   bpf_output_custom  its peer: bpf_ringbuf_output() once per record, the
+ *                custom consumer
  *   ioctl        one buffered-transfer ioctl carrying `batch` records (the
  *                kernel fills batch * S bytes); the process reads each
  *                record's first word
@@ -22,9 +27,12 @@
  * records per system call on both sides.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +47,10 @@ static const uint64_t full_batches[] = { 1, 16, 256 };
 static const uint64_t quick_batches[] = { 1, 16, 256 };
 
 #define BUF_BYTES (256U * 4096U)	/* the largest batch of the largest records */
+#define PUBLISH_MODULE "/kshm_client.ko"
+#define PUBLISH_MODULE_NAME "kshm_client"
+#define PUBLISH_FILE "/sys/kernel/debug/kshm_client/publish"
+#define PUBLISH_TYPE 7U		/* the type tests/vm/client publishes with */
 
 struct msg_ctx {
 	struct kshm *kshm;
@@ -50,6 +62,7 @@ struct msg_ctx {
 	struct kshm_channel *events;
 	struct bpf_gen *bpf;
 	int pipe_fd;
+	int publish_fd;		/* the client driver's publish file, or -errno */
 };
 
 int bench_generate_and_drain(struct kshm_channel *events, uint64_t n, uint32_t size,
@@ -93,28 +106,104 @@ static long long step_ring(void *ctx, long long want)
 	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, ring_chunk);
 }
 
-static int bpf_chunk(void *ctx, uint64_t n)
+static int bpf_output_chunk(void *ctx, uint64_t n)
 {
 	struct msg_ctx *c = ctx;
 
-	return bpf_gen_publish_and_consume(c->bpf, n, c->size);
+	return bpf_gen_run(c->bpf, 0, 0, n, c->size);
 }
 
 static long long step_bpf(void *ctx, long long want)
 {
-	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, bpf_chunk);
+	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, bpf_output_chunk);
 }
 
-static int bpf_custom_chunk(void *ctx, uint64_t n)
+static int bpf_reserve_custom_chunk(void *ctx, uint64_t n)
 {
 	struct msg_ctx *c = ctx;
 
-	return bpf_gen_reserve_and_consume_custom(c->bpf, n, c->size);
+	return bpf_gen_run(c->bpf, 1, 1, n, c->size);
 }
 
 static long long step_bpf_custom(void *ctx, long long want)
 {
-	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, bpf_custom_chunk);
+	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, bpf_reserve_custom_chunk);
+}
+
+static int bpf_output_custom_chunk(void *ctx, uint64_t n)
+{
+	struct msg_ctx *c = ctx;
+
+	return bpf_gen_run(c->bpf, 0, 1, n, c->size);
+}
+
+static long long step_bpf_output_custom(void *ctx, long long want)
+{
+	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, bpf_output_custom_chunk);
+}
+
+/*
+ * n records published by kernel code one kshm_channel_publish() each (the
+ * VM suite's client driver, tests/vm/client, from an irq_work), then
+ * drained as the ring method drains: the model a driver's events use.
+ */
+static int publish_chunk(void *ctx, uint64_t n)
+{
+	struct msg_ctx *c = ctx;
+	struct kshm_record recs[64];
+	char line[64];
+	uint64_t got_all = 0;
+	int len, got, i;
+
+	len = snprintf(line, sizeof(line), "%d %u %u %llu", (int)kshm_native_handle(c->kshm),
+		       kshm_channel_id(c->events), c->size, (unsigned long long)n);
+	if (pwrite(c->publish_fd, line, (size_t)len, 0) != len)
+		return -errno;
+	while ((got = kshm_channel_read_batch(c->events, recs, 64)) > 0) {
+		for (i = 0; i < got; i++)
+			if (recs[i].len != c->size || recs[i].type != PUBLISH_TYPE)
+				return -EILSEQ;
+		got_all += (uint64_t)got;
+	}
+	kshm_channel_release(c->events);
+	if (got < 0)
+		return got;
+	return got_all == n ? 0 : -EILSEQ;
+}
+
+static long long step_publish(void *ctx, long long want)
+{
+	return bench_in_batches(ctx, want, ((struct msg_ctx *)ctx)->batch, publish_chunk);
+}
+
+/*
+ * Load the client driver (finit_module: insmod is busybox's, not everywhere)
+ * and open its file; *loaded says whether to unload it after (it pins kshm).
+ */
+static int open_publisher(int *loaded)
+{
+	int fd = open(PUBLISH_MODULE, O_RDONLY | O_CLOEXEC), err = 0;
+
+	*loaded = 0;
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, "", 0) == 0)
+		*loaded = 1;
+	else if (errno != EEXIST)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	fd = open(PUBLISH_FILE, O_WRONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static void close_publisher(int fd, int loaded)
+{
+	if (fd >= 0)
+		close(fd);
+	if (loaded)
+		syscall(SYS_delete_module, PUBLISH_MODULE_NAME, O_NONBLOCK);
 }
 
 /* The process takes each record of a batch it got by copy: its first word, as a ring consumer does. */
@@ -256,6 +345,16 @@ static int messages_repeat(const struct bench_opts *opts, struct msg_ctx *c, int
 		if (!err && c->bpf)
 			err = bench_rate(opts, "msg_k2u", "bpf_ringbuf_custom", c->size, batch, r, 1,
 					 "msg/s", step_bpf_custom, c);
+		/* Kernel code publishing one record per call, both sides, in the same order. */
+		if (!err && c->publish_fd >= 0 && r % 2 == 0)
+			err = bench_rate(opts, "msg_k2u", "publish", c->size, batch, r, 1, "msg/s",
+					 step_publish, c);
+		if (!err && c->bpf)
+			err = bench_rate(opts, "msg_k2u", "bpf_output_custom", c->size, batch, r, 1,
+					 "msg/s", step_bpf_output_custom, c);
+		if (!err && c->publish_fd >= 0 && r % 2)
+			err = bench_rate(opts, "msg_k2u", "publish", c->size, batch, r, 1, "msg/s",
+					 step_publish, c);
 		if (!err && r % 2)
 			err = bench_rate(opts, "msg_k2u", "ring", c->size, batch, r, 1, "msg/s",
 					 step_ring, c);
@@ -283,7 +382,7 @@ int bench_messages(struct kshm *kshm, const struct bench_opts *opts)
 	const uint64_t *sizes = BENCH_LIST(opts, full_record_sizes, quick_record_sizes, &n_sizes);
 	const uint64_t *batches = BENCH_LIST(opts, full_batches, quick_batches, &n_batches);
 	struct msg_ctx c = { .kshm = kshm };
-	int err, bpf_err, r;
+	int err, bpf_err, publisher_loaded, r;
 	size_t s;
 
 	c.buf = malloc(BUF_BYTES);
@@ -298,13 +397,20 @@ int bench_messages(struct kshm *kshm, const struct bench_opts *opts)
 	bpf_err = bpf_gen_open(&c.bpf);
 	if (bpf_err)
 		bench_fail("msg_k2u", "bpf_ringbuf", 0, bpf_err);
+	/* Without the client driver the other methods still run; the case counts as failed. */
+	c.publish_fd = open_publisher(&publisher_loaded);
+	if (c.publish_fd < 0)
+		bench_fail("msg_k2u", "publish", 0, c.publish_fd);
 	for (s = 0; s < n_sizes && !err; s++) {
 		c.size = (uint32_t)sizes[s];
 		for (r = 0; r < opts->repeats && !err; r++)
 			err = messages_repeat(opts, &c, r, batches, n_batches);
 	}
 	bpf_gen_close(c.bpf);
+	close_publisher(c.publish_fd, publisher_loaded);
 	kshm_channel_destroy(c.events);
 	free(c.buf);
-	return err ? err : bpf_err;
+	if (err)
+		return err;
+	return bpf_err ? bpf_err : (c.publish_fd < 0 ? c.publish_fd : 0);
 }
