@@ -9,6 +9,7 @@
  *   insn_bench ring-prod|ring-cons SIZE BATCH RECORDS
  *   insn_bench ck RECORDS
  *   insn_bench kernel-submission SIZE BATCH RECORDS
+ *   insn_bench kernel-publish SIZE RECORDS
  *
  * The ring is core/ring.c as ring_bench uses it (256 KiB of data, the
  * consumer's peek/advance inline, the producer's reserve out of line). Every
@@ -16,7 +17,9 @@
  * checks, on every path: the same work per record on both sides of a
  * comparison. kernel-submission is the kernel's work for one submission of
  * a channel (core/service.c: peek, checksum, completion), with the process's
- * side played here and left out of the count.
+ * side played here and left out of the count; kernel-publish is
+ * kshm_channel_publish()'s core/ part for one record (kshm_service_publish()
+ * of one copied record: lock, reserve, copy, commit, wake-up check).
  */
 #include <ck_ring.h>
 #include <stdio.h>
@@ -206,6 +209,41 @@ static uint64_t run_kernel_submission(uint32_t len, unsigned int batch, uint64_t
 	return done;
 }
 
+static uint64_t run_kernel_publish(uint32_t len, uint64_t records)
+{
+	struct kshm_service_channel events;
+	struct kshm_ring user;
+	struct kshm_ring_entry e;
+	enum kshm_status st;
+	uint64_t i, done = 0;
+
+	kshm_service_channel_init(&events, KSHM_CHANNEL_EVENTS, comp_area.pages, PAGE, RING_BYTES,
+				  &ops);
+	ring_of(&user, &comp_area);
+	for (i = 0; i < records; i++) {
+		uint8_t payload[4096];
+
+		memcpy(payload, src + (i * len) % (RING_BYTES - len), len);
+		memcpy(payload, &i, 8);
+		CALLGRIND_TOGGLE_COLLECT;
+		if (kshm_service_publish(&events, 1, len, 7, kshm_fill_copy, payload, &st) != 1)
+			die("publish");
+		CALLGRIND_TOGGLE_COLLECT;
+		if (i % 256 != 255)
+			continue;
+		while (kshm_ring_peek(&user, &e) == KSHM_OK) {
+			uint64_t seq;
+
+			memcpy(&seq, e.payload, 8);
+			if (seq != done++)
+				die("wrong record");
+			kshm_ring_advance(&user, &e);
+		}
+		kshm_ring_release(&user);
+	}
+	return records;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t moved = 0;
@@ -218,12 +256,14 @@ int main(int argc, char **argv)
 				 (unsigned int)atoi(argv[3]), strtoull(argv[4], NULL, 10));
 	else if (argc == 3 && !strcmp(argv[1], "ck"))
 		moved = run_ck(strtoull(argv[2], NULL, 10));
+	else if (argc == 4 && !strcmp(argv[1], "kernel-publish"))
+		moved = run_kernel_publish((uint32_t)atoi(argv[2]), strtoull(argv[3], NULL, 10));
 	else if (argc == 5 && !strcmp(argv[1], "kernel-submission"))
 		moved = run_kernel_submission((uint32_t)atoi(argv[2]), (unsigned int)atoi(argv[3]),
 					      strtoull(argv[4], NULL, 10));
 	else
 		die("usage: insn_bench ring-prod|ring-cons SIZE BATCH RECORDS | ck RECORDS | "
-		    "kernel-submission SIZE BATCH RECORDS");
+		    "kernel-submission SIZE BATCH RECORDS | kernel-publish SIZE RECORDS");
 	printf("records %llu\n", (unsigned long long)moved);
 	return 0;
 }

@@ -103,7 +103,7 @@ uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count
 /* Publish every record written so far, and wake the consumer if it asked. */
 void kshm_service_commit(struct kshm_service_channel *channel);
 
-/* kshm_service_write() then kshm_service_commit(). */
+/* kshm_service_write() then kshm_service_commit(), under one hold of the lock. */
 uint64_t kshm_service_publish(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
 			      enum kshm_status *status);
