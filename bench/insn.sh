@@ -13,11 +13,16 @@ scale=1
 [ "${2:-}" = --quick ] && scale=10
 command -v valgrind >/dev/null 2>&1 || { echo "insn: valgrind missing (apt-get install valgrind)" >&2; exit 1; }
 
-# count ARGS...: instructions per record of one insn_bench run
+# count [--in FUNCTION] ARGS...: instructions per record of one insn_bench run, counting
+# only inside FUNCTION when given (else between the program's own toggles)
 count() {
-	local out n insn
+	local out n insn toggle=()
+	if [ "$1" = --in ]; then
+		toggle=(--toggle-collect="$2")
+		shift 2
+	fi
 	out=$(valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file=/dev/null \
-		"$bin" "$@" 2>&1) || { echo "insn: $bin $* failed: $out" >&2; return 1; }
+		"${toggle[@]}" "$bin" "$@" 2>&1) || { echo "insn: $bin $* failed: $out" >&2; return 1; }
 	n=$(sed -n 's/^records //p' <<<"$out")
 	insn=$(sed -n 's/^==[0-9]*== Collected : //p' <<<"$out")
 	[ -n "$n" ] && [ -n "$insn" ] && [ "$n" -gt 0 ] || { echo "insn: no count from $bin $*" >&2; return 1; }
@@ -33,20 +38,21 @@ for size in 8 64 4096; do
 	for batch in 1 64; do
 		[ "$size" = 4096 ] && [ "$batch" = 64 ] && batch=62
 		records=$(( (size == 4096 ? 20000 : 200000) / scale / batch * batch ))
-		prod=$(count ring-prod "$size" "$batch" "$records")
-		cons=$(count ring-cons "$size" "$batch" "$records")
-		emit "ring_prod_${size}B_b$batch" "$size" "$batch" "$prod"
-		emit "ring_cons_${size}B_b$batch" "$size" "$batch" "$cons"
-		emit "ring_${size}B_b$batch" "$size" "$batch" "$(awk -v a="$prod" -v b="$cons" 'BEGIN { printf "%.1f", a + b }')"
+		# Both sides in one loop, as ck_ring is counted; then each side alone.
+		emit "ring_${size}B_b$batch" "$size" "$batch" "$(count ring "$size" "$batch" "$records")"
+		emit "ring_prod_${size}B_b$batch" "$size" "$batch" \
+			"$(count --in produce ring-sides "$size" "$batch" "$records")"
+		emit "ring_cons_${size}B_b$batch" "$size" "$batch" \
+			"$(count --in consume ring-sides "$size" "$batch" "$records")"
 	done
 done
 emit ck_ring_8B 8 1 "$(count ck $((200000 / scale)))"
 for batch in 1 256; do
-	v=$(count kernel-submission 64 "$batch" $((102400 / scale / batch * batch)))
+	v=$(count --in kshm_service_process kernel-submission 64 "$batch" $((102400 / scale / batch * batch)))
 	if [ "$batch" = 256 ]; then
 		emit kernel_submission_64B 64 256 "$v"
 	else
 		emit kernel_submission_64B_b1 64 1 "$v"
 	fi
 done
-emit kernel_publish_64B 64 1 "$(count kernel-publish 64 $((102400 / scale / 256 * 256)))"
+emit kernel_publish_64B 64 1 "$(count --in kshm_service_publish kernel-publish 64 $((102400 / scale / 256 * 256)))"

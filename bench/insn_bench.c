@@ -3,10 +3,13 @@
  * Instructions per record, the figure that a shared 2-core machine does not
  * move (bench/README.md): each path runs in one process under
  * `valgrind --tool=callgrind --collect-atstart=no`, which counts only what
- * runs between the CALLGRIND_TOGGLE_COLLECT pairs below; bench/insn.sh
- * divides the count by the records this program says it moved.
+ * runs between the CALLGRIND_TOGGLE_COLLECT pair around a whole loop (ring,
+ * ck: the same harness cost on both sides), or inside the function that
+ * bench/insn.sh names with --toggle-collect (produce, consume,
+ * kshm_service_process, kshm_service_publish); bench/insn.sh divides the
+ * count by the records this program says it moved.
  *
- *   insn_bench ring-prod|ring-cons SIZE BATCH RECORDS
+ *   insn_bench ring|ring-sides SIZE BATCH RECORDS   (ring-sides: no toggles of its own)
  *   insn_bench ck RECORDS
  *   insn_bench kernel-submission SIZE BATCH RECORDS
  *   insn_bench kernel-publish SIZE RECORDS
@@ -54,8 +57,8 @@ static void ring_of(struct kshm_ring *ring, struct area *a)
 		die("ring init");
 }
 
-/* The producer's part of a batch: n records, one commit. */
-static void produce(struct kshm_ring *ring, uint32_t len, uint64_t first, unsigned int n)
+/* The producer's part of a batch: n records, one commit. Out of line: counted on its own. */
+static __attribute__((noinline)) void produce(struct kshm_ring *ring, uint32_t len, uint64_t first, unsigned int n)
 {
 	enum kshm_status st;
 	unsigned int k;
@@ -74,7 +77,7 @@ static void produce(struct kshm_ring *ring, uint32_t len, uint64_t first, unsign
 }
 
 /* The consumer's part: n records, each read in place and checked, one release. */
-static void consume(struct kshm_ring *ring, uint64_t first, unsigned int n)
+static __attribute__((noinline)) void consume(struct kshm_ring *ring, uint64_t first, unsigned int n)
 {
 	struct kshm_ring_entry e;
 	unsigned int k;
@@ -92,23 +95,21 @@ static void consume(struct kshm_ring *ring, uint64_t first, unsigned int n)
 	kshm_ring_release(ring);
 }
 
-static uint64_t run_ring(int count_producer, uint32_t len, unsigned int batch, uint64_t records)
+static uint64_t run_ring(int toggle, uint32_t len, unsigned int batch, uint64_t records)
 {
 	struct kshm_ring prod, cons;
 	uint64_t i;
 
 	ring_of(&prod, &sub_area);
 	ring_of(&cons, &sub_area);
+	if (toggle)
+		CALLGRIND_TOGGLE_COLLECT;
 	for (i = 0; i < records; i += batch) {
-		if (count_producer)
-			CALLGRIND_TOGGLE_COLLECT;
 		produce(&prod, len, i, batch);
-		CALLGRIND_TOGGLE_COLLECT;
 		consume(&cons, i, batch);
-		if (count_producer)
-			continue;
-		CALLGRIND_TOGGLE_COLLECT;
 	}
+	if (toggle)
+		CALLGRIND_TOGGLE_COLLECT;
 	return records / batch * batch;
 }
 
@@ -191,11 +192,9 @@ static uint64_t run_kernel_submission(uint32_t len, unsigned int batch, uint64_t
 		struct kshm_channel_process req = { .size = sizeof(req), .max_records = batch };
 
 		produce(&user_sub, len, i, batch);
-		CALLGRIND_TOGGLE_COLLECT;
 		if (kshm_service_process(&sub, &comp, &req) != KSHM_SERVICE_DONE ||
 		    req.processed != batch)
 			die("process");
-		CALLGRIND_TOGGLE_COLLECT;
 		while (kshm_ring_peek(&user_comp, &e) == KSHM_OK) {
 			struct kshm_completion c;
 
@@ -225,10 +224,8 @@ static uint64_t run_kernel_publish(uint32_t len, uint64_t records)
 
 		memcpy(payload, src + (i * len) % (RING_BYTES - len), len);
 		memcpy(payload, &i, 8);
-		CALLGRIND_TOGGLE_COLLECT;
 		if (kshm_service_publish(&events, 1, len, 7, kshm_fill_copy, payload, &st) != 1)
 			die("publish");
-		CALLGRIND_TOGGLE_COLLECT;
 		if (i % 256 != 255)
 			continue;
 		while (kshm_ring_peek(&user, &e) == KSHM_OK) {
@@ -251,9 +248,9 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < sizeof(src); i++)
 		src[i] = (uint8_t)(i * 131);
-	if (argc == 5 && (!strcmp(argv[1], "ring-prod") || !strcmp(argv[1], "ring-cons")))
-		moved = run_ring(!strcmp(argv[1], "ring-prod"), (uint32_t)atoi(argv[2]),
-				 (unsigned int)atoi(argv[3]), strtoull(argv[4], NULL, 10));
+	if (argc == 5 && (!strcmp(argv[1], "ring") || !strcmp(argv[1], "ring-sides")))
+		moved = run_ring(!strcmp(argv[1], "ring"), (uint32_t)atoi(argv[2]), (unsigned int)atoi(argv[3]),
+				 strtoull(argv[4], NULL, 10));
 	else if (argc == 3 && !strcmp(argv[1], "ck"))
 		moved = run_ck(strtoull(argv[2], NULL, 10));
 	else if (argc == 4 && !strcmp(argv[1], "kernel-publish"))
@@ -262,7 +259,7 @@ int main(int argc, char **argv)
 		moved = run_kernel_submission((uint32_t)atoi(argv[2]), (unsigned int)atoi(argv[3]),
 					      strtoull(argv[4], NULL, 10));
 	else
-		die("usage: insn_bench ring-prod|ring-cons SIZE BATCH RECORDS | ck RECORDS | "
+		die("usage: insn_bench ring|ring-sides SIZE BATCH RECORDS | ck RECORDS | "
 		    "kernel-submission SIZE BATCH RECORDS | kernel-publish SIZE RECORDS");
 	printf("records %llu\n", (unsigned long long)moved);
 	return 0;
