@@ -41,9 +41,9 @@ for size in 8 64 4096; do
 		# Both sides in one loop, as ck_ring is counted; then each side alone.
 		emit "ring_${size}B_b$batch" "$size" "$batch" "$(count ring "$size" "$batch" "$records")"
 		emit "ring_prod_${size}B_b$batch" "$size" "$batch" \
-			"$(count --in produce ring-sides "$size" "$batch" "$records")"
+			"$(count --in producer_side ring-sides "$size" "$batch" "$records")"
 		emit "ring_cons_${size}B_b$batch" "$size" "$batch" \
-			"$(count --in consume ring-sides "$size" "$batch" "$records")"
+			"$(count --in consumer_side ring-sides "$size" "$batch" "$records")"
 	done
 done
 emit ck_ring_8B 8 1 "$(count ck $((200000 / scale)))"

@@ -5,7 +5,7 @@
  * `valgrind --tool=callgrind --collect-atstart=no`, which counts only what
  * runs between the CALLGRIND_TOGGLE_COLLECT pair around a whole loop (ring,
  * ck: the same harness cost on both sides), or inside the function that
- * bench/insn.sh names with --toggle-collect (produce, consume,
+ * bench/insn.sh names with --toggle-collect (producer_side, consumer_side,
  * kshm_service_process, kshm_service_publish); bench/insn.sh divides the
  * count by the records this program says it moved.
  *
@@ -57,8 +57,8 @@ static void ring_of(struct kshm_ring *ring, struct area *a)
 		die("ring init");
 }
 
-/* The producer's part of a batch: n records, one commit. Out of line: counted on its own. */
-static __attribute__((noinline)) void produce(struct kshm_ring *ring, uint32_t len, uint64_t first, unsigned int n)
+/* The producer's part of a batch: n records, one commit. */
+static inline __attribute__((always_inline)) void produce(struct kshm_ring *ring, uint32_t len, uint64_t first, unsigned int n)
 {
 	enum kshm_status st;
 	unsigned int k;
@@ -77,7 +77,7 @@ static __attribute__((noinline)) void produce(struct kshm_ring *ring, uint32_t l
 }
 
 /* The consumer's part: n records, each read in place and checked, one release. */
-static __attribute__((noinline)) void consume(struct kshm_ring *ring, uint64_t first, unsigned int n)
+static inline __attribute__((always_inline)) void consume(struct kshm_ring *ring, uint64_t first, unsigned int n)
 {
 	struct kshm_ring_entry e;
 	unsigned int k;
@@ -95,21 +95,40 @@ static __attribute__((noinline)) void consume(struct kshm_ring *ring, uint64_t f
 	kshm_ring_release(ring);
 }
 
-static uint64_t run_ring(int toggle, uint32_t len, unsigned int batch, uint64_t records)
+/* Each side out of line, for --toggle-collect (the call costs each a few instructions per batch). */
+static __attribute__((noinline)) void producer_side(struct kshm_ring *ring, uint32_t len,
+						    uint64_t first, unsigned int n)
+{
+	produce(ring, len, first, n);
+}
+
+static __attribute__((noinline)) void consumer_side(struct kshm_ring *ring, uint64_t first,
+						    unsigned int n)
+{
+	consume(ring, first, n);
+}
+
+/* Both sides inline in one loop toggled once, as ck_ring's is; or each side out of line. */
+static uint64_t run_ring(int sides, uint32_t len, unsigned int batch, uint64_t records)
 {
 	struct kshm_ring prod, cons;
 	uint64_t i;
 
 	ring_of(&prod, &sub_area);
 	ring_of(&cons, &sub_area);
-	if (toggle)
-		CALLGRIND_TOGGLE_COLLECT;
+	if (sides) {
+		for (i = 0; i < records; i += batch) {
+			producer_side(&prod, len, i, batch);
+			consumer_side(&cons, i, batch);
+		}
+		return records / batch * batch;
+	}
+	CALLGRIND_TOGGLE_COLLECT;
 	for (i = 0; i < records; i += batch) {
 		produce(&prod, len, i, batch);
 		consume(&cons, i, batch);
 	}
-	if (toggle)
-		CALLGRIND_TOGGLE_COLLECT;
+	CALLGRIND_TOGGLE_COLLECT;
 	return records / batch * batch;
 }
 
@@ -249,7 +268,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(src); i++)
 		src[i] = (uint8_t)(i * 131);
 	if (argc == 5 && (!strcmp(argv[1], "ring") || !strcmp(argv[1], "ring-sides")))
-		moved = run_ring(!strcmp(argv[1], "ring"), (uint32_t)atoi(argv[2]), (unsigned int)atoi(argv[3]),
+		moved = run_ring(!strcmp(argv[1], "ring-sides"), (uint32_t)atoi(argv[2]), (unsigned int)atoi(argv[3]),
 				 strtoull(argv[4], NULL, 10));
 	else if (argc == 3 && !strcmp(argv[1], "ck"))
 		moved = run_ck(strtoull(argv[2], NULL, 10));
