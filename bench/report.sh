@@ -368,6 +368,24 @@ plot scale_procs "P processes streaming 64 B records: total rate vs ioctl per re
 		}
 		END { if (last != "") out() }'
 	echo
+	echo "Which batch pays: the channel's rate (\`ring\`) divided by the fastest other method at the"
+	echo "same record size and the same records per call (> 1: the channel is the right tool there)."
+	echo
+	echo "| case | size | batch | channel / fastest other | fastest other |"
+	echo "|---|---|---|---|---|"
+	tr '|' ' ' < "$work/relative" | awk '$6 == "rate" && $2 ~ /^msg_/ && $3 != "io_uring_nop" &&
+		$3 != "publish" { print $2, $4, $5, $3, $9 }' | sort -k1,1 -k2,2n -k3,3n | awk '
+		{ k = $1 " " $2 " " $3 }
+		k != last { if (last != "") out(); last = k; ring = 0; best = 0; who = "-" }
+		$4 == "ring" { ring = $5; next }
+		$5 > best { best = $5; who = $4 }
+		function out() {
+			split(last, f, " ")
+			if (ring > 0 && best > 0)
+				printf "| %s | %s | %s | %.3g | %s |\n", f[1], f[2], f[3], ring / best, who
+		}
+		END { if (last != "") out() }'
+	echo
 	echo "## Native figures (on the host; min / median / max over the repeats)"
 	echo
 	echo "| case | method | size | batch | median | min | max | unit |"
