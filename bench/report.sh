@@ -283,10 +283,10 @@ plot setup "Set-up cost by region size, vs 4 KiB (how it grows)" "region bytes" 
 	"create+map+touch:setup_create_map:region:1 attach(pin+map):setup_attach:attach:1 destroy(both):setup_destroy:both:1"
 plot msg_k2u "Kernel->process messages/s vs one ioctl each (higher is better)" \
 	"record bytes" "x ioctl per message, same size" 1 \
-	"ring_(a_ringful_per_call):msg_k2u:ring:max ring_(batch_16):msg_k2u:ring:16 ring_(batch_1):msg_k2u:ring:1 bpf_ringbuf_(as_many):msg_k2u:bpf_ringbuf:max ioctl:msg_k2u:ioctl:1 read:msg_k2u:read:1 pipe:msg_k2u:pipe:1"
+	"ring_(256_per_call):msg_k2u:ring:max ring_(1_per_call):msg_k2u:ring:1 publish_(256):msg_k2u:publish:max bpf_reserve+custom_(256):msg_k2u:bpf_ringbuf_custom:max bpf_output+libbpf_(256):msg_k2u:bpf_ringbuf:max ioctl_(256_per_call):msg_k2u:ioctl:max read_(256_per_call):msg_k2u:read:max pipe_(256_per_call):msg_k2u:pipe:max ioctl_(1_per_call):msg_k2u:ioctl:1"
 plot msg_u2k "Process->kernel requests/s vs one ioctl each (higher is better)" \
 	"record bytes" "x ioctl per request, same size" 1 \
-	"ring_(up_to_256_per_call):msg_u2k:ring:max ring_(batch_16):msg_u2k:ring:16 ring_(batch_1):msg_u2k:ring:1 ioctl:msg_u2k:ioctl:1"
+	"ring_(256_per_call):msg_u2k:ring:max ring_(16_per_call):msg_u2k:ring:16 ring_(1_per_call):msg_u2k:ring:1 ioctl_(256_per_call):msg_u2k:ioctl:max ioctl_(1_per_call):msg_u2k:ioctl:1"
 plot scale_regions "Cost per region (create, touch, checksum, destroy) vs one region" \
 	"regions on one handle" "x the cost with one region" 1 \
 	"64_KiB_regions:scale_regions:region:1"
