@@ -23,10 +23,12 @@
 #include <ck_ring.h>
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -253,7 +255,7 @@ static void pipe_consume(const struct run *r)
 /* One timed run: seconds from the producer's start to the consumer's last message. */
 static double run_once(const struct run *r)
 {
-	pid_t child;
+	pid_t child, parent;
 	int status;
 	uint64_t t, i;
 
@@ -272,12 +274,17 @@ static double run_once(const struct run *r)
 	}
 	if (!r->pinned)
 		pin(-1);
+	parent = getpid();
 	child = fork();
 	if (child < 0) {
 		perror("fork");
 		exit(1);
 	}
 	if (child == 0) {
+		/* A consumer spins: it must not outlive a producer that was killed. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		if (r->pinned)
 			pin(1);
 		shm->ctl.ready = 1;
