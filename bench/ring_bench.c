@@ -392,6 +392,14 @@ static void write_lines(FILE *f, const struct compare *c, int repeats)
 	}
 }
 
+/* 64-byte messages, `batch` per publish and per write(2)/read(2), neither side pinned. */
+#define PIPE_CASE(batch, kshm_n, pipe_n)							\
+	{ .key = "native_ring_vs_pipe_64B_b" #batch,						\
+	  .label = "kshm ring vs pipe, 64 B, " #batch " per call",				\
+	  .other_name = "pipe", .unit = "Mmsg/s", .per = 1,					\
+	  .kshm = { KSHM, 64, (kshm_n), (batch), 0, 0 },					\
+	  .other = { PIPE, 64, (pipe_n), (batch), 0, 0 } }
+
 int main(int argc, char **argv)
 {
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
@@ -404,18 +412,9 @@ int main(int argc, char **argv)
 		  .other_name = "ck_ring", .unit = "Mmsg/s", .per = 1, .target = 1.5,
 		  .kshm = { KSHM, 8, 10000000 / s, 1, 0, 1 },
 		  .other = { CK, 8, 20000000 / s, 1, 0, 1 } },
-		{ .key = "native_ring_vs_pipe_64B_b1", .label = "kshm ring vs pipe, 64 B, 1 per call",
-		  .other_name = "pipe", .unit = "Mmsg/s", .per = 1,
-		  .kshm = { KSHM, 64, 10000000 / s, 1, 0, 0 },
-		  .other = { PIPE, 64, 1000000 / s, 1, 0, 0 } },
-		{ .key = "native_ring_vs_pipe_64B_b16", .label = "kshm ring vs pipe, 64 B, 16 per call",
-		  .other_name = "pipe", .unit = "Mmsg/s", .per = 1,
-		  .kshm = { KSHM, 64, 20000000 / s, 16, 0, 0 },
-		  .other = { PIPE, 64, 6000000 / s, 16, 0, 0 } },
-		{ .key = "native_ring_vs_pipe_64B_b256", .label = "kshm ring vs pipe, 64 B, 256 per call",
-		  .other_name = "pipe", .unit = "Mmsg/s", .per = 1,
-		  .kshm = { KSHM, 64, 30000000 / s, 256, 0, 0 },
-		  .other = { PIPE, 64, 12000000 / s, 256, 0, 0 } },
+		PIPE_CASE(1, 10000000 / s, 1000000 / s),
+		PIPE_CASE(16, 20000000 / s, 6000000 / s),
+		PIPE_CASE(256, 30000000 / s, 12000000 / s),
 		{ .key = "native_ring_4KiB_vs_memcpy", .label = "kshm ring 4 KiB (copy once) vs memcpy",
 		  .other_name = "memcpy", .unit = "GB/s", .per = 4096, .target = 0.7,
 		  .kshm = { KSHM, 4096, 400000 / s, 16, 1, 1 },
