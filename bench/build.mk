@@ -11,6 +11,7 @@
 
 BENCH_DIR      := $(BUILD)/bench
 BENCH_BIN      := $(BENCH_DIR)/ring_bench
+INSN_BIN       := $(BENCH_DIR)/insn_bench
 VM_BENCH_DIR   := $(BUILD)/vm/bench
 VM_BENCH       := $(VM_BENCH_DIR)/kshm_vmbench
 VM_BENCH_SRCS  := $(filter-out %.bpf.c,$(wildcard bench/vm/*.c))
@@ -27,6 +28,12 @@ $(BENCH_BIN): bench/ring_bench.c core/ring.c $(wildcard core/*.h include/kshm/*.
 	@mkdir -p $(@D)
 	@rm -f $@
 	$(CC) $(KSHM_CFLAGS) -iquote . -o $@ bench/ring_bench.c core/ring.c
+
+# Counted by callgrind (bench/insn.sh): the kernel-side code of core/ built as the drivers build it, -O2.
+$(INSN_BIN): bench/insn_bench.c core/ring.c core/service.c core/checksum.c $(wildcard core/*.h include/kshm/*.h) bench/build.mk
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(CC) $(KSHM_CFLAGS) -iquote . -o $@ bench/insn_bench.c core/ring.c core/service.c core/checksum.c
 
 $(VM_BENCH_DIR)/ringbuf_gen.bpf.o: bench/vm/ringbuf_gen.bpf.c bench/vm/ringbuf_gen.h
 	@mkdir -p $(@D)
@@ -45,12 +52,13 @@ $(VM_BENCH): $(VM_BENCH_SRCS) $(wildcard bench/vm/*.h) $(VM_BENCH_DIR)/ringbuf_g
 
 vm-bench-program: $(VM_BENCH)
 
-BENCH_RUN = BUILD=$(BUILD) KVER=$(KVER) bench/run.sh --native $(BENCH_BIN)
+BENCH_RUN = BUILD=$(BUILD) KVER=$(KVER) bench/run.sh --native $(BENCH_BIN) --insn $(INSN_BIN)
 
-bench: module $(BENCH_BIN) $(VM_BENCH)
+# The VM suite's client driver (tests/vm/build.mk) is the kernel code of the `publish` method.
+bench: module $(VM_CLIENT) $(BENCH_BIN) $(INSN_BIN) $(VM_BENCH)
 	$(BENCH_RUN) --out bench/results
 
-bench-quick: module $(BENCH_BIN) $(VM_BENCH)
+bench-quick: module $(VM_CLIENT) $(BENCH_BIN) $(INSN_BIN) $(VM_BENCH)
 	$(BENCH_RUN) --quick --out $(BENCH_DIR)/quick
 
 bench-check:

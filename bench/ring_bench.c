@@ -4,24 +4,31 @@
  * over one MAP_SHARED mapping, each against an alternative measured in the
  * same run, interleaved repeat by repeat so that machine noise hits both:
  *
- *   ring_vs_ck_ring_8B   8-byte messages: kshm ring vs Concurrency Kit's ck_ring SPSC
- *   ring_vs_pipe_64B     64-byte messages: kshm ring vs a pipe (one write/read each)
- *   ring_4KiB_vs_memcpy  bytes/s of 4 KiB records through the ring (copied in by the
- *                        producer, out by the consumer) vs one core's memcpy of 4 KiB blocks
+ *   ring_vs_ck_ring_8B_b1    8-byte messages, one per publish on both sides: kshm ring
+ *                            vs Concurrency Kit's ck_ring SPSC (which has no batch API)
+ *   ring_vs_pipe_64B_bN      64-byte messages, N per publish / per write(2) and read(2)
+ *                            on both sides, N = 1, 16, 256; neither side pinned
+ *   ring_4KiB_vs_memcpy      bytes/s of 4 KiB records through the ring, copied once (in by
+ *                            the producer; the consumer checks each in place) vs one core's
+ *                            memcpy of 4 KiB blocks over the same footprint
  *
  *   ring_bench [--quick] [--case KEY-PART] [--lines FILE]
  *
  * Waiting is spin-then-yield on both sides of every ring (2-core machines are
- * noisy; sleeping would measure the scheduler). The producer pins to CPU 0,
- * the consumer to CPU 1 when there are two.
+ * noisy; sleeping would measure the scheduler). Where a comparison pins, the
+ * producer pins to CPU 0 and the consumer to CPU 1 on both of its sides; the
+ * pipe comparisons pin neither (a pipe pinned across CPUs ran 1.2-2.6x
+ * slower than one left to the scheduler).
  */
 #include <ck_ring.h>
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +42,7 @@
 #define PAGE		4096u
 #define SPINS		256			/* pause-loop rounds before a sched_yield() */
 #define MAX_REPEATS	15
+#define MAX_PIPE_BATCH	256
 
 struct control {
 	_Alignas(64) volatile int ready;
@@ -59,7 +67,9 @@ struct run {
 	enum kind kind;
 	uint32_t len;		/* message bytes */
 	uint64_t n;		/* messages */
-	unsigned int batch;	/* kshm: records per commit / per release */
+	unsigned int batch;	/* records per commit / release (kshm), per write / read (pipe) */
+	int in_place;		/* kshm: the consumer checks each record in the ring, no copy out */
+	int pinned;		/* producer on CPU 0, consumer on CPU 1 */
 };
 
 static struct shared *shm;
@@ -75,14 +85,18 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* To one CPU, or (cpu < 0) back to every CPU: a forked consumer inherits the parent's set. */
 static void pin(int cpu)
 {
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), i;
 	cpu_set_t set;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (cpus < 2)
 		return;
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	for (i = 0; i < cpus; i++)
+		if (cpu < 0 || i == cpu)
+			CPU_SET(i, &set);
 	sched_setaffinity(0, sizeof(set), &set);	/* best effort: a container may refuse */
 }
 
@@ -107,18 +121,24 @@ static void fill(uint8_t *to, uint64_t i, uint32_t len)
 	memcpy(to, &i, 8);
 }
 
-static void take(const void *from, uint64_t i, uint32_t len)
+static void check(const void *msg, uint64_t i)
 {
 	uint64_t seq;
 
+	memcpy(&seq, msg, 8);
+	if (seq != i)
+		shm->ctl.bad++;
+}
+
+/* Into the consumer's private buffer (a pipe's read(2) does the same copy), then checked. */
+static void take(const void *from, uint64_t i, uint32_t len)
+{
 	/* A constant size for 8 bytes, as ck_ring's consumer gets: no libc call per message. */
 	if (len == 8)
 		memcpy(dst + (i * 8) % RING_BYTES, from, 8);
 	else
 		memcpy(dst + (i * len) % RING_BYTES, from, len);
-	memcpy(&seq, dst + (i * len) % RING_BYTES, 8);
-	if (seq != i)
-		shm->ctl.bad++;
+	check(dst + (i * len) % RING_BYTES, i);
 }
 
 static void kshm_produce(const struct run *r)
@@ -153,7 +173,10 @@ static void kshm_consume(const struct run *r)
 	kshm_ring_init(&ring, &shm->cons, &shm->prod, shm->data, RING_BYTES);
 	while (i < r->n) {
 		for (k = 0; k < r->batch && kshm_ring_peek(&ring, &e) == KSHM_OK; k++, i++) {
-			take(e.payload, i, e.len);
+			if (r->in_place)
+				check(e.payload, i);
+			else
+				take(e.payload, i, e.len);
 			kshm_ring_advance(&ring, &e);
 		}
 		if (k)
@@ -189,28 +212,34 @@ static void ck_consume(const struct run *r)
 	}
 }
 
+/* `batch` messages per write(2), filled as the ring's producer fills its records. */
 static void pipe_produce(const struct run *r)
 {
-	uint8_t msg[64];
-	uint64_t i;
+	static uint8_t msgs[MAX_PIPE_BATCH * 64];
+	uint64_t i = 0;
+	unsigned int k;
 
-	for (i = 0; i < r->n; i++) {
-		fill(msg, i, r->len);
-		if (write(pipe_fd[1], msg, r->len) != (ssize_t)r->len)
+	while (i < r->n) {
+		for (k = 0; k < r->batch && i < r->n; k++, i++)
+			fill(msgs + k * r->len, i, r->len);
+		if (write(pipe_fd[1], msgs, k * r->len) != (ssize_t)(k * r->len))
 			shm->ctl.bad++;
 	}
 }
 
+/* `batch` messages per read(2) (more when a read returns short), straight into the private buffer. */
 static void pipe_consume(const struct run *r)
 {
-	uint8_t msg[64];
-	uint64_t i;
+	uint64_t i = 0, j;
 
-	for (i = 0; i < r->n; i++) {
-		size_t got = 0;
+	while (i < r->n) {
+		uint64_t want = r->n - i < r->batch ? r->n - i : r->batch;
+		size_t bytes = want * r->len, got = 0, off = (i * r->len) % RING_BYTES;
 
-		while (got < r->len) {
-			ssize_t k = read(pipe_fd[0], msg + got, r->len - got);
+		if (off + bytes > RING_BYTES)
+			off = 0;
+		while (got < bytes) {
+			ssize_t k = read(pipe_fd[0], dst + off + got, bytes - got);
 
 			if (k <= 0) {
 				shm->ctl.bad++;
@@ -218,14 +247,15 @@ static void pipe_consume(const struct run *r)
 			}
 			got += (size_t)k;
 		}
-		take(msg, i, r->len);
+		for (j = 0; j < want; j++, i++)
+			check(dst + off + j * r->len, i);
 	}
 }
 
 /* One timed run: seconds from the producer's start to the consumer's last message. */
 static double run_once(const struct run *r)
 {
-	pid_t child;
+	pid_t child, parent;
 	int status;
 	uint64_t t, i;
 
@@ -242,13 +272,21 @@ static double run_once(const struct run *r)
 		perror("pipe");
 		exit(1);
 	}
+	if (!r->pinned)
+		pin(-1);
+	parent = getpid();
 	child = fork();
 	if (child < 0) {
 		perror("fork");
 		exit(1);
 	}
 	if (child == 0) {
-		pin(1);
+		/* A consumer spins: it must not outlive a producer that was killed. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		if (r->pinned)
+			pin(1);
 		shm->ctl.ready = 1;
 		while (!shm->ctl.start_ns)
 			;
@@ -261,7 +299,8 @@ static double run_once(const struct run *r)
 		shm->ctl.end_ns = now_ns();
 		_exit(0);
 	}
-	pin(0);
+	if (r->pinned)
+		pin(0);
 	while (!shm->ctl.ready)
 		sched_yield();
 	shm->ctl.start_ns = now_ns();
@@ -345,12 +384,21 @@ static void write_lines(FILE *f, const struct compare *c, int repeats)
 	int i;
 
 	for (i = 0; i < repeats; i++) {
-		fprintf(f, "KSHM-BENCH native %s kshm_ring %u %u %d %.6g %s\n", c->key, c->kshm.len,
+		fprintf(f, "KSHM-BENCH native %s %s %u %u %d %.6g %s\n", c->key,
+			c->kshm.in_place ? "kshm_ring_in_place" : "kshm_ring", c->kshm.len,
 			c->kshm.batch, i, c->a_each[i], unit);
-		fprintf(f, "KSHM-BENCH native %s %s %u 1 %d %.6g %s\n", c->key, c->other_name,
-			c->other.len, i, c->b_each[i], unit);
+		fprintf(f, "KSHM-BENCH native %s %s %u %u %d %.6g %s\n", c->key, c->other_name,
+			c->other.len, c->other.batch, i, c->b_each[i], unit);
 	}
 }
+
+/* 64-byte messages, `batch` per publish and per write(2)/read(2), neither side pinned. */
+#define PIPE_CASE(batch, kshm_n, pipe_n)							\
+	{ .key = "native_ring_vs_pipe_64B_b" #batch,						\
+	  .label = "kshm ring vs pipe, 64 B, " #batch " per call",				\
+	  .other_name = "pipe", .unit = "Mmsg/s", .per = 1,					\
+	  .kshm = { KSHM, 64, (kshm_n), (batch), 0, 0 },					\
+	  .other = { PIPE, 64, (pipe_n), (batch), 0, 0 } }
 
 int main(int argc, char **argv)
 {
@@ -359,15 +407,18 @@ int main(int argc, char **argv)
 	int repeats = quick ? 2 : 7, i;
 	uint64_t s = quick ? 20 : 1;	/* quick: a twentieth of the messages */
 	struct compare cases[] = {
-		{ .key = "native_ring_vs_ck_ring_8B", .label = "kshm ring vs ck_ring SPSC, 8 B",
+		{ .key = "native_ring_vs_ck_ring_8B_b1",
+		  .label = "kshm ring vs ck_ring SPSC, 8 B, 1 per publish",
 		  .other_name = "ck_ring", .unit = "Mmsg/s", .per = 1, .target = 1.5,
-		  .kshm = { KSHM, 8, 60000000 / s, 64 }, .other = { CK, 8, 20000000 / s, 0 } },
-		{ .key = "native_ring_vs_pipe_64B", .label = "kshm ring vs pipe, 64 B",
-		  .other_name = "pipe", .unit = "Mmsg/s", .per = 1, .target = 40,
-		  .kshm = { KSHM, 64, 30000000 / s, 64 }, .other = { PIPE, 64, 1000000 / s, 0 } },
-		{ .key = "native_ring_4KiB_vs_memcpy", .label = "kshm ring 4 KiB vs memcpy",
-		  .other_name = "memcpy", .unit = "GB/s", .per = 4096,
-		  .kshm = { KSHM, 4096, 400000 / s, 16 }, .other = { MEMCPY, 4096, 1000000 / s, 0 } },
+		  .kshm = { KSHM, 8, 10000000 / s, 1, 0, 1 },
+		  .other = { CK, 8, 20000000 / s, 1, 0, 1 } },
+		PIPE_CASE(1, 10000000 / s, 1000000 / s),
+		PIPE_CASE(16, 20000000 / s, 6000000 / s),
+		PIPE_CASE(256, 30000000 / s, 12000000 / s),
+		{ .key = "native_ring_4KiB_vs_memcpy", .label = "kshm ring 4 KiB (copy once) vs memcpy",
+		  .other_name = "memcpy", .unit = "GB/s", .per = 4096, .target = 0.7,
+		  .kshm = { KSHM, 4096, 400000 / s, 16, 1, 1 },
+		  .other = { MEMCPY, 4096, 1000000 / s, 1, 0, 0 } },
 	};
 	FILE *f;
 

@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
 # The benchmark suite, run by `make bench` / `make bench-quick` (bench/README.md):
 #
-#   bench/run.sh --native BIN --out DIR [--quick]
+#   bench/run.sh --native BIN --insn INSN_BIN --out DIR [--quick]
 #
 # 1. BIN (ring_bench) on this host: the ring against ck_ring, a pipe, memcpy;
-# 2. kshm_vmbench in one boot of the test VM (tests/vm/run.sh --bench);
-# 3. bench/report.sh: DIR/<date>-<host>.md, plots, DIR/latest.json.
+# 2. INSN_BIN (insn_bench) under callgrind (bench/insn.sh): instructions per record;
+# 3. kshm_vmbench in one boot of the test VM (tests/vm/run.sh --bench);
+# 4. bench/report.sh: DIR/<date>-<host>.md, plots, DIR/latest.json.
 # Raw figures of both go to $BUILD/bench/<full|quick>/ first.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
 native=
+insn=
 out=
 quick=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--native) native=${2:?}; shift ;;
+	--insn) insn=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	--quick) quick=1 ;;
-	*) echo "usage: bench/run.sh --native BIN --out DIR [--quick]" >&2; exit 2 ;;
+	*) echo "usage: bench/run.sh --native BIN --insn INSN_BIN --out DIR [--quick]" >&2; exit 2 ;;
 	esac
 	shift
 done
-[ -n "$native" ] && [ -n "$out" ] || { echo "usage: bench/run.sh --native BIN --out DIR [--quick]" >&2; exit 2; }
+[ -n "$native" ] && [ -n "$insn" ] && [ -n "$out" ] || { echo "usage: bench/run.sh --native BIN --insn INSN_BIN --out DIR [--quick]" >&2; exit 2; }
 command -v gnuplot >/dev/null 2>&1 || { echo "bench: gnuplot missing (apt-get install gnuplot-nox, or make deps)" >&2; exit 1; }
 
 mode=full
@@ -38,6 +41,9 @@ rm -f "$work"/*.lines
 
 echo "bench: native ring benchmarks ($mode)"
 "$native" "${args[@]}" --lines "$work/native.lines"
+
+echo "bench: instructions per record (callgrind, $mode)"
+"$ROOT/bench/insn.sh" "$insn" "${args[@]}" > "$work/insn.lines"
 
 echo "bench: in-VM benchmarks ($mode, one boot)"
 # 1 GiB: the bulk case holds three 64 MiB buffers at once.
@@ -62,4 +68,4 @@ serial=$BUILD/vm/serial.log
 name=$(date -u +%Y-%m-%d)-$(hostname -s)
 [ "$quick" = 1 ] && name=$name-quick
 "$ROOT/bench/report.sh" --name "$name" --out "$out" --machine "$work/machine" \
-	"$work/native.lines" "$work/vm.lines"
+	"$work/native.lines" "$work/insn.lines" "$work/vm.lines"

@@ -32,6 +32,13 @@ uint64_t kshm_csum_final(const struct kshm_csum *csum);
 /* One-shot checksum of a buffer. */
 uint64_t kshm_checksum(const void *data, size_t len);
 
+/*
+ * The same, also giving the buffer's first 8 bytes as a little-endian word
+ * (0 when len < 8) from the same load: for data another party may rewrite
+ * meanwhile, the word and the sum then come from one read of each byte.
+ */
+uint64_t kshm_checksum_first(const void *data, size_t len, uint64_t *first_word);
+
 /* Write pattern bytes [pos, pos + len) of `seed` to dst. */
 void kshm_pattern_fill(void *dst, size_t len, uint64_t seed, uint64_t pos);
 

@@ -3,13 +3,6 @@
 #include "barrier.h"
 #include "checksum.h"
 
-/*
- * Submissions are copied out through the stack in chunks. Small: kernels
- * built with automatic variable initialisation (Debian's) zero the chunk for
- * every record, and at 256 bytes that zeroing was a leading cost (perf in
- * the guest).
- */
-#define COPY_CHUNK 64U
 #define GENERATE_BATCH_RECORDS 64U
 #define GENERATE_BATCH_BYTES (64U << 10)
 #define PROCESS_BATCH 32U	/* submissions handled per hold of the completions' lock */
@@ -30,22 +23,10 @@ void kshm_fill_generated(void *payload, uint32_t len, uint64_t index, const void
 
 void kshm_completion_of(const struct kshm_ring_entry *entry, struct kshm_completion *done)
 {
-	const uint8_t *payload = entry->payload;
-	uint8_t chunk[COPY_CHUNK];
-	struct kshm_csum csum;
-	uint32_t off;
+	uint64_t first;
 
-	kshm_csum_init(&csum);
-	done->user_data = 0;
-	for (off = 0; off < entry->len; off += COPY_CHUNK) {
-		uint32_t n = entry->len - off < COPY_CHUNK ? entry->len - off : COPY_CHUNK;
-
-		memcpy(chunk, payload + off, n);
-		if (off == 0 && n >= sizeof(done->user_data))
-			memcpy(&done->user_data, chunk, sizeof(done->user_data));
-		kshm_csum_update(&csum, chunk, n);
-	}
-	done->checksum = kshm_csum_final(&csum);
+	done->checksum = kshm_checksum_first(entry->payload, entry->len, &first);
+	done->user_data = first;
 	done->type = entry->type;
 	done->len = entry->len;
 }
@@ -71,27 +52,44 @@ void kshm_service_channel_init(struct kshm_service_channel *channel, uint32_t ki
 	channel->ops = ops;
 }
 
-uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
-			    uint32_t type, kshm_record_fill *fill, const void *arg,
-			    enum kshm_status *status)
+/* Under the producer's lock. */
+static uint64_t write_locked(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
+			     uint32_t type, kshm_record_fill *fill, const void *arg,
+			     enum kshm_status *status)
 {
-	uintptr_t token = channel->ops->lock(channel);
 	uint64_t done = 0;
 
 	*status = KSHM_OK;
 	if (channel->broken) {
 		*status = KSHM_ERR_RANGE;
-	} else {
-		for (; done < count; done++) {
-			void *payload = kshm_ring_reserve(&channel->ring, len, type, status);
-
-			if (!payload)
-				break;
-			fill(payload, len, done, arg);
-		}
-		if (*status == KSHM_ERR_RANGE)
-			channel->broken = true;
+		return 0;
 	}
+	for (; done < count; done++) {
+		void *payload = kshm_ring_reserve(&channel->ring, len, type, status);
+
+		if (!payload)
+			break;
+		fill(payload, len, done, arg);
+	}
+	if (*status == KSHM_ERR_RANGE)
+		channel->broken = true;
+	return done;
+}
+
+/* Under the producer's lock; true: wake the consumer once the lock is dropped. */
+static bool commit_locked(struct kshm_service_channel *channel)
+{
+	kshm_ring_commit(&channel->ring);
+	return kshm_ring_need_wakeup(&channel->ring);
+}
+
+uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
+			    uint32_t type, kshm_record_fill *fill, const void *arg,
+			    enum kshm_status *status)
+{
+	uintptr_t token = channel->ops->lock(channel);
+	uint64_t done = write_locked(channel, count, len, type, fill, arg, status);
+
 	channel->ops->unlock(channel, token);
 	return done;
 }
@@ -99,22 +97,29 @@ uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count
 void kshm_service_commit(struct kshm_service_channel *channel)
 {
 	uintptr_t token = channel->ops->lock(channel);
-	bool wake;
+	bool wake = commit_locked(channel);
 
-	kshm_ring_commit(&channel->ring);
-	wake = kshm_ring_need_wakeup(&channel->ring);
 	channel->ops->unlock(channel, token);
 	if (wake)
 		channel->ops->wake(channel);
 }
 
+/*
+ * One hold of the lock for the records and their commit: the lock disables
+ * interrupts, and a second hold per call was half of what publishing one
+ * record cost the kernel's per-record path (kshm_channel_publish()).
+ */
 uint64_t kshm_service_publish(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
 			      enum kshm_status *status)
 {
-	uint64_t done = kshm_service_write(channel, count, len, type, fill, arg, status);
+	uintptr_t token = channel->ops->lock(channel);
+	uint64_t done = write_locked(channel, count, len, type, fill, arg, status);
+	bool wake = commit_locked(channel);
 
-	kshm_service_commit(channel);
+	channel->ops->unlock(channel, token);
+	if (wake)
+		channel->ops->wake(channel);
 	return done;
 }
 

@@ -70,9 +70,10 @@ void kshm_fill_copy(void *payload, uint32_t len, uint64_t index, const void *arg
 void kshm_fill_generated(void *payload, uint32_t len, uint64_t index, const void *arg);
 
 /*
- * A submission's completion, copying the payload out of the ring once
- * (through a small local buffer) and checksumming the copy: the process may
- * rewrite the record meanwhile, and no byte is read twice.
+ * A submission's completion, checksummed straight from the ring, each byte
+ * loaded once into a register (the user data is the first word of that same
+ * pass): the process may rewrite the record meanwhile, and no byte is read
+ * twice.
  */
 void kshm_completion_of(const struct kshm_ring_entry *entry, struct kshm_completion *done);
 
@@ -102,7 +103,7 @@ uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count
 /* Publish every record written so far, and wake the consumer if it asked. */
 void kshm_service_commit(struct kshm_service_channel *channel);
 
-/* kshm_service_write() then kshm_service_commit(). */
+/* kshm_service_write() then kshm_service_commit(), under one hold of the lock. */
 uint64_t kshm_service_publish(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
 			      enum kshm_status *status);

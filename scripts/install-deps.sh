@@ -17,6 +17,8 @@ PACKAGES="$PACKAGES mandoc man-db groff-base"
 PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev libck-dev"
 # the in-VM benchmarks' alternatives (BPF ring buffer, io_uring) and the report's plots
 PACKAGES="$PACKAGES libbpf-dev libelf-dev zlib1g-dev bpftool liburing-dev gnuplot-nox"
+# instructions per record of the benchmarks (callgrind, bench/insn.sh; valgrind.h for its client requests)
+PACKAGES="$PACKAGES valgrind"
 # the Windows driver, libkshm and kshm.exe cross-built (clang-14 for the driver's SEH,
 # mingw-w64 for headers, linking and user code; lld-14 links the x86 driver, llvm-14's
 # llvm-readobj reads its SafeSEH table), and Wine to run them (windows/build.mk)

@@ -12,9 +12,14 @@ int bpf_gen_open(struct bpf_gen **out);
 void bpf_gen_close(struct bpf_gen *gen);
 
 /*
- * One BPF_PROG_TEST_RUN publishing `count` records of `record_bytes`, then
- * consume them all; -EILSEQ when one is missing, dropped or out of order.
+ * One BPF_PROG_TEST_RUN publishing `count` records of `record_bytes`, with
+ * bpf_ringbuf_output() per record (reserve 0) or bpf_ringbuf_reserve() +
+ * submit per record (1); then consume them all, with libbpf's
+ * ring_buffer__consume() (custom 0) or the custom consumer (records read in
+ * place, one position store per pass: 1). -EILSEQ when one is missing,
+ * dropped or out of order.
  */
-int bpf_gen_publish_and_consume(struct bpf_gen *gen, uint64_t count, uint32_t record_bytes);
+int bpf_gen_run(struct bpf_gen *gen, int reserve, int custom, uint64_t count,
+		uint32_t record_bytes);
 
 #endif /* KSHM_BENCH_VM_BPF_GEN_H */

@@ -123,6 +123,25 @@ static void test_checksum_matches_reference_model(void **state)
 	}
 }
 
+/* The one-pass sum of a submission also hands out the first word (0 below 8 bytes). */
+static void test_checksum_first_word(void **state)
+{
+	uint8_t buf[300];
+	uint64_t rng = 11, first, want;
+	size_t len, i;
+
+	(void)state;
+	for (len = 0; len <= sizeof(buf); len++) {
+		for (i = 0; i < len; i++)
+			buf[i] = (uint8_t)unit_rand(&rng);
+		want = 0;
+		for (i = 0; i < 8 && len >= 8; i++)
+			want |= (uint64_t)buf[i] << (8 * i);
+		assert_int_equal(kshm_checksum_first(buf, len, &first), ref_checksum(buf, len));
+		assert_int_equal(first, want);
+	}
+}
+
 /* ---- checksum: streaming ---- */
 
 static void test_checksum_stream_every_split_point(void **state)
@@ -507,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_checksum_known_answers_buffers),
 		cmocka_unit_test(test_checksum_empty_is_finalized_init),
 		cmocka_unit_test(test_checksum_matches_reference_model),
+		cmocka_unit_test(test_checksum_first_word),
 		cmocka_unit_test(test_checksum_stream_every_split_point),
 		cmocka_unit_test(test_checksum_stream_every_pair_of_split_points),
 		cmocka_unit_test(test_checksum_stream_random_chunkings),
