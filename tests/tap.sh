@@ -24,10 +24,7 @@
 # a second plan, fewer or more tests than planned, or a number out of order
 # counts one failure more. "# Subtest: NAME" (a comment) names the documents
 # after it in the list of failures. Every other line is output, not judged.
-#
-# Legacy lines, for emitters still being moved (other branches): "PASS name",
-# "FAIL name: why" and "SKIP name: why" count as ok, not ok and SKIP, but not
-# against a plan.
+
 set -u
 quiet=0
 [ "$1" = -q ] && { quiet=1; shift; }
@@ -88,12 +85,6 @@ bailed { next }
 	} else {
 		passed++
 	}
-	next
-}
-/^(PASS|FAIL|SKIP) / {
-	if ($1 == "PASS") passed++
-	else if ($1 == "SKIP") skipped++
-	else { failed++; fails[nfails++] = (name != "" ? name ": " : "") $0 }
 	next
 }
 END {
