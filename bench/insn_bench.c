@@ -60,7 +60,7 @@ static void ring_of(struct kshm_ring *ring, struct area *a)
 /* The producer's part of a batch: n records, one commit. */
 static inline __attribute__((always_inline)) void produce(struct kshm_ring *ring, uint32_t len, uint64_t first, unsigned int n)
 {
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	unsigned int k;
 
 	for (k = 0; k < n; k++) {
@@ -85,7 +85,7 @@ static inline __attribute__((always_inline)) void consume(struct kshm_ring *ring
 	for (k = 0; k < n; k++) {
 		uint64_t seq;
 
-		if (kshm_ring_peek(ring, &e) != KSHM_OK)
+		if (kshm_ring_peek(ring, &e) != KSHM_RING_OK)
 			die("peek");
 		memcpy(&seq, e.payload, 8);
 		if (seq != first + k)
@@ -214,7 +214,7 @@ static uint64_t run_kernel_submission(uint32_t len, unsigned int batch, uint64_t
 		if (kshm_service_process(&sub, &comp, &req) != KSHM_SERVICE_DONE ||
 		    req.processed != batch)
 			die("process");
-		while (kshm_ring_peek(&user_comp, &e) == KSHM_OK) {
+		while (kshm_ring_peek(&user_comp, &e) == KSHM_RING_OK) {
 			struct kshm_completion c;
 
 			memcpy(&c, e.payload, sizeof(c));
@@ -232,7 +232,7 @@ static uint64_t run_kernel_publish(uint32_t len, uint64_t records)
 	struct kshm_service_channel events;
 	struct kshm_ring user;
 	struct kshm_ring_entry e;
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	uint64_t i, done = 0;
 
 	kshm_service_channel_init(&events, KSHM_CHANNEL_EVENTS, comp_area.pages, PAGE, RING_BYTES,
@@ -247,7 +247,7 @@ static uint64_t run_kernel_publish(uint32_t len, uint64_t records)
 			die("publish");
 		if (i % 256 != 255)
 			continue;
-		while (kshm_ring_peek(&user, &e) == KSHM_OK) {
+		while (kshm_ring_peek(&user, &e) == KSHM_RING_OK) {
 			uint64_t seq;
 
 			memcpy(&seq, e.payload, 8);

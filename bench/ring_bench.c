@@ -145,7 +145,7 @@ static void kshm_produce(const struct run *r)
 {
 	struct kshm_ring ring;
 	unsigned int spins = 0, k;
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	uint64_t i = 0;
 	void *p;
 
@@ -172,7 +172,7 @@ static void kshm_consume(const struct run *r)
 
 	kshm_ring_init(&ring, &shm->cons, &shm->prod, shm->data, RING_BYTES);
 	while (i < r->n) {
-		for (k = 0; k < r->batch && kshm_ring_peek(&ring, &e) == KSHM_OK; k++, i++) {
+		for (k = 0; k < r->batch && kshm_ring_peek(&ring, &e) == KSHM_RING_OK; k++, i++) {
 			if (r->in_place)
 				check(e.payload, i);
 			else

@@ -65,7 +65,7 @@ enum kshm_status kshm_policy_service_verdict(enum kshm_service_end end)
 enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel, bool closed,
 					    uint32_t type, const void *payload, uint32_t len)
 {
-	enum kshm_status status;
+	enum kshm_ring_result result;
 
 	if (channel->kind != KSHM_CHANNEL_EVENTS)
 		return KSHM_ERR_INVAL;
@@ -73,11 +73,17 @@ enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel
 		return KSHM_ERR_TOO_BIG;
 	if (closed)
 		return KSHM_ERR_CLOSED;
-	if (kshm_service_publish(channel, 1, len, type, kshm_fill_copy, payload, &status))
+	if (kshm_service_publish(channel, 1, len, type, kshm_fill_copy, payload, &result))
 		return KSHM_OK;
-	if (status == KSHM_ERR_QUOTA)
-		kshm_service_count_drop(channel);
-	return status == KSHM_ERR_RANGE ? KSHM_ERR_CORRUPT : status;
+	switch (result) {
+	case KSHM_RING_FULL:
+		kshm_service_count_drop(channel);	/* never overwritten: dropped, and counted */
+		return KSHM_ERR_QUOTA;
+	case KSHM_RING_TOO_BIG:
+		return KSHM_ERR_TOO_BIG;
+	default:
+		return KSHM_ERR_CORRUPT;
+	}
 }
 
 enum kshm_status kshm_policy_consumer(const struct kshm_service_channel *channel, bool closed)

@@ -31,14 +31,14 @@ static void write_header(struct kshm_ring_record *rec, uint32_t len, uint32_t ty
  * in kshm_ring_release(): once we see a position, the consumer is done
  * reading the bytes before it, so we may overwrite them.
  */
-static enum kshm_status refresh_consumer_pos(struct kshm_ring *ring)
+static enum kshm_ring_result refresh_consumer_pos(struct kshm_ring *ring)
 {
 	uint64_t cons = kshm_load_acquire(&ring->consumer->pos);
 
 	if (ring->published - cons > ring->size)
-		return KSHM_ERR_RANGE;
+		return KSHM_RING_CORRUPT;
 	ring->other_pos = cons;
-	return KSHM_OK;
+	return KSHM_RING_OK;
 }
 
 static bool fits(const struct kshm_ring *ring, uint64_t bytes)
@@ -47,7 +47,7 @@ static bool fits(const struct kshm_ring *ring, uint64_t bytes)
 }
 
 void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
-			enum kshm_status *status)
+			enum kshm_ring_result *result)
 {
 	uint64_t need = kshm_ring_record_bytes(len);
 	uint64_t to_end = ring->size - (ring->pos & (ring->size - 1));
@@ -55,16 +55,16 @@ void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
 	struct kshm_ring_record *rec;
 
 	if (len > kshm_ring_max_payload(ring)) {
-		*status = KSHM_ERR_TOO_BIG;
+		*result = KSHM_RING_TOO_BIG;
 		return NULL;
 	}
 	/* Only go to shared memory when the cached position says there is no room. */
 	if (!fits(ring, pad + need)) {
-		*status = refresh_consumer_pos(ring);
-		if (*status)
+		*result = refresh_consumer_pos(ring);
+		if (*result)
 			return NULL;
 		if (!fits(ring, pad + need)) {
-			*status = KSHM_ERR_QUOTA;
+			*result = KSHM_RING_FULL;
 			return NULL;
 		}
 	}
@@ -75,7 +75,7 @@ void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
 	rec = kshm_ring_record_at(ring, ring->pos);
 	write_header(rec, len, type);
 	ring->pos += need;
-	*status = KSHM_OK;
+	*result = KSHM_RING_OK;
 	return rec + 1;
 }
 
@@ -149,7 +149,7 @@ bool kshm_ring_prepare_wait_space(struct kshm_ring *ring, uint32_t len)
 	kshm_store_once(&ring->producer->flags, KSHM_RING_PRODUCER_WAITING);
 	/* Pairs with the full barrier in kshm_ring_producer_waiting(). */
 	kshm_full_barrier();
-	if (refresh_consumer_pos(ring) == KSHM_OK && !fits(ring, need))
+	if (refresh_consumer_pos(ring) == KSHM_RING_OK && !fits(ring, need))
 		return true;
 	kshm_ring_finish_wait_space(ring);
 	return false;

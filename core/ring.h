@@ -63,17 +63,30 @@ static inline struct kshm_ring_record kshm_ring_read_header(const struct kshm_ri
 	return hdr;
 }
 
+/*
+ * What a ring operation found: the ring's own outcomes, not a request's
+ * verdict. Each caller decides what empty or full means for it (wait, drop
+ * and count, come back later); only CORRUPT is always an error.
+ */
+enum kshm_ring_result {
+	KSHM_RING_OK = 0,
+	KSHM_RING_EMPTY,	/* consumer: no record to read */
+	KSHM_RING_FULL,		/* producer: no room until the consumer frees some */
+	KSHM_RING_TOO_BIG,	/* producer: larger than the ring's largest record */
+	KSHM_RING_CORRUPT,	/* the other side wrote an impossible position or header */
+};
+
 /* -- producer -------------------------------------------------------------- */
 
 /*
  * Reserve a record of `len` payload bytes and return where to write them, or
- * NULL with *status KSHM_ERR_QUOTA (full: the consumer has not freed enough),
- * KSHM_ERR_TOO_BIG (len > max payload) or KSHM_ERR_RANGE (the consumer's
+ * NULL with *result KSHM_RING_FULL (the consumer has not freed enough),
+ * KSHM_RING_TOO_BIG (len > max payload) or KSHM_RING_CORRUPT (the consumer's
  * position is impossible: a hostile or broken consumer; nothing is written).
  * Reserved records become visible together at kshm_ring_commit().
  */
 void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
-			enum kshm_status *status);
+			enum kshm_ring_result *result);
 
 /* Withdraw a record reserved and not yet committed; the consumer skips it. */
 void kshm_ring_discard(struct kshm_ring *ring, void *payload);
@@ -129,23 +142,23 @@ struct kshm_ring_entry {
  * read it between peek and advance, and a smaller value would leave pos past
  * it after the advance. Pairs with the store-release in kshm_ring_commit().
  */
-static inline enum kshm_status kshm_ring_refresh_producer_pos(struct kshm_ring *ring)
+static inline enum kshm_ring_result kshm_ring_refresh_producer_pos(struct kshm_ring *ring)
 {
 	uint64_t prod = kshm_load_acquire(&ring->producer->pos);
 
 	if (prod - ring->pos > ring->size || prod - ring->pos < ring->other_pos - ring->pos)
-		return KSHM_ERR_RANGE;
+		return KSHM_RING_CORRUPT;
 	ring->other_pos = prod;
-	return KSHM_OK;
+	return KSHM_RING_OK;
 }
 
 /*
- * The next record, PAD and DISCARD ones skipped: KSHM_OK with *entry filled,
- * KSHM_ERR_NOENT when the ring is empty, KSHM_ERR_RANGE when the producer's
+ * The next record, PAD and DISCARD ones skipped: KSHM_RING_OK with *entry
+ * filled, KSHM_RING_EMPTY, or KSHM_RING_CORRUPT when the producer's
  * position or a record header is impossible (the ring is then unusable).
  */
-static inline enum kshm_status kshm_ring_peek(struct kshm_ring *ring,
-					      struct kshm_ring_entry *entry)
+static inline enum kshm_ring_result kshm_ring_peek(struct kshm_ring *ring,
+						   struct kshm_ring_entry *entry)
 {
 	for (;;) {
 		uint64_t avail, to_end, bytes;
@@ -153,17 +166,17 @@ static inline enum kshm_status kshm_ring_peek(struct kshm_ring *ring,
 		uint32_t len;
 
 		if (ring->pos == ring->other_pos) {
-			enum kshm_status st = kshm_ring_refresh_producer_pos(ring);
+			enum kshm_ring_result st = kshm_ring_refresh_producer_pos(ring);
 
 			if (st)
 				return st;
 			if (ring->pos == ring->other_pos)
-				return KSHM_ERR_NOENT;
+				return KSHM_RING_EMPTY;
 		}
 		avail = ring->other_pos - ring->pos;
 		to_end = ring->size - (ring->pos & (ring->size - 1));
 		if (avail < KSHM_RING_RECORD_HDR)
-			return KSHM_ERR_RANGE;
+			return KSHM_RING_CORRUPT;
 		hdr = kshm_ring_read_header(kshm_ring_record_at(ring, ring->pos));
 		len = hdr.len & KSHM_RECORD_LEN_MASK;
 		bytes = kshm_ring_record_bytes(len);
@@ -173,10 +186,10 @@ static inline enum kshm_status kshm_ring_peek(struct kshm_ring *ring,
 		 * (PAD records included: padding is only needed for less than that).
 		 */
 		if (bytes > avail || bytes > to_end || len > kshm_ring_max_payload(ring))
-			return KSHM_ERR_RANGE;
+			return KSHM_RING_CORRUPT;
 		if (hdr.len & KSHM_RECORD_PAD) {
 			if (bytes != to_end)
-				return KSHM_ERR_RANGE;
+				return KSHM_RING_CORRUPT;
 			ring->pos += bytes;
 			continue;
 		}
@@ -187,7 +200,7 @@ static inline enum kshm_status kshm_ring_peek(struct kshm_ring *ring,
 		entry->type = hdr.type;
 		entry->len = len;
 		entry->payload = kshm_ring_record_at(ring, ring->pos) + 1;
-		return KSHM_OK;
+		return KSHM_RING_OK;
 	}
 }
 

@@ -55,23 +55,23 @@ void kshm_service_channel_init(struct kshm_service_channel *channel, uint32_t ki
 /* Under the producer's lock. */
 static uint64_t write_locked(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
 			     uint32_t type, kshm_record_fill *fill, const void *arg,
-			     enum kshm_status *status)
+			     enum kshm_ring_result *result)
 {
 	uint64_t done = 0;
 
-	*status = KSHM_OK;
+	*result = KSHM_RING_OK;
 	if (channel->broken) {
-		*status = KSHM_ERR_RANGE;
+		*result = KSHM_RING_CORRUPT;
 		return 0;
 	}
 	for (; done < count; done++) {
-		void *payload = kshm_ring_reserve(&channel->ring, len, type, status);
+		void *payload = kshm_ring_reserve(&channel->ring, len, type, result);
 
 		if (!payload)
 			break;
 		fill(payload, len, done, arg);
 	}
-	if (*status == KSHM_ERR_RANGE)
+	if (*result == KSHM_RING_CORRUPT)
 		channel->broken = true;
 	return done;
 }
@@ -85,10 +85,10 @@ static bool commit_locked(struct kshm_service_channel *channel)
 
 uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
 			    uint32_t type, kshm_record_fill *fill, const void *arg,
-			    enum kshm_status *status)
+			    enum kshm_ring_result *result)
 {
 	uintptr_t token = channel->ops->lock(channel);
-	uint64_t done = write_locked(channel, count, len, type, fill, arg, status);
+	uint64_t done = write_locked(channel, count, len, type, fill, arg, result);
 
 	channel->ops->unlock(channel, token);
 	return done;
@@ -111,10 +111,10 @@ void kshm_service_commit(struct kshm_service_channel *channel)
  */
 uint64_t kshm_service_publish(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
-			      enum kshm_status *status)
+			      enum kshm_ring_result *result)
 {
 	uintptr_t token = channel->ops->lock(channel);
-	uint64_t done = write_locked(channel, count, len, type, fill, arg, status);
+	uint64_t done = write_locked(channel, count, len, type, fill, arg, result);
 	bool wake = commit_locked(channel);
 
 	channel->ops->unlock(channel, token);
@@ -200,7 +200,7 @@ enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
 	uint32_t batch = kshm_generate_batch(req->record_bytes);
 	uint64_t limit = req->count;
 	enum kshm_service_end end = KSHM_SERVICE_DONE;
-	enum kshm_status status;
+	enum kshm_ring_result result;
 	uint32_t full_passes = 0;
 
 	if (limit > KSHM_GENERATE_MAX_PER_CALL)
@@ -215,13 +215,13 @@ enum kshm_service_end kshm_service_generate(struct kshm_service_channel *events,
 		if (must_stop(events, req->produced + req->dropped, &end))
 			return end;
 		n = kshm_service_publish(events, left < batch ? left : batch, req->record_bytes,
-					 req->type, kshm_fill_generated, &first_seq, &status);
+					 req->type, kshm_fill_generated, &first_seq, &result);
 		req->produced += n;
-		if (status == KSHM_ERR_RANGE)
+		if (result == KSHM_RING_CORRUPT)
 			return KSHM_SERVICE_BROKEN;
 		if (n)
 			full_passes = 0;
-		if (status != KSHM_ERR_QUOTA)
+		if (result != KSHM_RING_FULL)
 			continue;
 		if (req->flags & KSHM_GENERATE_BLOCK) {
 			if (!ops->wait_for_space(events, req->record_bytes))
@@ -256,31 +256,31 @@ static enum kshm_service_end process_batch(struct kshm_service_channel *submissi
 	struct kshm_completion done[PROCESS_BATCH];
 	uint64_t start[PROCESS_BATCH];
 	enum kshm_service_end end = KSHM_SERVICE_DONE;
-	enum kshm_status status = KSHM_OK;
+	enum kshm_ring_result result = KSHM_RING_OK;
 	uint32_t n = 0, written;
 
 	while (n < want) {
 		struct kshm_ring_entry entry;
 
 		start[n] = kshm_ring_tell(&submissions->ring);
-		status = kshm_ring_peek(&submissions->ring, &entry);
-		if (status)
+		result = kshm_ring_peek(&submissions->ring, &entry);
+		if (result)
 			break;
 		kshm_completion_of(&entry, &done[n]);
 		kshm_ring_advance(&submissions->ring, &entry);
 		n++;
 	}
-	if (status && status != KSHM_ERR_NOENT) {
+	if (result && result != KSHM_RING_EMPTY) {
 		submissions->broken = true;
 		end = KSHM_SERVICE_BROKEN;
 	}
 	written = n ? (uint32_t)kshm_service_write(completions, n, sizeof(done[0]),
 						   KSHM_COMPLETION_TYPE, fill_completion, done,
-						   &status) : 0;
+						   &result) : 0;
 	if (written < n) {
 		/* A submission is consumed only once it has its completion. */
 		kshm_ring_rewind(&submissions->ring, start[written]);
-		if (status != KSHM_ERR_QUOTA)
+		if (result != KSHM_RING_FULL)
 			end = KSHM_SERVICE_BROKEN;
 	}
 	*handled = written;
@@ -336,7 +336,7 @@ enum kshm_service_end kshm_service_consume(struct kshm_service_channel *submissi
 					   void *arg, uint32_t *consumed, int *refusal)
 {
 	uint64_t begin = kshm_ring_tell(&submissions->ring);
-	enum kshm_status status = KSHM_OK;
+	enum kshm_ring_result result = KSHM_RING_OK;
 	struct kshm_ring_entry entry;
 
 	*consumed = 0;
@@ -346,8 +346,8 @@ enum kshm_service_end kshm_service_consume(struct kshm_service_channel *submissi
 	while (*consumed < max_records) {
 		if (consumed_a_ringful(submissions, begin))
 			break;
-		status = kshm_ring_peek(&submissions->ring, &entry);
-		if (status)
+		result = kshm_ring_peek(&submissions->ring, &entry);
+		if (result)
 			break;
 		*refusal = fn(arg, entry.type, entry.payload, entry.len);
 		if (*refusal)
@@ -357,7 +357,7 @@ enum kshm_service_end kshm_service_consume(struct kshm_service_channel *submissi
 	}
 	/* One position update however many records (PAD records skipped count too). */
 	kshm_ring_release(&submissions->ring);
-	if (status != KSHM_OK && status != KSHM_ERR_NOENT) {
+	if (result != KSHM_RING_OK && result != KSHM_RING_EMPTY) {
 		submissions->broken = true;
 		return KSHM_SERVICE_BROKEN;
 	}

@@ -93,12 +93,12 @@ void kshm_service_channel_init(struct kshm_service_channel *channel, uint32_t ki
  * Reserve and fill up to `count` records under the producer lock, without
  * publishing them: a record is complete before the lock is dropped, so
  * whichever commit comes next makes it visible. Returns how many were
- * written; *status says why fewer (KSHM_ERR_QUOTA: full; KSHM_ERR_RANGE:
- * broken; KSHM_ERR_TOO_BIG).
+ * written; *result says why fewer (KSHM_RING_FULL, KSHM_RING_CORRUPT:
+ * broken, KSHM_RING_TOO_BIG).
  */
 uint64_t kshm_service_write(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
 			    uint32_t type, kshm_record_fill *fill, const void *arg,
-			    enum kshm_status *status);
+			    enum kshm_ring_result *result);
 
 /* Publish every record written so far, and wake the consumer if it asked. */
 void kshm_service_commit(struct kshm_service_channel *channel);
@@ -106,7 +106,7 @@ void kshm_service_commit(struct kshm_service_channel *channel);
 /* kshm_service_write() then kshm_service_commit(), under one hold of the lock. */
 uint64_t kshm_service_publish(struct kshm_service_channel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
-			      enum kshm_status *status);
+			      enum kshm_ring_result *result);
 
 /* Count a record dropped on a full ring, in the producer page. */
 void kshm_service_count_drop(struct kshm_service_channel *channel);

@@ -88,16 +88,17 @@ uint32_t kshm_channel_max_payload(const struct kshm_channel *channel)
 	return channel ? kshm_ring_max_payload(&channel->ring) : 0;
 }
 
-static int status_to_errno(enum kshm_status status)
+/* A ring's outcome as libkshm's errno. */
+static int ring_errno(enum kshm_ring_result result)
 {
-	switch (status) {
-	case KSHM_OK:
+	switch (result) {
+	case KSHM_RING_OK:
 		return 0;
-	case KSHM_ERR_NOENT:
+	case KSHM_RING_EMPTY:
 		return -EAGAIN;
-	case KSHM_ERR_QUOTA:
+	case KSHM_RING_FULL:
 		return -ENOSPC;
-	case KSHM_ERR_TOO_BIG:
+	case KSHM_RING_TOO_BIG:
 		return -EFBIG;
 	default:
 		return -EIO;	/* the ring holds something impossible */
@@ -107,13 +108,13 @@ static int status_to_errno(enum kshm_status status)
 int kshm_channel_peek(struct kshm_channel *channel, struct kshm_record *record)
 {
 	struct kshm_ring_entry entry;
-	enum kshm_status status;
+	enum kshm_ring_result result;
 
 	if (!channel || !record || channel->kind != KSHM_CHANNEL_EVENTS)
 		return -EINVAL;
-	status = kshm_ring_peek(&channel->ring, &entry);
-	if (status)
-		return status_to_errno(status);
+	result = kshm_ring_peek(&channel->ring, &entry);
+	if (result)
+		return ring_errno(result);
 	record->type = entry.type;
 	record->len = entry.len;
 	record->payload = entry.payload;
@@ -131,12 +132,12 @@ int kshm_channel_read_batch(struct kshm_channel *channel, struct kshm_record *re
 		return -EINVAL;
 	while (n < max) {
 		struct kshm_ring_entry entry;
-		enum kshm_status status = kshm_ring_peek(&channel->ring, &entry);
+		enum kshm_ring_result result = kshm_ring_peek(&channel->ring, &entry);
 
-		if (status == KSHM_ERR_NOENT)
+		if (result == KSHM_RING_EMPTY)
 			break;
-		if (status)	/* reported now if nothing was read, else at the next call */
-			return n ? (int)n : status_to_errno(status);
+		if (result)	/* reported now if nothing was read, else at the next call */
+			return n ? (int)n : ring_errno(result);
 		records[n].type = entry.type;
 		records[n].len = entry.len;
 		records[n].payload = entry.payload;
@@ -198,12 +199,12 @@ uint64_t kshm_channel_dropped(const struct kshm_channel *channel)
 int kshm_channel_reserve(struct kshm_channel *channel, uint32_t len, uint32_t type,
 			 void **payload)
 {
-	enum kshm_status status;
+	enum kshm_ring_result result;
 
 	if (!channel || !payload || channel->kind != KSHM_CHANNEL_SUBMISSIONS)
 		return -EINVAL;
-	*payload = kshm_ring_reserve(&channel->ring, len, type, &status);
-	return status_to_errno(status);
+	*payload = kshm_ring_reserve(&channel->ring, len, type, &result);
+	return ring_errno(result);
 }
 
 void kshm_channel_commit(struct kshm_channel *channel)

@@ -102,14 +102,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t n)
 
 	for (steps = 0; steps < 256 && in.left; steps++) {
 		uint64_t before = w.ring.pos;
-		enum kshm_status st;
+		enum kshm_ring_result st;
 
 		switch (take_u8(&in) % 8) {
 		case 0:	/* peek, and advance past it half the time */
 		case 1:
 			st = kshm_ring_peek(&w.ring, &e);
-			CHECK(st == KSHM_OK || st == KSHM_ERR_NOENT || st == KSHM_ERR_RANGE);
-			have_entry = st == KSHM_OK;
+			CHECK(st == KSHM_RING_OK || st == KSHM_RING_EMPTY || st == KSHM_RING_CORRUPT);
+			have_entry = st == KSHM_RING_OK;
 			if (have_entry)
 				check_entry(&w, &e);
 			if (have_entry && (take_u8(&in) & 1)) {

@@ -82,16 +82,16 @@ static void reserve(struct world *w, struct input *in, uint8_t **last, uint32_t 
 	uint32_t max = kshm_ring_max_payload(&w->ring);
 	uint32_t len = take_u16(in) % (max + 9);	/* a little past max: TOO_BIG */
 	uint64_t before = w->ring.pos;
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	uint8_t *payload = kshm_ring_reserve(&w->ring, len, take_u32(in), &st);
 
 	if (!payload) {
-		CHECK(st == KSHM_ERR_QUOTA || st == KSHM_ERR_TOO_BIG || st == KSHM_ERR_RANGE);
+		CHECK(st == KSHM_RING_FULL || st == KSHM_RING_TOO_BIG || st == KSHM_RING_CORRUPT);
 		CHECK(w->ring.pos == before);
 		CHECK(memcmp(w->a.data, w->a.shadow, w->a.size) == 0);
 		return;
 	}
-	CHECK(st == KSHM_OK && len <= max);
+	CHECK(st == KSHM_RING_OK && len <= max);
 	CHECK(payload >= w->a.data + sizeof(struct kshm_ring_record));
 	CHECK(payload + len <= w->a.data + w->a.size);
 	CHECK(w->ring.pos - before >= kshm_ring_record_bytes(len));

@@ -29,10 +29,10 @@ static void pair_init(struct pair *p)
 
 static void produce(struct pair *p, uint32_t len, uint32_t type, uint8_t fill)
 {
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	void *payload = kshm_ring_reserve(&p->prod, len, type, &st);
 
-	assert_int_equal(st, KSHM_OK);
+	assert_int_equal(st, KSHM_RING_OK);
 	assert_non_null(payload);
 	memset(payload, fill, len);
 }
@@ -42,7 +42,7 @@ static void consume(struct pair *p, uint32_t len, uint32_t type, uint8_t fill)
 	struct kshm_ring_entry e = { 0 };
 	uint32_t i;
 
-	assert_int_equal(kshm_ring_peek(&p->cons, &e), KSHM_OK);
+	assert_int_equal(kshm_ring_peek(&p->cons, &e), KSHM_RING_OK);
 	assert_int_equal(e.len, len);
 	assert_int_equal(e.type, type);
 	for (i = 0; i < len; i++)
@@ -80,7 +80,7 @@ static void test_records_arrive_in_order(void **state)
 	consume(&p, 1, 10, 0xa1);
 	consume(&p, 0, 11, 0);
 	consume(&p, 13, 12, 0xa3);
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_NOENT);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_EMPTY);
 }
 
 static void test_uncommitted_records_are_invisible(void **state)
@@ -91,7 +91,7 @@ static void test_uncommitted_records_are_invisible(void **state)
 	(void)state;
 	pair_init(&p);
 	produce(&p, 8, 1, 1);
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_NOENT);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_EMPTY);
 	assert_int_equal(p.mem.producer.pos, 0);
 	kshm_ring_commit(&p.prod);
 	assert_int_equal(p.mem.producer.pos, 16);
@@ -101,7 +101,7 @@ static void test_uncommitted_records_are_invisible(void **state)
 static void test_full_ring_refuses_until_released(void **state)
 {
 	struct pair p;
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	int i;
 
 	(void)state;
@@ -109,12 +109,12 @@ static void test_full_ring_refuses_until_released(void **state)
 	for (i = 0; i < DATA_SIZE / 32; i++)
 		produce(&p, 24, (uint32_t)i, (uint8_t)i);	/* 32 bytes each */
 	assert_null(kshm_ring_reserve(&p.prod, 0, 99, &st));
-	assert_int_equal(st, KSHM_ERR_QUOTA);
+	assert_int_equal(st, KSHM_RING_FULL);
 	kshm_ring_commit(&p.prod);
 	consume(&p, 24, 0, 0);
 	/* stepped past but not released: still full for the producer */
 	assert_null(kshm_ring_reserve(&p.prod, 0, 99, &st));
-	assert_int_equal(st, KSHM_ERR_QUOTA);
+	assert_int_equal(st, KSHM_RING_FULL);
 	kshm_ring_release(&p.cons);
 	produce(&p, 24, 100, 0x55);
 }
@@ -131,27 +131,27 @@ static void test_wrap_inserts_pad_and_never_splits_a_record(void **state)
 	for (round = 0; round < 50; round++) {
 		produce(&p, 64, (uint32_t)round, (uint8_t)round);
 		kshm_ring_commit(&p.prod);
-		assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_OK);
+		assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_OK);
 		assert_int_equal(e.type, (uint32_t)round);
 		assert_true((const uint8_t *)e.payload + e.len <= p.mem.data + DATA_SIZE);
 		consume(&p, 64, (uint32_t)round, (uint8_t)round);
 		kshm_ring_release(&p.cons);
 	}
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_NOENT);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_EMPTY);
 }
 
 static void test_too_big_and_max_payload(void **state)
 {
 	struct pair p;
-	enum kshm_status st;
+	enum kshm_ring_result st;
 
 	(void)state;
 	pair_init(&p);
 	assert_int_equal(kshm_ring_max_payload(&p.prod), DATA_SIZE / 2 - 8);
 	assert_null(kshm_ring_reserve(&p.prod, DATA_SIZE / 2 - 7, 1, &st));
-	assert_int_equal(st, KSHM_ERR_TOO_BIG);
+	assert_int_equal(st, KSHM_RING_TOO_BIG);
 	assert_null(kshm_ring_reserve(&p.prod, UINT32_MAX, 1, &st));
-	assert_int_equal(st, KSHM_ERR_TOO_BIG);
+	assert_int_equal(st, KSHM_RING_TOO_BIG);
 	/* a maximal record always fits an empty ring, wherever the positions are */
 	produce(&p, 40, 1, 1);
 	kshm_ring_commit(&p.prod);
@@ -165,7 +165,7 @@ static void test_too_big_and_max_payload(void **state)
 static void test_discarded_records_are_skipped(void **state)
 {
 	struct pair p;
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	void *payload;
 
 	(void)state;
@@ -185,7 +185,7 @@ static void test_hostile_consumer_position(void **state)
 {
 	const uint64_t bad[] = { 257, 1000, UINT64_MAX, (uint64_t)-(int64_t)DATA_SIZE - 8 };
 	struct pair p;
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	uint8_t before[DATA_SIZE];
 	size_t i;
 	int n;
@@ -199,7 +199,7 @@ static void test_hostile_consumer_position(void **state)
 		memcpy(before, p.mem.data, DATA_SIZE);
 		p.mem.consumer.pos = bad[i];	/* ahead of the producer, or too far behind */
 		assert_null(kshm_ring_reserve(&p.prod, 24, 8, &st));
-		assert_int_equal(st, KSHM_ERR_RANGE);
+		assert_int_equal(st, KSHM_RING_CORRUPT);
 		assert_memory_equal(before, p.mem.data, DATA_SIZE);
 	}
 }
@@ -212,12 +212,12 @@ static void test_hostile_producer_position(void **state)
 	(void)state;
 	pair_init(&p);
 	p.mem.producer.pos = DATA_SIZE + 8;	/* claims more than the ring holds */
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 	p.mem.producer.pos = (uint64_t)-8;	/* behind the consumer */
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 	assert_int_equal(kshm_ring_pending(&p.cons), 0);
 	p.mem.producer.pos = 4;			/* less than a header */
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 }
 
 /*
@@ -236,14 +236,14 @@ static void test_producer_position_moving_back(void **state)
 	produce(&p, 8, 1, 0x11);
 	produce(&p, 8, 2, 0x22);
 	kshm_ring_commit(&p.prod);
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_OK);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_OK);
 	p.mem.producer.pos = 0;			/* takes both records back */
 	assert_int_equal(kshm_ring_pending(&p.cons), 0);
 	kshm_ring_advance(&p.cons, &e);
 	assert_true(p.cons.other_pos - p.cons.pos <= DATA_SIZE);
 	/* What was committed stays readable; nothing after it is. */
 	consume(&p, 8, 2, 0x22);
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 	assert_true(p.cons.other_pos - p.cons.pos <= DATA_SIZE);
 }
 
@@ -264,28 +264,28 @@ static void test_hostile_record_headers(void **state)
 	pair_init(&p);
 	write_raw_header(&p, 0, 100, 1);
 	p.mem.producer.pos = 64;
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 	/* running past the end of the data area */
 	pair_init(&p);
 	p.cons.pos = p.cons.other_pos = DATA_SIZE - 16;
 	write_raw_header(&p, DATA_SIZE - 16, 64, 1);
 	p.mem.producer.pos = DATA_SIZE + 64;
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 	/* a PAD that does not reach the end */
 	pair_init(&p);
 	write_raw_header(&p, 0, 8 | KSHM_RECORD_PAD, 0);
 	p.mem.producer.pos = 64;
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 	/* longer than any record an honest producer makes, though committed and inside the area */
 	pair_init(&p);
 	write_raw_header(&p, 0, DATA_SIZE / 2, 1);
 	p.mem.producer.pos = DATA_SIZE;
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 	/* the largest length field */
 	pair_init(&p);
 	write_raw_header(&p, 0, KSHM_RECORD_LEN_MASK, 1);
 	p.mem.producer.pos = DATA_SIZE;
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_RANGE);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_CORRUPT);
 }
 
 static void test_wakeup_only_when_asked_and_past_threshold(void **state)
@@ -391,7 +391,7 @@ static void test_rewind_before_release(void **state)
 	assert_true(p.mem.consumer.pos == mark);
 	consume(&p, 8, 2, 0x22);
 	consume(&p, 8, 3, 0x33);
-	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_ERR_NOENT);
+	assert_int_equal(kshm_ring_peek(&p.cons, &e), KSHM_RING_EMPTY);
 	kshm_ring_release(&p.cons);
 	assert_true(p.mem.consumer.pos == p.prod.pos);
 }
@@ -413,7 +413,7 @@ static void test_random_stream(void **state)
 	struct pair p;
 	uint64_t rnd = 42, sent = 0, got = 0;
 	struct kshm_ring_entry e = { 0 };
-	enum kshm_status st;
+	enum kshm_ring_result st;
 
 	(void)state;
 	pair_init(&p);
@@ -428,9 +428,9 @@ static void test_random_stream(void **state)
 				kshm_ring_commit(&p.prod);
 			continue;
 		}
-		assert_int_equal(st, KSHM_ERR_QUOTA);
+		assert_int_equal(st, KSHM_RING_FULL);
 		kshm_ring_commit(&p.prod);
-		while (kshm_ring_peek(&p.cons, &e) == KSHM_OK) {
+		while (kshm_ring_peek(&p.cons, &e) == KSHM_RING_OK) {
 			assert_int_equal(e.type, (uint32_t)got);
 			if (e.len)
 				assert_int_equal(((const uint8_t *)e.payload)[e.len - 1], got & 0xff);

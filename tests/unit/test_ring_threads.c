@@ -43,11 +43,11 @@ static void produce_all(struct kshm_ring *ring, void (*wake)(void *), void *wake
 
 	while (seq < RECORDS) {
 		uint32_t len = payload_len(seq, max), i;
-		enum kshm_status st;
+		enum kshm_ring_result st;
 		uint8_t *p = kshm_ring_reserve(ring, len, (uint32_t)seq, &st);
 
 		if (!p) {
-			assert_int_equal(st, KSHM_ERR_QUOTA);
+			assert_int_equal(st, KSHM_RING_FULL);
 			kshm_ring_commit(ring);
 			if (wake && kshm_ring_need_wakeup(ring))
 				wake(wake_arg);
@@ -72,10 +72,10 @@ static uint64_t consume_all(struct kshm_ring *ring, bool (*sleep_fn)(void *), vo
 
 	while (seq < RECORDS) {
 		struct kshm_ring_entry e;
-		enum kshm_status st = kshm_ring_peek(ring, &e);
+		enum kshm_ring_result st = kshm_ring_peek(ring, &e);
 		uint32_t i;
 
-		if (st == KSHM_ERR_NOENT) {
+		if (st == KSHM_RING_EMPTY) {
 			kshm_ring_release(ring);
 			if (sleep_fn && kshm_ring_prepare_wait(ring, 0)) {
 				if (!sleep_fn(sleep_arg))
@@ -86,7 +86,7 @@ static uint64_t consume_all(struct kshm_ring *ring, bool (*sleep_fn)(void *), vo
 			}
 			continue;
 		}
-		if (st != KSHM_OK || e.type != (uint32_t)seq)
+		if (st != KSHM_RING_OK || e.type != (uint32_t)seq)
 			return seq;
 		for (i = 0; i < e.len; i++)
 			if (((const uint8_t *)e.payload)[i] != payload_byte(seq, i))

@@ -117,7 +117,7 @@ static void drain(struct fake_channel *f, uint64_t records)
 {
 	struct kshm_ring_entry e = { 0 };
 
-	while (records-- && kshm_ring_peek(&f->process, &e) == KSHM_OK)
+	while (records-- && kshm_ring_peek(&f->process, &e) == KSHM_RING_OK)
 		kshm_ring_advance(&f->process, &e);
 	kshm_ring_release(&f->process);
 }
@@ -127,7 +127,7 @@ static uint64_t check_generated(struct fake_channel *f, uint32_t len, uint64_t e
 	struct kshm_ring_entry e = { 0 };
 	uint64_t n = 0, seq;
 
-	while (kshm_ring_peek(&f->process, &e) == KSHM_OK) {
+	while (kshm_ring_peek(&f->process, &e) == KSHM_RING_OK) {
 		assert_int_equal(e.len, len);
 		assert_int_equal(e.type, 7);
 		memcpy(&seq, e.payload, sizeof(seq));
@@ -278,7 +278,7 @@ static void test_generate_hostile_consumer(void **state)
 {
 	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
 	struct kshm_channel_generate req = gen_req(1000, 100, 0);
-	enum kshm_status st;
+	enum kshm_ring_result st;
 
 	(void)state;
 	((struct kshm_ring_consumer *)f->pages)->pos = 12345678;	/* garbage */
@@ -287,17 +287,17 @@ static void test_generate_hostile_consumer(void **state)
 	/* Broken stays broken, whatever the process writes afterwards. */
 	((struct kshm_ring_consumer *)f->pages)->pos = 0;
 	assert_int_equal(kshm_service_publish(&f->sc, 1, 8, 1, kshm_fill_copy, "12345678", &st), 0);
-	assert_int_equal(st, KSHM_ERR_RANGE);
+	assert_int_equal(st, KSHM_RING_CORRUPT);
 	free(f);
 }
 
 static void submit(struct fake_channel *sub, uint32_t len, uint32_t type, uint8_t seed)
 {
-	enum kshm_status st;
+	enum kshm_ring_result st;
 	uint8_t *p = kshm_ring_reserve(&sub->process, len, type, &st);
 	uint32_t i;
 
-	assert_int_equal(st, KSHM_OK);
+	assert_int_equal(st, KSHM_RING_OK);
 	for (i = 0; i < len; i++)
 		p[i] = (uint8_t)(seed + i * 7);
 }
@@ -314,7 +314,7 @@ static void expect_completion(struct fake_channel *comp, uint32_t len, uint32_t 
 		buf[i] = (uint8_t)(seed + i * 7);
 	if (len >= 8)
 		memcpy(&user_data, buf, 8);
-	assert_int_equal(kshm_ring_peek(&comp->process, &e), KSHM_OK);
+	assert_int_equal(kshm_ring_peek(&comp->process, &e), KSHM_RING_OK);
 	assert_int_equal(e.type, KSHM_COMPLETION_TYPE);
 	assert_int_equal(e.len, sizeof(done));
 	memcpy(&done, e.payload, sizeof(done));
@@ -486,13 +486,13 @@ static void test_publish_copies_payload(void **state)
 {
 	struct fake_channel *f = fake_new(KSHM_CHANNEL_EVENTS);
 	struct kshm_ring_entry e = { 0 };
-	enum kshm_status st;
+	enum kshm_ring_result st;
 
 	(void)state;
 	assert_int_equal(kshm_service_publish(&f->sc, 1, 11, 42, kshm_fill_copy, "hello world", &st),
 			 1);
-	assert_int_equal(st, KSHM_OK);
-	assert_int_equal(kshm_ring_peek(&f->process, &e), KSHM_OK);
+	assert_int_equal(st, KSHM_RING_OK);
+	assert_int_equal(kshm_ring_peek(&f->process, &e), KSHM_RING_OK);
 	assert_int_equal(e.type, 42);
 	assert_int_equal(e.len, 11);
 	assert_memory_equal(e.payload, "hello world", 11);
@@ -518,7 +518,7 @@ static void test_publish_record(void **state)
 			 KSHM_ERR_TOO_BIG);
 	assert_int_equal(kshm_policy_publish_record(&f->sc, true, 1, "x", 1), KSHM_ERR_CLOSED);
 	assert_int_equal(kshm_policy_publish_record(&f->sc, false, 7, "hello", 5), KSHM_OK);
-	assert_int_equal(kshm_ring_peek(&f->process, &e), KSHM_OK);
+	assert_int_equal(kshm_ring_peek(&f->process, &e), KSHM_RING_OK);
 	assert_int_equal(e.type, 7);
 	assert_memory_equal(e.payload, "hello", 5);
 	/* Fill it: the record that does not fit is dropped and counted, never overwritten. */
@@ -557,7 +557,7 @@ static void test_process_hostile_completions(void **state)
 	struct fake_channel *sub = fake_new(KSHM_CHANNEL_SUBMISSIONS);
 	struct fake_channel *comp = fake_new(KSHM_CHANNEL_EVENTS);
 	struct kshm_channel_process req = { .size = sizeof(req), .max_records = 100 };
-	enum kshm_status st;
+	enum kshm_ring_result st;
 
 	(void)state;
 	submit(sub, 16, 1, 1);
