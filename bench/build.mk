@@ -30,10 +30,10 @@ $(BENCH_BIN): bench/ring_bench.c core/ring.c $(wildcard core/*.h include/kshm/*.
 	$(CC) $(KSHM_CFLAGS) -iquote . -o $@ bench/ring_bench.c core/ring.c
 
 # Counted by callgrind (bench/insn.sh): the kernel-side code of core/ built as the drivers build it, -O2.
-$(INSN_BIN): bench/insn_bench.c core/ring.c core/service.c core/checksum.c $(wildcard core/*.h include/kshm/*.h) bench/build.mk
+$(INSN_BIN): bench/insn_bench.c core/ring.c core/channel.c core/checksum.c $(wildcard core/*.h include/kshm/*.h) bench/build.mk
 	@mkdir -p $(@D)
 	@rm -f $@
-	$(CC) $(KSHM_CFLAGS) -iquote . -o $@ bench/insn_bench.c core/ring.c core/service.c core/checksum.c
+	$(CC) $(KSHM_CFLAGS) -iquote . -o $@ bench/insn_bench.c core/ring.c core/channel.c core/checksum.c
 
 $(VM_BENCH_DIR)/ringbuf_gen.bpf.o: bench/vm/ringbuf_gen.bpf.c bench/vm/ringbuf_gen.h
 	@mkdir -p $(@D)

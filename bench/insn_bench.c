@@ -6,7 +6,7 @@
  * runs between the CALLGRIND_TOGGLE_COLLECT pair around a whole loop (ring,
  * ck: the same harness cost on both sides), or inside the function that
  * bench/insn.sh names with --toggle-collect (producer_side, consumer_side,
- * kshm_service_process, kshm_service_publish); bench/insn.sh divides the
+ * kshm_service_process, kshm_kchannel_publish); bench/insn.sh divides the
  * count by the records this program says it moved.
  *
  *   insn_bench ring|ring-sides SIZE BATCH RECORDS   (ring-sides: no toggles of its own)
@@ -19,9 +19,9 @@
  * record carries its sequence number in its first word, which the consumer
  * checks, on every path: the same work per record on both sides of a
  * comparison. kernel-submission is the kernel's work for one submission of
- * a channel (core/service.c: peek, checksum, completion), with the process's
+ * a channel (core/channel.c: peek, checksum, completion), with the process's
  * side played here and left out of the count; kernel-publish is
- * kshm_channel_publish()'s core/ part for one record (kshm_service_publish()
+ * kshm_channel_publish()'s core/ part for one record (kshm_kchannel_publish()
  * of one copied record: lock, reserve, copy, commit, wake-up check).
  */
 #include <ck_ring.h>
@@ -31,7 +31,7 @@
 
 #include <valgrind/callgrind.h>
 
-#include "core/service.h"
+#include "core/channel.h"
 
 #define PAGE		4096u
 #define RING_BYTES	(256u << 10)
@@ -153,24 +153,24 @@ static uint64_t run_ck(uint64_t records)
 	return records;
 }
 
-static uintptr_t no_lock(struct kshm_service_channel *c)
+static uintptr_t no_lock(struct kshm_kchannel *c)
 {
 	(void)c;
 	return 0;
 }
 
-static void no_unlock(struct kshm_service_channel *c, uintptr_t token)
+static void no_unlock(struct kshm_kchannel *c, uintptr_t token)
 {
 	(void)c;
 	(void)token;
 }
 
-static void no_wake(struct kshm_service_channel *c)
+static void no_wake(struct kshm_kchannel *c)
 {
 	(void)c;
 }
 
-static bool no_wait(struct kshm_service_channel *c, uint32_t len)
+static bool no_wait(struct kshm_kchannel *c, uint32_t len)
 {
 	(void)c;
 	(void)len;
@@ -182,28 +182,28 @@ static bool never(void)
 	return false;
 }
 
-static bool never_closed(struct kshm_service_channel *c)
+static bool never_closed(struct kshm_kchannel *c)
 {
 	(void)c;
 	return false;
 }
 
 /* The driver's own costs (its spinlock, signal checks) are not core/'s: left at nothing. */
-static const struct kshm_service_ops ops = {
+static const struct kshm_kchannel_ops ops = {
 	.lock = no_lock, .unlock = no_unlock, .wake = no_wake, .wait_for_space = no_wait,
 	.interrupted = never, .closed = never_closed,
 };
 
 static uint64_t run_kernel_submission(uint32_t len, unsigned int batch, uint64_t records)
 {
-	struct kshm_service_channel sub, comp;
+	struct kshm_kchannel sub, comp;
 	struct kshm_ring user_sub, user_comp;
 	struct kshm_ring_entry e;
 	uint64_t i, done = 0;
 
-	kshm_service_channel_init(&sub, KSHM_CHANNEL_SUBMISSIONS, sub_area.pages, PAGE, RING_BYTES,
+	kshm_kchannel_init(&sub, KSHM_CHANNEL_SUBMISSIONS, sub_area.pages, PAGE, RING_BYTES,
 				  &ops);
-	kshm_service_channel_init(&comp, KSHM_CHANNEL_EVENTS, comp_area.pages, PAGE, RING_BYTES,
+	kshm_kchannel_init(&comp, KSHM_CHANNEL_EVENTS, comp_area.pages, PAGE, RING_BYTES,
 				  &ops);
 	ring_of(&user_sub, &sub_area);
 	ring_of(&user_comp, &comp_area);
@@ -229,13 +229,13 @@ static uint64_t run_kernel_submission(uint32_t len, unsigned int batch, uint64_t
 
 static uint64_t run_kernel_publish(uint32_t len, uint64_t records)
 {
-	struct kshm_service_channel events;
+	struct kshm_kchannel events;
 	struct kshm_ring user;
 	struct kshm_ring_entry e;
 	enum kshm_ring_result st;
 	uint64_t i, done = 0;
 
-	kshm_service_channel_init(&events, KSHM_CHANNEL_EVENTS, comp_area.pages, PAGE, RING_BYTES,
+	kshm_kchannel_init(&events, KSHM_CHANNEL_EVENTS, comp_area.pages, PAGE, RING_BYTES,
 				  &ops);
 	ring_of(&user, &comp_area);
 	for (i = 0; i < records; i++) {
@@ -243,7 +243,7 @@ static uint64_t run_kernel_publish(uint32_t len, uint64_t records)
 
 		memcpy(payload, src + (i * len) % (RING_BYTES - len), len);
 		memcpy(payload, &i, 8);
-		if (kshm_service_publish(&events, 1, len, 7, kshm_fill_copy, payload, &st) != 1)
+		if (kshm_kchannel_publish(&events, 1, len, 7, kshm_fill_copy, payload, &st) != 1)
 			die("publish");
 		if (i % 256 != 255)
 			continue;

@@ -337,7 +337,7 @@ plot scale_procs "P processes streaming 64 B records: total rate vs ioctl per re
 	echo "\`ring_prod\`/\`ring_cons\` the ring's producer (reserve, fill, commit per batch) and"
 	echo "consumer (peek, check in place, advance, release per batch), \`ring\` their sum; \`ck_ring\`"
 	echo "one enqueue + dequeue; \`kernel_submission\` the kernel's work per 64 B submission"
-	echo "(core/service.c + core/ring.c: peek, checksum, completion), 256 per call unless \`_b1\`."
+	echo "(core/channel.c + core/ring.c: peek, checksum, completion), 256 per call unless \`_b1\`."
 	echo
 	echo "| key | instructions per record |"
 	echo "|---|---|"

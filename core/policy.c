@@ -43,7 +43,7 @@ void kshm_policy_region_info(struct kshm_region_info *info, const struct kshm_re
 	info->layout.page_size = facts->page_size;
 }
 
-enum kshm_status kshm_policy_channel(const struct kshm_service_channel *channel, uint32_t kind)
+enum kshm_status kshm_policy_channel(const struct kshm_kchannel *channel, uint32_t kind)
 {
 	return channel && channel->kind == kind ? KSHM_OK : KSHM_ERR_INVAL;
 }
@@ -62,7 +62,7 @@ enum kshm_status kshm_policy_service_verdict(enum kshm_service_end end)
 	}
 }
 
-enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel, bool closed,
+enum kshm_status kshm_policy_publish_record(struct kshm_kchannel *channel, bool closed,
 					    uint32_t type, const void *payload, uint32_t len)
 {
 	enum kshm_ring_result result;
@@ -73,11 +73,11 @@ enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel
 		return KSHM_ERR_TOO_BIG;
 	if (closed)
 		return KSHM_ERR_CLOSED;
-	if (kshm_service_publish(channel, 1, len, type, kshm_fill_copy, payload, &result))
+	if (kshm_kchannel_publish(channel, 1, len, type, kshm_fill_copy, payload, &result))
 		return KSHM_OK;
 	switch (result) {
 	case KSHM_RING_FULL:
-		kshm_service_count_drop(channel);	/* never overwritten: dropped, and counted */
+		kshm_kchannel_count_drop(channel);	/* never overwritten: dropped, and counted */
 		return KSHM_ERR_QUOTA;
 	case KSHM_RING_TOO_BIG:
 		return KSHM_ERR_TOO_BIG;
@@ -86,7 +86,7 @@ enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel
 	}
 }
 
-enum kshm_status kshm_policy_consumer(const struct kshm_service_channel *channel, bool closed)
+enum kshm_status kshm_policy_consumer(const struct kshm_kchannel *channel, bool closed)
 {
 	if (channel->kind != KSHM_CHANNEL_SUBMISSIONS)
 		return KSHM_ERR_INVAL;

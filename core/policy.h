@@ -9,7 +9,7 @@
 #define KSHM_CORE_POLICY_H
 
 #include "platform.h"
-#include "service.h"
+#include "channel.h"
 #include "status.h"
 #include "../include/kshm/kernel.h"	/* KSHM_PUBLISH_MAX_RECORD */
 
@@ -55,7 +55,7 @@ void kshm_policy_region_info(struct kshm_region_info *info, const struct kshm_re
  * Is `channel` (NULL: the region is no channel) a channel of `kind`?
  * KSHM_ERR_INVAL otherwise: each channel request works on one kind.
  */
-enum kshm_status kshm_policy_channel(const struct kshm_service_channel *channel, uint32_t kind);
+enum kshm_status kshm_policy_channel(const struct kshm_kchannel *channel, uint32_t kind);
 
 /* A service run's end as a request's verdict (done, interrupted, cancelled, corrupt ring). */
 enum kshm_status kshm_policy_service_verdict(enum kshm_service_end end);
@@ -69,7 +69,7 @@ enum kshm_status kshm_policy_service_verdict(enum kshm_service_end end);
  * record dropped and counted in the producer page), KSHM_ERR_CORRUPT when
  * the process broke the ring.
  */
-enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel, bool closed,
+enum kshm_status kshm_policy_publish_record(struct kshm_kchannel *channel, bool closed,
 					    uint32_t type, const void *payload, uint32_t len);
 
 /*
@@ -77,6 +77,6 @@ enum kshm_status kshm_policy_publish_record(struct kshm_service_channel *channel
  * when it is not a submissions channel, KSHM_ERR_CLOSED once the process let
  * go of it.
  */
-enum kshm_status kshm_policy_consumer(const struct kshm_service_channel *channel, bool closed);
+enum kshm_status kshm_policy_consumer(const struct kshm_kchannel *channel, bool closed);
 
 #endif /* KSHM_CORE_POLICY_H */

@@ -9,6 +9,7 @@
 
 #include "limits.h"
 #include "status.h"
+#include "../include/kshm/channel.h"
 
 /*
  * A request's own `size` field must equal the bytes the caller passed
@@ -37,5 +38,17 @@ enum kshm_status kshm_validate_range_op(const struct kshm_range_op *req, uint64_
 enum kshm_status kshm_validate_transfer(const struct kshm_transfer *req,
 					const struct kshm_limits *limits, uint32_t methods,
 					struct kshm_layout *layout);
+
+/* Channels (include/kshm/channel.h). */
+/* On success *alloc_bytes is what to allocate: the two header pages and the data. */
+enum kshm_status kshm_validate_channel_create(const struct kshm_channel_create *req,
+					      const struct kshm_limits *limits,
+					      uint64_t *alloc_bytes);
+
+/* max_payload: the ring's kshm_ring_max_payload(). */
+enum kshm_status kshm_validate_channel_generate(const struct kshm_channel_generate *req,
+						uint32_t max_payload);
+
+enum kshm_status kshm_validate_channel_process(const struct kshm_channel_process *req);
 
 #endif /* KSHM_CORE_VALIDATE_H */

@@ -14,7 +14,7 @@
  * struct; the process can only write positions and records in the shared
  * pages, and core/ring.c checks each one it reads. A channel whose peer wrote
  * something impossible is marked broken and refuses further work (EIO).
- * Publishing, the services' loops and the record contents are core/service.c's
+ * Publishing, the services' loops and the record contents are core/channel.c's
  * (the Windows driver runs the same); this file supplies the locks, the
  * wake-ups and the sleeps.
  */
@@ -31,10 +31,10 @@
 
 #include "kshm_dev.h"
 #include "include/kshm/kernel.h"
-#include "core/channel.h"
+#include "core/validate.h"
 #include "core/policy.h"
 #include "core/ring.h"
-#include "core/service.h"
+#include "core/channel.h"
 
 /* The file's poll queue, kept alive by the file and by each of its channels. */
 struct kshm_notify {
@@ -43,7 +43,7 @@ struct kshm_notify {
 };
 
 struct kshm_channel {
-	struct kshm_service_channel sc;	/* ring view, kind, broken (core/service.h) */
+	struct kshm_kchannel sc;	/* ring view, kind, broken (core/channel.h) */
 	raw_spinlock_t produce_lock;	/* events: the kernel's producer side (any context) */
 	struct irq_work wake_work;	/* events: a wake-up asked for in hard-IRQ context */
 	struct mutex consume_lock;	/* submissions: the kernel's consumer side */
@@ -54,11 +54,11 @@ struct kshm_channel {
 	struct kshm_region *region;	/* the region holding the ring's pages */
 };
 
-static const struct kshm_service_ops kshm_service_ops;
+static const struct kshm_kchannel_ops kchannel_ops;
 static const struct kshm_region_ops channel_region_ops;
 static void wake_consumer_later(struct irq_work *work);
 
-static struct kshm_channel *to_channel(struct kshm_service_channel *sc)
+static struct kshm_channel *to_channel(struct kshm_kchannel *sc)
 {
 	return container_of(sc, struct kshm_channel, sc);
 }
@@ -105,8 +105,8 @@ struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_cha
 	atomic_set(&channel->kicks, 0);
 	mutex_init(&channel->consume_lock);
 	/* Sizes were validated: a power of two of whole pages after two header pages. */
-	kshm_service_channel_init(&channel->sc, req->kind, kva, PAGE_SIZE, req->data_bytes,
-				  &kshm_service_ops);
+	kshm_kchannel_init(&channel->sc, req->kind, kva, PAGE_SIZE, req->data_bytes,
+				  &kchannel_ops);
 	kref_get(&kf->notify->ref);
 	channel->notify = kf->notify;
 	channel->region = region;
@@ -159,7 +159,7 @@ static const struct kshm_region_ops channel_region_ops = {
  * guards is bounded: one record of at most KSHM_PUBLISH_MAX_RECORD from
  * kshm_channel_publish(), a batch of at most 64 KiB from the generator.
  */
-static uintptr_t producer_lock(struct kshm_service_channel *sc)
+static uintptr_t producer_lock(struct kshm_kchannel *sc)
 	__acquires(&to_channel(sc)->produce_lock)
 {
 	unsigned long irqflags;
@@ -168,7 +168,7 @@ static uintptr_t producer_lock(struct kshm_service_channel *sc)
 	return irqflags;
 }
 
-static void producer_unlock(struct kshm_service_channel *sc, uintptr_t irqflags)
+static void producer_unlock(struct kshm_kchannel *sc, uintptr_t irqflags)
 	__releases(&to_channel(sc)->produce_lock)
 {
 	raw_spin_unlock_irqrestore(&to_channel(sc)->produce_lock, irqflags);
@@ -189,7 +189,7 @@ static void wake_consumer_later(struct irq_work *work)
  * goes through an irq_work (as the BPF ring buffer's does), which runs it
  * once the interrupt is over.
  */
-static void wake_consumer(struct kshm_service_channel *sc)
+static void wake_consumer(struct kshm_kchannel *sc)
 {
 	struct kshm_channel *channel = to_channel(sc);
 
@@ -360,7 +360,7 @@ int kshm_channel_consume(struct kshm_channel *channel, u32 max_records, kshm_con
 	if (err)
 		return err;
 	mutex_lock(&channel->consume_lock);
-	end = kshm_service_consume(&channel->sc, min_t(u32, max_records, INT_MAX), fn, arg,
+	end = kshm_kchannel_consume(&channel->sc, min_t(u32, max_records, INT_MAX), fn, arg,
 				   &consumed, &refusal);
 	mutex_unlock(&channel->consume_lock);
 	if (consumed)
@@ -376,17 +376,17 @@ EXPORT_SYMBOL_GPL(kshm_channel_consume);
  * when it sees our flag), at most a second: a consumer that never kicks
  * costs latency, not a hang. A closed channel ends the wait for good.
  */
-static bool wait_for_space(struct kshm_service_channel *sc, u32 len)
+static bool wait_for_space(struct kshm_kchannel *sc, u32 len)
 {
 	struct kshm_channel *channel = to_channel(sc);
 	int kicks = atomic_read(&channel->kicks);
 	long left = 1;
 
-	if (kshm_service_prepare_wait_space(sc, len))
+	if (kshm_kchannel_prepare_wait_space(sc, len))
 		left = wait_event_interruptible_timeout(channel->space_wq,
 							atomic_read(&channel->kicks) != kicks ||
 							READ_ONCE(channel->closed), HZ);
-	kshm_service_finish_wait_space(sc);
+	kshm_kchannel_finish_wait_space(sc);
 	return left >= 0 && !READ_ONCE(channel->closed);
 }
 
@@ -396,7 +396,7 @@ static bool caller_signalled(void)
 	return signal_pending(current);
 }
 
-static bool channel_closed(struct kshm_service_channel *sc)
+static bool channel_closed(struct kshm_kchannel *sc)
 {
 	return READ_ONCE(to_channel(sc)->closed);
 }
@@ -406,7 +406,7 @@ static void let_others_run(void)
 	cond_resched();
 }
 
-static const struct kshm_service_ops kshm_service_ops = {
+static const struct kshm_kchannel_ops kchannel_ops = {
 	.lock = producer_lock,
 	.unlock = producer_unlock,
 	.wake = wake_consumer,
@@ -417,7 +417,7 @@ static const struct kshm_service_ops kshm_service_ops = {
 };
 
 /* The ring behind a region, or NULL when the region is no channel. */
-struct kshm_service_channel *kshm_channel_service(const struct kshm_region *region)
+struct kshm_kchannel *kshm_region_kchannel(const struct kshm_region *region)
 {
 	return region->channel ? &region->channel->sc : NULL;
 }
@@ -430,7 +430,7 @@ static long service_errno(enum kshm_service_end end)
 long kshm_channel_kick(struct kshm_region *region)
 {
 	struct kshm_channel *channel = region->channel;
-	int err = kshm_status_to_errno(kshm_policy_channel(kshm_channel_service(region),
+	int err = kshm_status_to_errno(kshm_policy_channel(kshm_region_kchannel(region),
 							   KSHM_CHANNEL_EVENTS));
 
 	if (err)
@@ -444,7 +444,7 @@ long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_gener
 {
 	struct kshm_channel *channel = region->channel;
 	enum kshm_service_end end;
-	int err = kshm_status_to_errno(kshm_policy_channel(kshm_channel_service(region),
+	int err = kshm_status_to_errno(kshm_policy_channel(kshm_region_kchannel(region),
 							   KSHM_CHANNEL_EVENTS));
 
 	if (err)
@@ -463,8 +463,8 @@ long kshm_channel_process(struct kshm_region *sub_region, struct kshm_region *co
 	struct kshm_channel *sub = sub_region->channel, *comp = comp_region->channel;
 	enum kshm_service_end end;
 
-	if (kshm_policy_channel(kshm_channel_service(sub_region), KSHM_CHANNEL_SUBMISSIONS) ||
-	    kshm_policy_channel(kshm_channel_service(comp_region), KSHM_CHANNEL_EVENTS))
+	if (kshm_policy_channel(kshm_region_kchannel(sub_region), KSHM_CHANNEL_SUBMISSIONS) ||
+	    kshm_policy_channel(kshm_region_kchannel(comp_region), KSHM_CHANNEL_EVENTS))
 		return -EINVAL;
 	/* Another call may hold it for a ringful of work: wait, but never unkillably. */
 	if (mutex_lock_interruptible(&sub->consume_lock))
@@ -485,7 +485,7 @@ __poll_t kshm_poll(struct file *file, struct poll_table_struct *wait)
 	xa_lock(&kf->regions);
 	xa_for_each(&kf->regions, id, region) {
 		if (region->channel && region->channel->sc.kind == KSHM_CHANNEL_EVENTS &&
-		    kshm_service_events_pending(&region->channel->sc)) {
+		    kshm_kchannel_events_pending(&region->channel->sc)) {
 			mask |= EPOLLIN | EPOLLRDNORM;
 			break;
 		}

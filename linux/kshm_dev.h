@@ -118,7 +118,7 @@ long kshm_channel_generate(struct kshm_region *region, struct kshm_channel_gener
 long kshm_channel_kick(struct kshm_region *region);
 long kshm_channel_process(struct kshm_region *sub, struct kshm_region *comp,
 			  struct kshm_channel_process *req);
-struct kshm_service_channel *kshm_channel_service(const struct kshm_region *region);
+struct kshm_kchannel *kshm_region_kchannel(const struct kshm_region *region);
 __poll_t kshm_poll(struct file *file, struct poll_table_struct *wait);
 struct kshm_notify *kshm_notify_new(void);
 void kshm_notify_put(struct kshm_notify *notify);

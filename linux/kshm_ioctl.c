@@ -11,7 +11,6 @@
 #include <linux/uaccess.h>
 
 #include "kshm_dev.h"
-#include "core/channel.h"
 #include "core/region.h"
 #include "core/policy.h"
 #include "core/request.h"

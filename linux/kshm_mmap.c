@@ -55,7 +55,7 @@ static const struct vm_operations_struct kshm_vm_ops = {
 /* May the process write every page of [first_page, + nr_pages) of the region? */
 static bool user_may_write(const struct kshm_region *region, pgoff_t first_page, pgoff_t nr_pages)
 {
-	const struct kshm_service_channel *ring = kshm_channel_service(region);
+	const struct kshm_kchannel *ring = kshm_region_kchannel(region);
 
 	return kshm_policy_user_may_write(region->kind, region->flags, ring ? ring->kind : 0,
 					  first_page, nr_pages);

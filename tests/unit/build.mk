@@ -12,7 +12,7 @@ UNIT_HDRS     := $(wildcard core/*.h) $(wildcard include/kshm/*.h) tests/unit/un
 
 # test name -> the sources linked into it
 UNIT_TESTS          := test_span test_validate test_region test_checksum test_abi test_ring \
-		       test_ring_threads test_service test_channel test_options test_json \
+		       test_ring_threads test_channel test_validate_channel test_options test_json \
 		       test_request test_policy test_work
 unit_srcs_test_span     := core/span.c
 unit_srcs_test_validate := core/validate.c core/span.c
@@ -21,10 +21,10 @@ unit_srcs_test_checksum := core/checksum.c
 unit_srcs_test_abi      := tests/unit/abi_windows.c
 unit_srcs_test_ring     := core/ring.c
 unit_srcs_test_ring_threads := core/ring.c
-unit_srcs_test_service  := core/service.c core/policy.c core/ring.c core/checksum.c
-unit_srcs_test_channel  := core/channel.c
+unit_srcs_test_channel  := core/channel.c core/policy.c core/ring.c core/checksum.c
+unit_srcs_test_validate_channel := core/validate.c core/span.c
 unit_srcs_test_request  := core/request.c
-unit_srcs_test_policy   := core/policy.c core/service.c core/ring.c core/checksum.c
+unit_srcs_test_policy   := core/policy.c core/channel.c core/ring.c core/checksum.c
 unit_srcs_test_work     := core/work.c core/checksum.c
 unit_srcs_test_options  := lib/version.c
 unit_srcs_test_json     := tools/json.c

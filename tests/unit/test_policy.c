@@ -69,7 +69,7 @@ static void test_region_info(void **state)
 
 static void test_channel_kind(void **state)
 {
-	struct kshm_service_channel events = { .kind = KSHM_CHANNEL_EVENTS };
+	struct kshm_kchannel events = { .kind = KSHM_CHANNEL_EVENTS };
 
 	(void)state;
 	assert_int_equal(kshm_policy_channel(&events, KSHM_CHANNEL_EVENTS), KSHM_OK);

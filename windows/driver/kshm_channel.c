@@ -3,7 +3,7 @@
  * Channels on Windows: one ring (core/ring.c) in zeroed whole pages shared
  * with the handle's owner, as in linux/kshm_channel.c. Publishing, the
  * generator and echo/checksum loops, the record contents and which pages
- * the process may write are core/service.c's, the same code the Linux
+ * the process may write are core/channel.c's, the same code the Linux
  * module runs; this file supplies the locks, the wake-ups, the sleeps and
  * the memory.
  *
@@ -24,7 +24,7 @@
  * to an event of its own in KSHM_IOC_CHANNEL_MAP, referenced with
  * ObReferenceObjectByHandle(EVENT_MODIFY_STATE, event type, UserMode) in the
  * owner's context at PASSIVE_LEVEL, kept until the channel is freed, and set
- * with KeSetEvent only when the consumer asked (core/service.c decides).
+ * with KeSetEvent only when the consumer asked (core/channel.c decides).
  *
  * IRQL and context. Requests come at PASSIVE_LEVEL in the owner's context
  * (kshm_dispatch_device_control refuses other processes). The producer side
@@ -35,12 +35,12 @@
  * always in the owner's context (kshm_file.c attaches when it must).
  */
 #include "kshm_drv.h"
-#include "core/channel.h"
+#include "core/validate.h"
 #include "core/policy.h"
-#include "core/service.h"
+#include "core/channel.h"
 
 struct kshm_channel {
-	struct kshm_service_channel sc;	/* ring view, kind, broken (core/service.h) */
+	struct kshm_kchannel sc;	/* ring view, kind, broken (core/channel.h) */
 	KSPIN_LOCK produce_lock;	/* events: the kernel's producer side */
 	FAST_MUTEX consume_lock;	/* submissions: the kernel's consumer side */
 	KEVENT space_event;		/* events: kicked, for a producer waiting for room */
@@ -52,7 +52,7 @@ struct kshm_channel {
 	struct kshm_region *region;	/* the region holding the ring (other drivers put it) */
 };
 
-static const struct kshm_service_ops kshm_service_ops;
+static const struct kshm_kchannel_ops kchannel_ops;
 
 /* &ExEventObjectType, resolved at load (see kshm_channel_init). */
 static POBJECT_TYPE *kshm_event_object_type;
@@ -72,14 +72,14 @@ void kshm_channel_init(void)
 	kshm_event_object_type = (POBJECT_TYPE *)MmGetSystemRoutineAddress(&name);
 }
 
-static struct kshm_channel *to_channel(struct kshm_service_channel *sc)
+static struct kshm_channel *to_channel(struct kshm_kchannel *sc)
 {
 	return CONTAINING_RECORD(sc, struct kshm_channel, sc);
 }
 
-/* ---- the driver's side of core/service.c ---- */
+/* ---- the driver's side of core/channel.c ---- */
 
-static uintptr_t producer_lock(struct kshm_service_channel *sc)
+static uintptr_t producer_lock(struct kshm_kchannel *sc)
 {
 	KIRQL irql;
 
@@ -87,13 +87,13 @@ static uintptr_t producer_lock(struct kshm_service_channel *sc)
 	return irql;
 }
 
-static void producer_unlock(struct kshm_service_channel *sc, uintptr_t irql)
+static void producer_unlock(struct kshm_kchannel *sc, uintptr_t irql)
 {
 	KeReleaseSpinLock(&to_channel(sc)->produce_lock, (KIRQL)irql);
 }
 
 /* Any IRQL <= DISPATCH_LEVEL. Pairs with the release store in set_wake_event(). */
-static void wake_consumer(struct kshm_service_channel *sc)
+static void wake_consumer(struct kshm_kchannel *sc)
 {
 	PKEVENT event = __atomic_load_n(&to_channel(sc)->wake_event, __ATOMIC_ACQUIRE);
 
@@ -112,7 +112,7 @@ static bool caller_killed(void)
 	return kshm_thread_terminating();
 }
 
-static bool service_channel_gone(struct kshm_service_channel *sc)
+static bool service_channel_gone(struct kshm_kchannel *sc)
 {
 	return channel_gone(to_channel(sc));
 }
@@ -124,21 +124,21 @@ static bool service_channel_gone(struct kshm_service_channel *sc)
  * user APC, like a signal on Linux) ends it. A kick from an earlier round
  * left in the event only makes the producer look for room once more.
  */
-static bool wait_for_space(struct kshm_service_channel *sc, uint32_t len)
+static bool wait_for_space(struct kshm_kchannel *sc, uint32_t len)
 {
 	LARGE_INTEGER timeout = { .QuadPart = -10LL * 1000 * 1000 };	/* 1 s, relative */
 	NTSTATUS status = STATUS_SUCCESS;
 
 	KSHM_ASSERT_PASSIVE();
-	if (kshm_service_prepare_wait_space(sc, len))
+	if (kshm_kchannel_prepare_wait_space(sc, len))
 		status = KeWaitForSingleObject(&to_channel(sc)->space_event, Executive, UserMode,
 					       TRUE, &timeout);
-	kshm_service_finish_wait_space(sc);
+	kshm_kchannel_finish_wait_space(sc);
 	return status != STATUS_USER_APC && status != STATUS_ALERTED && !caller_killed() &&
 	       !channel_gone(to_channel(sc));
 }
 
-static const struct kshm_service_ops kshm_service_ops = {
+static const struct kshm_kchannel_ops kchannel_ops = {
 	.lock = producer_lock,
 	.unlock = producer_unlock,
 	.wake = wake_consumer,
@@ -154,7 +154,7 @@ static NTSTATUS service_status(enum kshm_service_end end)
 }
 
 /* The ring behind a region, or NULL when the region is no channel. */
-struct kshm_service_channel *kshm_channel_service(const struct kshm_region *region)
+struct kshm_kchannel *kshm_region_kchannel(const struct kshm_region *region)
 {
 	return region->channel ? &region->channel->sc : NULL;
 }
@@ -244,8 +244,8 @@ NTSTATUS kshm_channel_new(const struct kshm_channel_create *req, uint64_t alloc_
 	/* alloc_bytes is under the region limit, itself under MAXULONG (kshm_main.c). */
 	channel->part_mdl[0] = partial_mdl(region->mdl, 0, PAGE_SIZE);
 	channel->part_mdl[1] = partial_mdl(region->mdl, PAGE_SIZE, (ULONG)alloc_bytes - PAGE_SIZE);
-	kshm_service_channel_init(&channel->sc, req->kind, region->system_va, PAGE_SIZE,
-				  req->data_bytes, &kshm_service_ops);
+	kshm_kchannel_init(&channel->sc, req->kind, region->system_va, PAGE_SIZE,
+				  req->data_bytes, &kchannel_ops);
 	region->ops = &channel_region_ops;	/* the channel is freed with the region from here on */
 	region->kind = KSHM_KIND_CHANNEL;
 	region->channel = channel;
@@ -266,7 +266,7 @@ NTSTATUS kshm_channel_generate(struct kshm_region *region, struct kshm_channel_g
 	NTSTATUS status;
 
 	KSHM_ASSERT_PASSIVE();
-	status = kshm_status_to_ntstatus(kshm_policy_channel(kshm_channel_service(region),
+	status = kshm_status_to_ntstatus(kshm_policy_channel(kshm_region_kchannel(region),
 							     KSHM_CHANNEL_EVENTS));
 	if (!NT_SUCCESS(status))
 		return status;
@@ -285,8 +285,8 @@ NTSTATUS kshm_channel_process(struct kshm_region *sub_region, struct kshm_region
 	NTSTATUS status;
 
 	KSHM_ASSERT_PASSIVE();
-	if (kshm_policy_channel(kshm_channel_service(sub_region), KSHM_CHANNEL_SUBMISSIONS) ||
-	    kshm_policy_channel(kshm_channel_service(comp_region), KSHM_CHANNEL_EVENTS))
+	if (kshm_policy_channel(kshm_region_kchannel(sub_region), KSHM_CHANNEL_SUBMISSIONS) ||
+	    kshm_policy_channel(kshm_region_kchannel(comp_region), KSHM_CHANNEL_EVENTS))
 		return STATUS_INVALID_PARAMETER;
 	ExAcquireFastMutex(&sub->consume_lock);
 	status = service_status(kshm_service_process(&sub->sc, &comp_region->channel->sc, req));
@@ -297,7 +297,7 @@ NTSTATUS kshm_channel_process(struct kshm_region *sub_region, struct kshm_region
 _IRQL_requires_max_(DISPATCH_LEVEL)
 NTSTATUS kshm_channel_kick(struct kshm_region *region)
 {
-	NTSTATUS status = kshm_status_to_ntstatus(kshm_policy_channel(kshm_channel_service(region),
+	NTSTATUS status = kshm_status_to_ntstatus(kshm_policy_channel(kshm_region_kchannel(region),
 								      KSHM_CHANNEL_EVENTS));
 
 	NT_ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL);
@@ -397,7 +397,7 @@ struct kshm_region *kshm_channel_region(struct kshm_channel *channel)
 	return channel->region;
 }
 
-struct kshm_service_channel *kshm_channel_ring(struct kshm_channel *channel)
+struct kshm_kchannel *kshm_channel_ring(struct kshm_channel *channel)
 {
 	return &channel->sc;
 }

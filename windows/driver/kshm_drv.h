@@ -179,12 +179,12 @@ _IRQL_requires_(PASSIVE_LEVEL) NTSTATUS kshm_handle_remove(struct kshm_handle *h
 
 /* kshm_channel.c: channels over kernel pages, PASSIVE_LEVEL in the owner's context */
 struct kshm_channel;
-struct kshm_service_channel;
+struct kshm_kchannel;
 _IRQL_requires_(PASSIVE_LEVEL) void kshm_channel_init(void);	/* DriverEntry */
 _IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_channel_new(const struct kshm_channel_create *req, uint64_t alloc_bytes,
 			  const struct kshm_limits *limits, struct kshm_region **out);
-struct kshm_service_channel *kshm_channel_service(const struct kshm_region *region);
+struct kshm_kchannel *kshm_region_kchannel(const struct kshm_region *region);
 _IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_channel_generate(struct kshm_region *region, struct kshm_channel_generate *req);
 _IRQL_requires_(PASSIVE_LEVEL)
@@ -195,9 +195,9 @@ _IRQL_requires_(PASSIVE_LEVEL)
 NTSTATUS kshm_channel_map(struct kshm_region *region, struct kshm_channel_map *req);
 
 /* kshm_channel.c: what kshm_kernel_api.c reaches of a channel */
-struct kshm_service_channel;
+struct kshm_kchannel;
 struct kshm_region *kshm_channel_region(struct kshm_channel *channel);
-struct kshm_service_channel *kshm_channel_ring(struct kshm_channel *channel);
+struct kshm_kchannel *kshm_channel_ring(struct kshm_channel *channel);
 BOOLEAN kshm_channel_left_handle(struct kshm_channel *channel);
 PFAST_MUTEX kshm_channel_consumer_lock(struct kshm_channel *channel);
 

@@ -13,7 +13,6 @@
  * and out under the guard).
  */
 #include "kshm_drv.h"
-#include "core/channel.h"
 #include "core/policy.h"
 #include "core/request.h"
 #include "core/validate.h"

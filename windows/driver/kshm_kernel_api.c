@@ -8,14 +8,14 @@
  *
  * Nothing here owns memory or rings: a lookup takes a counted reference with
  * the handle's own kshm_handle_get_region(), publishing and consuming run
- * core/service.c under the channel's own locks, exactly as the built-in
+ * core/channel.c under the channel's own locks, exactly as the built-in
  * services do, and a put is kshm_region_put(). A reference keeps the region
  * (and its channel, pages and the process's event) alive after the process
  * let go: the channel left its handle then, which is what "closed" means.
  */
 #include "kshm_drv.h"
+#include "core/validate.h"
 #include "core/channel.h"
-#include "core/service.h"
 #include "core/policy.h"
 #include "include/kshm/kernel.h"
 
@@ -162,7 +162,7 @@ static kshm_channel_consume_fn channel_consume;
 static NTSTATUS channel_consume(struct kshm_channel *channel, ULONG max_records,
 				kshm_consume_fn *fn, void *arg, ULONG *consumed)
 {
-	struct kshm_service_channel *sc = kshm_channel_ring(channel);
+	struct kshm_kchannel *sc = kshm_channel_ring(channel);
 	enum kshm_service_end end;
 	NTSTATUS status;
 	uint32_t done;
@@ -174,7 +174,7 @@ static NTSTATUS channel_consume(struct kshm_channel *channel, ULONG max_records,
 	if (!NT_SUCCESS(status))
 		return status;
 	ExAcquireFastMutex(kshm_channel_consumer_lock(channel));
-	end = kshm_service_consume(sc, max_records, (kshm_service_consume_fn *)fn, arg, &done,
+	end = kshm_kchannel_consume(sc, max_records, (kshm_kchannel_consume_fn *)fn, arg, &done,
 				   &refusal);
 	ExReleaseFastMutex(kshm_channel_consumer_lock(channel));
 	*consumed = done;
