@@ -106,8 +106,8 @@ void kshm_kchannel_commit(struct kshm_kchannel *channel)
 
 /*
  * One hold of the lock for the records and their commit: the lock disables
- * interrupts, and a second hold per call was half of what publishing one
- * record cost the kernel's per-record path (kshm_channel_publish()).
+ * interrupts, so each hold is paid by every record published alone
+ * (bench/README.md, "Measurements behind the code").
  */
 uint64_t kshm_kchannel_publish(struct kshm_kchannel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
@@ -245,9 +245,9 @@ static void fill_completion(void *payload, uint32_t len, uint64_t index, const v
 /*
  * Up to PROCESS_BATCH submissions: each copied out once and answered into
  * done[]; their completions are then written under one hold of the
- * completions' lock (a spinlock with interrupts off: once per record, that
- * hold was the service's largest cost in the VM). Submissions whose
- * completion did not fit are stepped back over, to be handled next call.
+ * completions' lock (a spinlock with interrupts off: one hold per batch, not
+ * per record). Submissions whose completion did not fit are stepped back
+ * over, to be handled next call.
  */
 static enum kshm_service_end process_batch(struct kshm_kchannel *submissions,
 					   struct kshm_kchannel *completions,

@@ -20,9 +20,8 @@ static inline uint64_t splitmix64_mix(uint64_t z)
 /*
  * Little-endian words: the same sums on any host byte order. On a
  * little-endian host that is one unaligned load or store (__builtin_: the
- * Windows driver builds with -fno-builtin); the byte loop, which compilers
- * do not always fuse, made the checksum cost about 60 instructions per word
- * (callgrind) and dominate every transfer measured.
+ * Windows driver builds with -fno-builtin), never a byte loop, which
+ * compilers do not always fuse.
  */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 static inline uint64_t load_le64(const uint8_t *p)
@@ -104,8 +103,8 @@ uint64_t kshm_csum_final(const struct kshm_csum *csum)
 
 /*
  * The streaming sum in one pass, without the state struct: no call, no
- * pending-byte bookkeeping per update (a submission's checksum is the
- * kernel's largest cost per record). Each byte is loaded once.
+ * pending-byte bookkeeping per update, for the kernel's per-submission
+ * checksum. Each byte is loaded once.
  */
 uint64_t kshm_checksum_first(const void *data, size_t len, uint64_t *first_word)
 {
@@ -132,7 +131,7 @@ uint64_t kshm_checksum_first(const void *data, size_t len, uint64_t *first_word)
 		p += 8;
 		left -= 8;
 	}
-	/* Four words per test of the length: the loop's overhead was a third of its instructions. */
+	/* Four words per test of the length, not one. */
 	for (; left >= 32; p += 32, left -= 32) {
 		state = csum_word(state, load_le64(p));
 		state = csum_word(state, load_le64(p + 8));

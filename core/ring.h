@@ -131,8 +131,7 @@ struct kshm_ring_entry {
 
 /*
  * The consumer's hot path is inline (as liburing's is): a consumer of small
- * records pays a call per record otherwise, which the benchmarks showed as
- * a fifth of the kernel->process stream's cost. It is still the one
+ * records would otherwise pay a call per record. It is still the one
  * definition every consumer uses, the kernel's included.
  */
 
