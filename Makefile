@@ -45,12 +45,12 @@ include tests/vm/build.mk
 include tests/model/build.mk
 include tests/fuzz/build.mk
 include bench/build.mk
--include windows/build.mk
+include windows/build.mk
 include tests/kernels/build.mk
 include tests/install/build.mk
 include tests/package/build.mk
 include man/build.mk
--include tests/hardening/build.mk
+include tests/hardening/build.mk
 
 CHECK_TARGETS += unit-check vm-check
 
