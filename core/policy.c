@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 #include "policy.h"
 
-enum kshm_status kshm_policy_fill(uint32_t kind, uint32_t flags)
+enum kshm_status kshm_policy_fill(const struct kshm_region_head *region)
 {
-	if (kind == KSHM_KIND_CHANNEL || !kshm_policy_kernel_writable(kind, flags))
+	if (region->kind == KSHM_KIND_CHANNEL || !kshm_policy_kernel_writable(region))
 		return KSHM_ERR_ACCESS;
 	return KSHM_OK;
 }
 
-bool kshm_policy_kernel_writable(uint32_t kind, uint32_t flags)
+bool kshm_policy_kernel_writable(const struct kshm_region_head *region)
 {
-	return kind != KSHM_KIND_USER_BUFFER || (flags & KSHM_ATTACH_KERNEL_WRITE);
+	return region->kind != KSHM_KIND_USER_BUFFER || (region->flags & KSHM_ATTACH_KERNEL_WRITE);
 }
 
-bool kshm_policy_user_may_write(uint32_t kind, uint32_t flags, uint32_t channel_kind,
+bool kshm_policy_user_may_write(const struct kshm_region_head *region, uint32_t channel_kind,
 				uint64_t first_page, uint64_t nr_pages)
 {
-	switch (kind) {
+	switch (region->kind) {
 	case KSHM_KIND_KERNEL_PAGES:
-		return !(flags & KSHM_REGION_USER_READONLY);
+		return !(region->flags & KSHM_REGION_USER_READONLY);
 	case KSHM_KIND_CHANNEL:
 		return kshm_channel_user_writable_pages(channel_kind, first_page, nr_pages);
 	default:
@@ -28,17 +28,17 @@ bool kshm_policy_user_may_write(uint32_t kind, uint32_t flags, uint32_t channel_
 
 void kshm_policy_region_info(struct kshm_region_info *info, const struct kshm_region_facts *facts)
 {
-	info->kind = facts->kind;
-	info->flags = facts->flags;
+	info->kind = facts->head->kind;
+	info->flags = facts->head->flags;
 	info->pfn_count = 0;
-	if (facts->kind == KSHM_KIND_USER_BUFFER) {
+	if (facts->head->kind == KSHM_KIND_USER_BUFFER) {
 		info->mmap_offset = 0;
 		info->layout = *facts->layout;
 		return;
 	}
 	info->mmap_offset = facts->mmap_offset;
 	memset(&info->layout, 0, sizeof(info->layout));
-	info->layout.byte_count = facts->byte_count;
+	info->layout.byte_count = facts->head->byte_count;
 	info->layout.span_pages = (uint32_t)facts->span_pages;
 	info->layout.page_size = facts->page_size;
 }

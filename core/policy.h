@@ -10,6 +10,7 @@
 
 #include "platform.h"
 #include "channel.h"
+#include "region.h"
 #include "status.h"
 #include "../include/kshm/kernel.h"	/* KSHM_PUBLISH_MAX_RECORD */
 
@@ -18,10 +19,10 @@
  * A channel's pages belong to its ring, and a buffer attached without
  * KSHM_ATTACH_KERNEL_WRITE is read-only: KSHM_ERR_ACCESS.
  */
-enum kshm_status kshm_policy_fill(uint32_t kind, uint32_t flags);
+enum kshm_status kshm_policy_fill(const struct kshm_region_head *region);
 
 /* Is the kernel's view of the region writable (false: a read-only attach)? */
-bool kshm_policy_kernel_writable(uint32_t kind, uint32_t flags);
+bool kshm_policy_kernel_writable(const struct kshm_region_head *region);
 
 /*
  * May the process map pages [first_page, + nr_pages) of a region writable?
@@ -29,14 +30,12 @@ bool kshm_policy_kernel_writable(uint32_t kind, uint32_t flags);
  * created KSHM_REGION_USER_READONLY; a channel's as its ring allows
  * (channel_kind: its KSHM_CHANNEL_*).
  */
-bool kshm_policy_user_may_write(uint32_t kind, uint32_t flags, uint32_t channel_kind,
+bool kshm_policy_user_may_write(const struct kshm_region_head *region, uint32_t channel_kind,
 				uint64_t first_page, uint64_t nr_pages);
 
 /* A region as KSHM_IOC_REGION_INFO describes it. */
 struct kshm_region_facts {
-	uint32_t kind;			/* KSHM_KIND_* */
-	uint32_t flags;
-	uint64_t byte_count;
+	const struct kshm_region_head *head;
 	uint64_t span_pages;
 	uint32_t page_size;
 	uint64_t mmap_offset;		/* where the process maps kernel pages (0: mapped at create) */

@@ -11,6 +11,17 @@
 #include "platform.h"
 #include "status.h"
 
+/*
+ * What every region is, on either kernel: each driver's struct kshm_region
+ * embeds it as `head`, and the requests' rules (core/policy.c) decide by it.
+ */
+struct kshm_region_head {
+	uint32_t id;
+	uint32_t kind;		/* KSHM_KIND_* */
+	uint32_t flags;		/* KSHM_REGION_* or KSHM_ATTACH_* */
+	uint64_t byte_count;	/* bytes fill/checksum may touch */
+};
+
 static inline uint64_t kshm_mmap_offset_of(uint32_t id)
 {
 	return (uint64_t)id << KSHM_MMAP_REGION_SHIFT;

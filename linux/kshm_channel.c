@@ -111,7 +111,7 @@ struct kshm_region *kshm_channel_new(struct kshm_file *kf, const struct kshm_cha
 	channel->notify = kf->notify;
 	channel->region = region;
 	region->ops = &channel_region_ops;
-	region->kind = KSHM_KIND_CHANNEL;
+	region->head.kind = KSHM_KIND_CHANNEL;
 	region->channel = channel;
 	return region;
 }

@@ -21,6 +21,7 @@
 #include <linux/xarray.h>
 
 #include "core/limits.h"
+#include "core/region.h"
 #include "core/status.h"
 #include "core/work.h"
 #include "include/kshm/channel.h"
@@ -53,10 +54,7 @@ struct kshm_region_ops {
 struct kshm_region {
 	struct kref ref;
 	const struct kshm_region_ops *ops;
-	u32 id;
-	u32 kind;			/* KSHM_KIND_* */
-	u32 flags;			/* KSHM_REGION_* or KSHM_ATTACH_* */
-	u64 byte_count;			/* bytes fill/checksum may touch */
+	struct kshm_region_head head;	/* id, kind, flags, byte count (core/region.h) */
 	unsigned long nr_pages;		/* pages behind kva */
 	void *kva;			/* zeroed vmalloc area, or vmap of the pinned pages */
 	/* KSHM_KIND_USER_BUFFER only */

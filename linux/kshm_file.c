@@ -63,7 +63,7 @@ int kshm_file_insert(struct kshm_file *kf, struct kshm_region *region,
 	ret = __xa_alloc_cyclic(&kf->regions, id, region, XA_LIMIT(1, KSHM_MAX_REGION_ID),
 				&kf->next_id, GFP_KERNEL);
 	if (ret >= 0)
-		region->id = *id;
+		region->head.id = *id;
 	xa_unlock(&kf->regions);
 	if (ret < 0) {
 		atomic_dec(&kf->nr_regions);

@@ -120,12 +120,10 @@ static long ioctl_region_info(struct kshm_file *kf, union kshm_request *req)
 	if (!region)
 		return -ENOENT;
 	kshm_policy_region_info(info, &(struct kshm_region_facts) {
-		.kind = region->kind,
-		.flags = region->flags,
-		.byte_count = region->byte_count,
+		.head = &region->head,
 		.span_pages = region->nr_pages,
 		.page_size = PAGE_SIZE,
-		.mmap_offset = kshm_mmap_offset_of(region->id),
+		.mmap_offset = kshm_mmap_offset_of(region->head.id),
 		.layout = &region->layout,
 	});
 	err = info->pfn_array ? copy_pfns(region, info) : 0;
@@ -142,7 +140,7 @@ static struct kshm_region *range_op_region(struct kshm_file *kf, struct kshm_ran
 	region = kshm_file_get_region(kf, op->id);
 	if (!region)
 		return ERR_PTR(-ENOENT);
-	err = kshm_status_to_errno(kshm_validate_range_op(op, region->byte_count));
+	err = kshm_status_to_errno(kshm_validate_range_op(op, region->head.byte_count));
 	if (err) {
 		kshm_region_put(region);
 		return ERR_PTR(err);
@@ -158,7 +156,7 @@ static long ioctl_fill(struct kshm_file *kf, union kshm_request *req)
 
 	if (IS_ERR(region))
 		return PTR_ERR(region);
-	err = kshm_status_to_errno(kshm_policy_fill(region->kind, region->flags));
+	err = kshm_status_to_errno(kshm_policy_fill(&region->head));
 	if (!err)
 		err = kshm_status_to_errno(kshm_work_fill(kshm_region_data(region) + op->offset,
 							  op->length, op->seed, 0, &kshm_caller_work));

@@ -17,7 +17,7 @@
 /* Page offset, in the device's offset space, of the start of the region's window. */
 static pgoff_t region_window_pgoff(const struct kshm_region *region)
 {
-	return kshm_mmap_offset_of(region->id) >> PAGE_SHIFT;
+	return kshm_mmap_offset_of(region->head.id) >> PAGE_SHIFT;
 }
 
 /* Every VMA, including the halves of a split and a fork's copy, holds a region reference. */
@@ -57,8 +57,8 @@ static bool user_may_write(const struct kshm_region *region, pgoff_t first_page,
 {
 	const struct kshm_kchannel *ring = kshm_region_kchannel(region);
 
-	return kshm_policy_user_may_write(region->kind, region->flags, ring ? ring->kind : 0,
-					  first_page, nr_pages);
+	return kshm_policy_user_may_write(&region->head, ring ? ring->kind : 0, first_page,
+					  nr_pages);
 }
 
 int kshm_mmap(struct file *file, struct vm_area_struct *vma)

@@ -22,8 +22,8 @@ static struct kshm_region *region_new(u32 kind, const struct kshm_region_ops *op
 		return NULL;
 	kref_init(&region->ref);
 	region->ops = ops;
-	region->kind = kind;
-	region->flags = flags;
+	region->head.kind = kind;
+	region->head.flags = flags;
 	return region;
 }
 
@@ -55,7 +55,7 @@ struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32
 		err = -ENOMEM;
 		goto free_region;
 	}
-	region->byte_count = byte_count;
+	region->head.byte_count = byte_count;
 	region->nr_pages = alloc_bytes >> PAGE_SHIFT;
 	atomic64_inc(&kshm_counters.regions_live);
 	return region;
@@ -118,7 +118,7 @@ struct kshm_region *kshm_region_attach_user(const struct kshm_layout *layout, u3
 		goto unpin;
 	}
 	region->layout = *layout;
-	region->byte_count = layout->byte_count;
+	region->head.byte_count = layout->byte_count;
 	region->nr_pages = nr_pages;
 	mmgrab(mm);
 	region->owner_mm = mm;
@@ -146,7 +146,7 @@ static void user_buffer_release(struct kshm_region *region)
 {
 	vunmap(region->kva);
 	kshm_unpin_user_range(region->pages, region->nr_pages,
-			      region->flags & KSHM_ATTACH_KERNEL_WRITE);
+			      region->head.flags & KSHM_ATTACH_KERNEL_WRITE);
 	/* The mm may have exited already: mmgrab keeps the struct, which is all we touch. */
 	atomic64_sub(region->nr_pages, &region->owner_mm->pinned_vm);
 	mmdrop(region->owner_mm);
@@ -240,8 +240,8 @@ EXPORT_SYMBOL_GPL(kshm_region_get_fd);
 void kshm_region_kernel_view(const struct kshm_region *region, struct kshm_kernel_view *view)
 {
 	view->addr = kshm_region_data(region);
-	view->len = region->byte_count;
-	view->writable = kshm_policy_kernel_writable(region->kind, region->flags);
+	view->len = region->head.byte_count;
+	view->writable = kshm_policy_kernel_writable(&region->head);
 }
 EXPORT_SYMBOL_GPL(kshm_region_kernel_view);
 

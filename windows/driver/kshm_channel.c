@@ -247,7 +247,7 @@ NTSTATUS kshm_channel_new(const struct kshm_channel_create *req, uint64_t alloc_
 	kshm_kchannel_init(&channel->sc, req->kind, region->system_va, PAGE_SIZE,
 				  req->data_bytes, &kchannel_ops);
 	region->ops = &channel_region_ops;	/* the channel is freed with the region from here on */
-	region->kind = KSHM_KIND_CHANNEL;
+	region->head.kind = KSHM_KIND_CHANNEL;
 	region->channel = channel;
 	channel->region = region;
 	if (!channel->part_mdl[0] || !channel->part_mdl[1]) {

@@ -22,6 +22,7 @@
 #include <ntifs.h>
 
 #include "core/limits.h"
+#include "core/region.h"
 #include "core/status.h"
 #include "core/work.h"
 #include "include/kshm/kernel.h"	/* the API for other drivers; STATUS_PIPE_CLOSED */
@@ -65,10 +66,7 @@ struct kshm_region {
 	LIST_ENTRY link;		/* in kshm_handle.regions, under its lock */
 	volatile LONG refs;
 	const struct kshm_region_ops *ops;
-	uint32_t id;
-	uint32_t kind;			/* KSHM_KIND_* */
-	uint32_t flags;			/* KSHM_REGION_* or KSHM_ATTACH_* */
-	uint64_t byte_count;		/* bytes fill/checksum may touch */
+	struct kshm_region_head head;	/* id, kind, flags, byte count (core/region.h) */
 	uint64_t charged_bytes;		/* against bytes_allocated or bytes_pinned */
 	PMDL mdl;			/* allocated pages, or the locked user buffer */
 	uint8_t *system_va;		/* first byte fill/checksum count from */

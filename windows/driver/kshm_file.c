@@ -131,7 +131,7 @@ static struct kshm_region *find_locked(struct kshm_handle *handle, uint32_t id)
 	for (entry = handle->regions.Flink; entry != &handle->regions; entry = entry->Flink) {
 		struct kshm_region *region = CONTAINING_RECORD(entry, struct kshm_region, link);
 
-		if (region->id == id)
+		if (region->head.id == id)
 			return region;
 	}
 	return NULL;
@@ -156,7 +156,7 @@ NTSTATUS kshm_handle_insert(struct kshm_handle *handle, struct kshm_region *regi
 
 			handle->next_id = id == KSHM_MAX_REGION_ID ? 1 : id + 1;
 			if (!find_locked(handle, id)) {
-				region->id = id;
+				region->head.id = id;
 				*id_out = id;
 				InsertHeadList(&handle->regions, &region->link);
 				handle->nr_regions++;

@@ -170,9 +170,7 @@ static NTSTATUS ioctl_region_info(struct kshm_handle *handle, union kshm_request
 		return STATUS_NOT_FOUND;
 	/* Mapped at create: the process knows its own address, and no window is needed. */
 	kshm_policy_region_info(info, &(struct kshm_region_facts) {
-		.kind = region->kind,
-		.flags = region->flags,
-		.byte_count = region->byte_count,
+		.head = &region->head,
 		.span_pages = region->charged_bytes >> PAGE_SHIFT,
 		.page_size = PAGE_SIZE,
 		.mmap_offset = 0,
@@ -193,7 +191,7 @@ static NTSTATUS range_op_region(struct kshm_handle *handle, struct kshm_range_op
 	region = kshm_handle_get_region(handle, op->id);
 	if (!region)
 		return STATUS_NOT_FOUND;
-	status = to_nt(kshm_validate_range_op(op, region->byte_count));
+	status = to_nt(kshm_validate_range_op(op, region->head.byte_count));
 	if (!NT_SUCCESS(status)) {
 		kshm_region_put(region);
 		return status;
@@ -213,7 +211,7 @@ static NTSTATUS ioctl_fill(struct kshm_handle *handle, union kshm_request *req, 
 	UNREFERENCED_PARAMETER(irp);
 	if (!NT_SUCCESS(status))
 		return status;
-	status = to_nt(kshm_policy_fill(region->kind, region->flags));
+	status = to_nt(kshm_policy_fill(&region->head));
 	if (NT_SUCCESS(status))
 		status = kshm_fill_bytes(region->system_va + op->offset, op->length, op->seed);
 	kshm_region_put(region);

@@ -74,7 +74,7 @@ static NTSTATUS lookup(HANDLE kshm_handle, ULONG id, BOOLEAN want_channel,
 		status = STATUS_NOT_FOUND;
 	else if ((region->channel != NULL) != want_channel)
 		status = STATUS_INVALID_PARAMETER;
-	else if (region->kind == KSHM_KIND_USER_BUFFER)
+	else if (region->head.kind == KSHM_KIND_USER_BUFFER)
 		status = STATUS_NOT_SUPPORTED;	/* its locked pages may not outlive the process */
 	if (NT_SUCCESS(status))
 		*out = region;
@@ -96,8 +96,8 @@ static VOID region_kernel_view(const struct kshm_region *region, struct kshm_ker
 {
 	NT_ASSERT(KeGetCurrentIrql() <= DISPATCH_LEVEL);
 	view->addr = region->system_va;
-	view->len = region->byte_count;
-	view->writable = TRUE;	/* kernel pages: the system view is always writable */
+	view->len = region->head.byte_count;
+	view->writable = kshm_policy_kernel_writable(&region->head);
 }
 
 static kshm_region_put_fn region_put;

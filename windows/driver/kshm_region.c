@@ -18,8 +18,8 @@ static struct kshm_region *region_new(uint32_t kind, const struct kshm_region_op
 		return NULL;
 	region->refs = 1;
 	region->ops = ops;
-	region->kind = kind;
-	region->flags = flags;
+	region->head.kind = kind;
+	region->head.flags = flags;
 	return region;
 }
 
@@ -93,7 +93,7 @@ NTSTATUS kshm_region_alloc_kernel_pages(uint64_t alloc_bytes, uint64_t byte_coun
 	if (!region->system_va)
 		goto free_pages;
 	RtlZeroMemory(region->system_va, (SIZE_T)alloc_bytes);
-	region->byte_count = byte_count;
+	region->head.byte_count = byte_count;
 	kshm_counter_add(&kshm_counters.regions_live, 1);
 	*out = region;
 	return STATUS_SUCCESS;
@@ -165,7 +165,7 @@ NTSTATUS kshm_region_attach_user(const struct kshm_layout *layout, uint32_t flag
 	if (!NT_SUCCESS(status))
 		goto free_region;
 	layout_from_mdl(region->mdl, &region->layout);
-	region->byte_count = layout->byte_count;
+	region->head.byte_count = layout->byte_count;
 	region->charged_bytes = pinned_bytes;
 	kshm_counter_add(&kshm_counters.regions_live, 1);
 	*out = region;
