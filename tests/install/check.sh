@@ -138,6 +138,9 @@ done
 [ -n "$release" ] && [ -z "$missing" ]
 tap_check $? "Module.symvers installed in /usr/lib/kshm/$release, with every exported function" \
 	"missing:$missing"
+# A sample is its directory and the programs' shared examples/sample_device.h beside it.
+mkdir -p "$work/examples"
+cp examples/sample_device.h "$work/examples/"
 for sample in tick crc; do
 	dir=$work/examples/$sample
 	rm -rf "$dir" && mkdir -p "$dir"
