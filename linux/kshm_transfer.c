@@ -21,10 +21,15 @@
 
 #define KSHM_BOUNCE_BYTES (64U << 10)
 
-/* A chunk between the caller's buffer (ctx: its address) and the bounce buffer. */
+/* The caller's buffer, as core/work.c hands it back to copy_chunk(). */
+struct user_buffer {
+	void __user *ubuf;
+};
+
+/* A chunk between the caller's buffer and the bounce buffer. */
 static bool copy_chunk(void *ctx, void *bounce, u64 pos, size_t bytes, bool to_kernel)
 {
-	void __user *ubuf = ctx;
+	void __user *ubuf = ((struct user_buffer *)ctx)->ubuf;
 
 	if (to_kernel)
 		return !copy_from_user(bounce, ubuf + pos, bytes);
@@ -34,14 +39,14 @@ static bool copy_chunk(void *ctx, void *bounce, u64 pos, size_t bytes, bool to_k
 static long transfer_buffered(struct kshm_transfer *req)
 {
 	size_t bounce_bytes = min_t(u64, req->length, KSHM_BOUNCE_BYTES);
+	struct user_buffer user = { .ubuf = u64_to_user_ptr(req->user_addr) };
 	enum kshm_status status;
 	void *bounce;
 
 	bounce = kmalloc(bounce_bytes, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
-	status = kshm_work_bounced(req, bounce, bounce_bytes, copy_chunk,
-				   u64_to_user_ptr(req->user_addr), &kshm_caller_work);
+	status = kshm_work_bounced(req, bounce, bounce_bytes, copy_chunk, &user, &kshm_caller_work);
 	kfree(bounce);
 	return kshm_status_to_errno(status);
 }
