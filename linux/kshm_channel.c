@@ -401,11 +401,6 @@ static bool channel_closed(struct kshm_kchannel *sc)
 	return READ_ONCE(to_channel(sc)->closed);
 }
 
-static void let_others_run(void)
-{
-	cond_resched();
-}
-
 static const struct kshm_kchannel_ops kchannel_ops = {
 	.lock = producer_lock,
 	.unlock = producer_unlock,
@@ -413,7 +408,7 @@ static const struct kshm_kchannel_ops kchannel_ops = {
 	.wait_for_space = wait_for_space,
 	.interrupted = caller_signalled,
 	.closed = channel_closed,
-	.yield = let_others_run,
+	.yield = kshm_let_others_run,
 };
 
 /* The ring behind a region, or NULL when the region is no channel. */

@@ -79,6 +79,7 @@ void kshm_current_limits(struct kshm_limits *limits);
 int kshm_status_to_errno(enum kshm_status status);
 int kshm_quota_charge(atomic64_t *used, u64 amount, u64 limit);
 extern const struct kshm_work_ops kshm_caller_work;	/* core/work.c's view of the calling thread */
+void kshm_let_others_run(void);	/* core's loops' reschedule point: cond_resched() */
 
 /* kshm_region.c */
 struct kshm_region *kshm_region_alloc_pages(u64 alloc_bytes, u64 byte_count, u32 flags,

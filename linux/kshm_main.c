@@ -85,14 +85,14 @@ static bool caller_killed(void)
 	return fatal_signal_pending(current);
 }
 
-static void let_others_run(void)
+void kshm_let_others_run(void)
 {
 	cond_resched();
 }
 
 const struct kshm_work_ops kshm_caller_work = {
 	.interrupted = caller_killed,
-	.yield = let_others_run,
+	.yield = kshm_let_others_run,
 };
 
 /* Add `amount` to a driver-wide counter unless that would pass `limit`. */

@@ -40,7 +40,8 @@ static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
 	/* mmap checked the range; this guards against a VMA moved or split oddly. */
 	if (vmf->pgoff < region_window_pgoff(region) || page_index >= region->nr_pages)
 		return VM_FAULT_SIGBUS;
-	page = pfn_to_page(kshm_region_pfn(region, page_index));
+	/* Every mappable kind is kernel pages (a channel's too): a vmalloc area. */
+	page = vmalloc_to_page(region->kva + (page_index << PAGE_SHIFT));
 	get_page(page);
 	vmf->page = page;
 	return 0;

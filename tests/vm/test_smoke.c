@@ -69,6 +69,33 @@ TEST(raw_version_ioctl_checks_size)
 	close(fd);
 }
 
+/*
+ * The dispatcher serves only what core/request.h's table declares, in the
+ * direction its row says: a request's number with the wrong direction, the
+ * Windows-only CHANNEL_MAP, another magic and a struct shorter than v1 are
+ * refused before any handler runs.
+ */
+TEST(dispatch_refuses_what_the_table_does_not_serve)
+{
+	struct kshm_channel_map map = { .size = sizeof(map) };
+	struct kshm_version v = { .size = sizeof(v) };
+	struct kshm_region_destroy d = { .size = sizeof(d) };
+	uint8_t small[8] = { 8 };
+	int fd = guest_open();
+
+	expect_err(guest_ioctl(fd, _IOW(KSHM_IOC_MAGIC, KSHM_NR_VERSION, struct kshm_version), &v),
+		   -ENOTTY);
+	expect_err(guest_ioctl(fd, _IOWR(KSHM_IOC_MAGIC, KSHM_NR_REGION_DESTROY,
+					 struct kshm_region_destroy), &d), -ENOTTY);
+	expect_err(guest_ioctl(fd, _IOWR(KSHM_IOC_MAGIC, KSHM_NR_CHANNEL_MAP, struct kshm_channel_map),
+			       &map), -ENOTTY);
+	expect_err(guest_ioctl(fd, _IOWR('x', KSHM_NR_VERSION, struct kshm_version), &v), -ENOTTY);
+	expect_err(guest_ioctl(fd, _IOWR(KSHM_IOC_MAGIC, KSHM_NR_VERSION, uint8_t[8]), small),
+		   -EINVAL);
+	close(fd);
+	expect(guest_counters_zero());
+}
+
 TEST(open_errors)
 {
 	struct kshm *k = (struct kshm *)1;

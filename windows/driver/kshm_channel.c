@@ -107,11 +107,6 @@ static bool channel_gone(struct kshm_channel *channel)
 	return *(volatile BOOLEAN *)&channel->views_gone;
 }
 
-static bool caller_killed(void)
-{
-	return kshm_thread_terminating();
-}
-
 static bool service_channel_gone(struct kshm_kchannel *sc)
 {
 	return channel_gone(to_channel(sc));
@@ -134,7 +129,7 @@ static bool wait_for_space(struct kshm_kchannel *sc, uint32_t len)
 		status = KeWaitForSingleObject(&to_channel(sc)->space_event, Executive, UserMode,
 					       TRUE, &timeout);
 	kshm_kchannel_finish_wait_space(sc);
-	return status != STATUS_USER_APC && status != STATUS_ALERTED && !caller_killed() &&
+	return status != STATUS_USER_APC && status != STATUS_ALERTED && !kshm_thread_terminating() &&
 	       !channel_gone(to_channel(sc));
 }
 
@@ -143,7 +138,7 @@ static const struct kshm_kchannel_ops kchannel_ops = {
 	.unlock = producer_unlock,
 	.wake = wake_consumer,
 	.wait_for_space = wait_for_space,
-	.interrupted = caller_killed,
+	.interrupted = kshm_thread_terminating,
 	.closed = service_channel_gone,
 	.yield = NULL,	/* PASSIVE_LEVEL threads are preempted anyway */
 };

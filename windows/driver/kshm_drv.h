@@ -135,7 +135,7 @@ NTSTATUS kshm_status_to_ntstatus(enum kshm_status status);
 NTSTATUS kshm_quota_charge(volatile LONG64 *used, uint64_t amount, uint64_t limit);
 extern const struct kshm_work_ops kshm_caller_work;	/* core/work.c's view of the calling thread */
 PVOID kshm_pool_alloc(SIZE_T bytes);	/* zeroed, non-paged, non-executable */
-BOOLEAN kshm_thread_terminating(void);	/* the calling thread; FALSE where the kernel cannot say */
+bool kshm_thread_terminating(void);	/* the calling thread; FALSE where the kernel cannot say */
 
 /* kshm_region.c */
 _IRQL_requires_(PASSIVE_LEVEL) void kshm_region_init(void);	/* DriverEntry */

@@ -108,19 +108,14 @@ PVOID kshm_pool_alloc(SIZE_T bytes)
  * counts as never terminating, and the loops' own bounds (per chunk, per
  * call) still end them.
  */
-BOOLEAN kshm_thread_terminating(void)
+bool kshm_thread_terminating(void)
 {
 	return kshm_ps_is_thread_terminating &&
 	       kshm_ps_is_thread_terminating(PsGetCurrentThread());
 }
 
-static bool caller_terminating(void)
-{
-	return kshm_thread_terminating();
-}
-
 const struct kshm_work_ops kshm_caller_work = {
-	.interrupted = caller_terminating,
+	.interrupted = kshm_thread_terminating,
 	.yield = NULL,	/* PASSIVE_LEVEL threads are preempted anyway */
 };
 
