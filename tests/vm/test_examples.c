@@ -24,11 +24,19 @@
 #include <kshm.h>
 
 #include "../../examples/crc/kshm_crc.h"
+#include "../../examples/sample_device.h"
 #include "../../examples/tick/kshm_tick.h"
 #include "guest_util.h"
 #include "vmtest.h"
 
 #define PAGE 4096
+
+/*
+ * How long a sample may take to notice that the process let go: its next
+ * timer expiry or its next look at the ring. Milliseconds when all is well;
+ * the bound is for a guest whose vCPU the host has descheduled.
+ */
+#define STOP_WAIT_MS 10000
 
 static void sample_load(const char *name)
 {
@@ -154,7 +162,7 @@ TEST(tick_process_lets_go)
 	struct kshm_tick_stats stats;
 	struct kshm_channel *events, *sub;
 	struct kshm *k;
-	int dev, i, how;
+	int dev, how;
 
 	sample_load("tick");
 	for (how = 0; how < 2; how++) {	/* destroy the channel; close the whole handle */
@@ -171,13 +179,16 @@ TEST(tick_process_lets_go)
 			expect_ok(kshm_channel_destroy(events));
 		else
 			kshm_close(k);
-		for (i = 0; i < 100; i++) {	/* the timer stops itself on -EPIPE */
-			expect_ok(ioctl(dev, KSHM_TICK_IOC_STATS, &stats));
-			if (!stats.running)
-				break;
-			sleep_ms(10);
-		}
-		expect(stats.stopped == -EPIPE && stats.ticks > 0);
+		/* The timer stops itself on -EPIPE. */
+		expect_ok(sample_wait_stopped(dev, KSHM_TICK_IOC_STATS, &stats, sizeof(stats),
+					      &stats.stopped, STOP_WAIT_MS));
+		if (stats.stopped != -EPIPE || stats.running || !stats.ticks)
+			vmtest_fail(__FILE__, __LINE__, "%s: stopped %d (want -EPIPE), running %u, "
+				    "ticks %llu, published %llu, dropped %llu",
+				    how ? "kshm closed" : "channel destroyed", stats.stopped,
+				    stats.running, (unsigned long long)stats.ticks,
+				    (unsigned long long)stats.published,
+				    (unsigned long long)stats.dropped);
 		expect(guest_counter("regions_live") >= 1);	/* the driver's reference */
 		close(dev);
 		if (how == 0)
@@ -238,7 +249,7 @@ TEST(crc_process_lets_go)
 	struct kshm_channel *requests, *answers;
 	struct kshm_crc_stats stats;
 	struct kshm *k;
-	int dev, i;
+	int dev;
 
 	sample_load("crc");
 	expect_ok(kshm_open(NULL, &k));
@@ -256,17 +267,21 @@ TEST(crc_process_lets_go)
 	expect_err(ioctl(dev, KSHM_CRC_IOC_ATTACH, &attach) ? -errno : 0, -EBUSY);
 	kshm_close(k);
 	expect_ok(ioctl(dev, KSHM_CRC_IOC_KICK));
-	for (i = 0; i < 100; i++) {
-		expect_ok(ioctl(dev, KSHM_CRC_IOC_STATS, &stats));
-		if (stats.stopped)
-			break;
-		sleep_ms(10);
-	}
-	expect(stats.stopped == -EPIPE);
+	expect_ok(sample_wait_stopped(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats),
+				      &stats.stopped, STOP_WAIT_MS));
+	expect_err(stats.stopped, -EPIPE);
 	expect(guest_counter("regions_live") >= 2);	/* the driver's two references */
 	close(dev);
 	expect(guest_counters_drain());
 	expect_ok(sample_unload("crc"));
 }
+
+/* A test that failed half-way leaves its sample loaded, which would keep kshm loaded too. */
+static void samples_unload(void)
+{
+	sample_unload("tick");
+	sample_unload("crc");
+}
+VMTEST_TEARDOWN(samples_unload)
 
 VMTEST_MAIN()

@@ -28,6 +28,7 @@ struct vmtest_case {
 
 static struct vmtest_case cases[VMTEST_MAX];
 static int nr_cases;
+static vmtest_fn teardown;
 
 /* Shared with the child running a test: why it skipped. */
 static char *skip_reason;
@@ -42,6 +43,11 @@ void vmtest_register(const char *name, vmtest_fn fn)
 	cases[nr_cases].name = name;
 	cases[nr_cases].fn = fn;
 	nr_cases++;
+}
+
+void vmtest_register_teardown(vmtest_fn fn)
+{
+	teardown = fn;
 }
 
 static const char *err_name(long long value)
@@ -208,6 +214,8 @@ static enum result run_one(const struct vmtest_case *test, unsigned int seconds)
 	leftovers = reap_leftovers(pid);
 	if (leftovers)
 		printf("# killed %d process(es) the test left running\n", leftovers);
+	if (teardown)
+		teardown();
 
 	if (timed_out || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)) {
 		printf("# timed out after %u s\n", seconds);

@@ -17,7 +17,11 @@
  * hang fails that test only. The first failed expectation ends the test (like
  * an assert) after printing the expression, the value it had and the value
  * wanted. Processes a test leaves behind are killed and reaped before the next
- * test starts. Output, TAP (tests/tap.sh judges it):
+ * test starts. A program may name one teardown (VMTEST_TEARDOWN(fn)): the
+ * runner calls it after every test, once the test's processes are gone, to
+ * undo what a test that failed half-way left behind (a module it loaded), so
+ * one failure never fails the tests after it. Output, TAP (tests/tap.sh
+ * judges it):
  *
  *	1..N
  *	ok 1 - name
@@ -37,6 +41,7 @@
 typedef void (*vmtest_fn)(void);
 
 void vmtest_register(const char *name, vmtest_fn fn);
+void vmtest_register_teardown(vmtest_fn fn);
 int vmtest_main(int argc, char **argv);
 
 __attribute__((noreturn, format(printf, 3, 4)))
@@ -55,6 +60,13 @@ void vmtest_skip(const char *fmt, ...);
 		vmtest_register(#name, vmtest_fn_##name);                            \
 	}                                                                            \
 	static void vmtest_fn_##name(void)
+
+/* Run fn() in the runner after each test (pass or fail); it must not expect(). */
+#define VMTEST_TEARDOWN(fn)                                                          \
+	__attribute__((constructor)) static void vmtest_register_teardown_##fn(void) \
+	{                                                                            \
+		vmtest_register_teardown(fn);                                        \
+	}
 
 #define VMTEST_MAIN()                                                                \
 	int main(int argc, char **argv)                                              \
