@@ -28,4 +28,11 @@
 
 #include "../include/kshm/abi.h"
 
+/*
+ * For the few helpers that only pay when inlined into their caller, where the
+ * compiler's size heuristics would otherwise decide per build (gcc on both
+ * kernels and mingw, clang for the fuzzers).
+ */
+#define kshm_always_inline inline __attribute__((__always_inline__))
+
 #endif /* KSHM_CORE_PLATFORM_H */

@@ -15,16 +15,6 @@ enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consume
 	return KSHM_OK;
 }
 
-/* Header as one 64-bit store: the other side never sees half of it (read: ring.h). */
-static void write_header(struct kshm_ring_record *rec, uint32_t len, uint32_t type)
-{
-	struct kshm_ring_record hdr = { .len = len, .type = type };
-	uint64_t word;
-
-	memcpy(&word, &hdr, sizeof(word));
-	kshm_store_once((uint64_t *)rec, word);
-}
-
 /*
  * The consumer's position, read once and checked against ours: it must lie
  * in [published - size, published]. Pairs with the consumer's store-release
@@ -46,13 +36,12 @@ static bool fits(const struct kshm_ring *ring, uint64_t bytes)
 	return ring->pos + bytes - ring->other_pos <= ring->size;
 }
 
-void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
-			enum kshm_ring_result *result)
+void *kshm_ring_reserve_slow(struct kshm_ring *ring, uint32_t len, uint32_t type,
+			     enum kshm_ring_result *result)
 {
 	uint64_t need = kshm_ring_record_bytes(len);
 	uint64_t to_end = ring->size - (ring->pos & (ring->size - 1));
 	uint64_t pad = need > to_end ? to_end : 0;
-	struct kshm_ring_record *rec;
 
 	if (len > kshm_ring_max_payload(ring)) {
 		*result = KSHM_RING_TOO_BIG;
@@ -68,15 +57,10 @@ void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
 			return NULL;
 		}
 	}
-	if (pad) {
-		write_header(kshm_ring_record_at(ring, ring->pos), (uint32_t)(pad - KSHM_RING_RECORD_HDR) | KSHM_RECORD_PAD, 0);
-		ring->pos += pad;
-	}
-	rec = kshm_ring_record_at(ring, ring->pos);
-	write_header(rec, len, type);
-	ring->pos += need;
+	if (pad)
+		kshm_ring_place(ring, (uint32_t)(pad - KSHM_RING_RECORD_HDR) | KSHM_RECORD_PAD, 0, pad);
 	*result = KSHM_RING_OK;
-	return rec + 1;
+	return kshm_ring_place(ring, len, type, need);
 }
 
 void kshm_ring_discard(struct kshm_ring *ring, void *payload)
@@ -85,16 +69,7 @@ void kshm_ring_discard(struct kshm_ring *ring, void *payload)
 	struct kshm_ring_record hdr = kshm_ring_read_header(rec);
 
 	(void)ring;
-	write_header(rec, hdr.len | KSHM_RECORD_DISCARD, hdr.type);
-}
-
-void kshm_ring_commit(struct kshm_ring *ring)
-{
-	if (ring->pos == ring->published)
-		return;
-	/* Pairs with the consumer's load-acquire in kshm_ring_refresh_producer_pos(): records before pos. */
-	kshm_store_release(&ring->producer->pos, ring->pos);
-	ring->published = ring->pos;
+	kshm_ring_write_header(rec, hdr.len | KSHM_RECORD_DISCARD, hdr.type);
 }
 
 /*
@@ -158,12 +133,6 @@ bool kshm_ring_prepare_wait_space(struct kshm_ring *ring, uint32_t len)
 void kshm_ring_finish_wait_space(struct kshm_ring *ring)
 {
 	kshm_store_once(&ring->producer->flags, 0);
-}
-
-void kshm_ring_release(struct kshm_ring *ring)
-{
-	/* Pairs with the producer's load-acquire in refresh_consumer_pos(). */
-	kshm_store_release(&ring->consumer->pos, ring->pos);
 }
 
 bool kshm_ring_producer_waiting(struct kshm_ring *ring)

@@ -63,6 +63,16 @@ static inline struct kshm_ring_record kshm_ring_read_header(const struct kshm_ri
 	return hdr;
 }
 
+/* Header as one 64-bit store: the other side never sees half of one. */
+static inline void kshm_ring_write_header(struct kshm_ring_record *rec, uint32_t len, uint32_t type)
+{
+	struct kshm_ring_record hdr = { .len = len, .type = type };
+	uint64_t word;
+
+	memcpy(&word, &hdr, sizeof(word));
+	kshm_store_once((uint64_t *)rec, word);
+}
+
 /*
  * What a ring operation found: the ring's own outcomes, not a request's
  * verdict. Each caller decides what empty or full means for it (wait, drop
@@ -79,20 +89,61 @@ enum kshm_ring_result {
 /* -- producer -------------------------------------------------------------- */
 
 /*
+ * The producer's hot path is inline too (reserve and commit), for the same
+ * reason as the consumer's below: a record of a few bytes would otherwise
+ * cost two calls. Only what is rare goes out of line: a record that must
+ * wrap, a ring that looks full by the cached consumer position (the one read
+ * of shared memory), and the refusals.
+ */
+
+/* Write a record's header at the producer's position and step past the record. */
+static inline void *kshm_ring_place(struct kshm_ring *ring, uint32_t len, uint32_t type,
+				    uint64_t need)
+{
+	struct kshm_ring_record *rec = kshm_ring_record_at(ring, ring->pos);
+
+	kshm_ring_write_header(rec, len, type);
+	ring->pos += need;
+	return rec + 1;
+}
+
+/* kshm_ring_reserve() of every case; the inline version takes only the common one. */
+void *kshm_ring_reserve_slow(struct kshm_ring *ring, uint32_t len, uint32_t type,
+			     enum kshm_ring_result *result);
+
+/*
  * Reserve a record of `len` payload bytes and return where to write them, or
  * NULL with *result KSHM_RING_FULL (the consumer has not freed enough),
  * KSHM_RING_TOO_BIG (len > max payload) or KSHM_RING_CORRUPT (the consumer's
  * position is impossible: a hostile or broken consumer; nothing is written).
  * Reserved records become visible together at kshm_ring_commit().
  */
-void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
-			enum kshm_ring_result *result);
+static inline void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint32_t type,
+				      enum kshm_ring_result *result)
+{
+	uint64_t need = kshm_ring_record_bytes(len);
+	uint64_t to_end = ring->size - (ring->pos & (ring->size - 1));
+
+	/* No wrap, and room by the consumer position last read: nothing shared is read. */
+	if (len > kshm_ring_max_payload(ring) || need > to_end ||
+	    ring->pos + need - ring->other_pos > ring->size)
+		return kshm_ring_reserve_slow(ring, len, type, result);
+	*result = KSHM_RING_OK;
+	return kshm_ring_place(ring, len, type, need);
+}
 
 /* Withdraw a record reserved and not yet committed; the consumer skips it. */
 void kshm_ring_discard(struct kshm_ring *ring, void *payload);
 
 /* Publish every record reserved so far (one position store per batch). */
-void kshm_ring_commit(struct kshm_ring *ring);
+static inline void kshm_ring_commit(struct kshm_ring *ring)
+{
+	if (ring->pos == ring->published)
+		return;
+	/* Pairs with the consumer's load-acquire in kshm_ring_refresh_producer_pos(): records before pos. */
+	kshm_store_release(&ring->producer->pos, ring->pos);
+	ring->published = ring->pos;
+}
 
 /*
  * After a commit: must the producer wake the consumer? True when the consumer
@@ -225,7 +276,11 @@ static inline void kshm_ring_rewind(struct kshm_ring *ring, uint64_t pos)
 }
 
 /* Hand the space of every record stepped past back to the producer. */
-void kshm_ring_release(struct kshm_ring *ring);
+static inline void kshm_ring_release(struct kshm_ring *ring)
+{
+	/* Pairs with the producer's load-acquire in refresh_consumer_pos() (ring.c). */
+	kshm_store_release(&ring->consumer->pos, ring->pos);
+}
 
 /* After a release: is the producer sleeping until it gets room? Then kick it. */
 bool kshm_ring_producer_waiting(struct kshm_ring *ring);
