@@ -83,7 +83,13 @@ static bool commit_locked(struct kshm_kchannel *channel)
 	return kshm_ring_need_wakeup(&channel->ring);
 }
 
-/* Inlined into process_batch(), whose fill, then known, is inlined in turn. */
+/*
+ * Reserve and fill up to `count` records under the producer lock, without
+ * publishing them: a record is complete before the lock is dropped, so
+ * whichever commit comes next makes it visible (process_batch(): the
+ * completions, published by the caller's kshm_kchannel_commit()). Inlined,
+ * so that the fill, known there, is inlined in turn.
+ */
 static kshm_always_inline uint64_t write_records(struct kshm_kchannel *channel, uint64_t count,
 						 uint32_t len, uint32_t type,
 						 kshm_record_fill *fill, const void *arg,
@@ -94,13 +100,6 @@ static kshm_always_inline uint64_t write_records(struct kshm_kchannel *channel, 
 
 	channel->ops->unlock(channel, token);
 	return done;
-}
-
-uint64_t kshm_kchannel_write(struct kshm_kchannel *channel, uint64_t count, uint32_t len,
-			    uint32_t type, kshm_record_fill *fill, const void *arg,
-			    enum kshm_ring_result *result)
-{
-	return write_records(channel, count, len, type, fill, arg, result);
 }
 
 void kshm_kchannel_commit(struct kshm_kchannel *channel)

@@ -89,21 +89,14 @@ void kshm_kchannel_init(struct kshm_kchannel *channel, uint32_t kind, void *page
 			       uint64_t page_size, uint64_t data_bytes,
 			       const struct kshm_kchannel_ops *ops);
 
-/*
- * Reserve and fill up to `count` records under the producer lock, without
- * publishing them: a record is complete before the lock is dropped, so
- * whichever commit comes next makes it visible. Returns how many were
- * written; *result says why fewer (KSHM_RING_FULL, KSHM_RING_CORRUPT:
- * broken, KSHM_RING_TOO_BIG).
- */
-uint64_t kshm_kchannel_write(struct kshm_kchannel *channel, uint64_t count, uint32_t len,
-			    uint32_t type, kshm_record_fill *fill, const void *arg,
-			    enum kshm_ring_result *result);
-
 /* Publish every record written so far, and wake the consumer if it asked. */
 void kshm_kchannel_commit(struct kshm_kchannel *channel);
 
-/* kshm_kchannel_write() then kshm_kchannel_commit(), under one hold of the lock. */
+/*
+ * Reserve and fill up to `count` records and publish them, under one hold of
+ * the producer lock. Returns how many were written; *result says why fewer
+ * (KSHM_RING_FULL, KSHM_RING_CORRUPT: broken, KSHM_RING_TOO_BIG).
+ */
 uint64_t kshm_kchannel_publish(struct kshm_kchannel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
 			      enum kshm_ring_result *result);

@@ -571,6 +571,12 @@ static void test_process_hostile_completions(void **state)
 	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_BROKEN);
 	assert_int_equal(req.processed, 0);
 	assert_int_equal(((struct kshm_ring_consumer *)sub->pages)->pos, 0);
+	/* Broken stays broken: the next call writes nothing, even with a sane position again. */
+	assert_true(comp->sc.broken);
+	((struct kshm_ring_consumer *)comp->pages)->pos = 0;
+	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_BROKEN);
+	assert_int_equal(req.processed, 0);
+	assert_int_equal(((struct kshm_ring_consumer *)sub->pages)->pos, 0);
 	free(sub);
 	free(comp);
 }
