@@ -5,6 +5,8 @@
 enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consumer *consumer,
 				struct kshm_ring_producer *producer, void *data, uint64_t size)
 {
+	uint64_t max;
+
 	if (size < KSHM_RING_MIN_SIZE || (size & (size - 1)))
 		return KSHM_ERR_INVAL;
 	memset(ring, 0, sizeof(*ring));
@@ -12,6 +14,9 @@ enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consume
 	ring->producer = producer;
 	ring->data = data;
 	ring->size = size;
+	/* Computed once: both sides check every record against it. */
+	max = size / 2 - KSHM_RING_RECORD_HDR;
+	ring->max_payload = max > KSHM_RECORD_LEN_MASK ? KSHM_RECORD_LEN_MASK : (uint32_t)max;
 	return KSHM_OK;
 }
 

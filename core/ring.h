@@ -21,6 +21,7 @@ struct kshm_ring {
 	struct kshm_ring_producer *producer;	/* shared */
 	uint8_t *data;				/* shared */
 	uint64_t size;				/* data bytes, a power of two */
+	uint32_t max_payload;			/* kshm_ring_max_payload(), fixed by size */
 	/* private state of the side using this view */
 	uint64_t pos;		/* producer: end of reserved records; consumer: next record */
 	uint64_t published;	/* producer: last position made visible */
@@ -42,9 +43,7 @@ enum kshm_status kshm_ring_init(struct kshm_ring *ring, struct kshm_ring_consume
 /* Largest payload one record can carry: a record may take half the ring. */
 static inline uint32_t kshm_ring_max_payload(const struct kshm_ring *ring)
 {
-	uint64_t max = ring->size / 2 - KSHM_RING_RECORD_HDR;
-
-	return max > KSHM_RECORD_LEN_MASK ? KSHM_RECORD_LEN_MASK : (uint32_t)max;
+	return ring->max_payload;
 }
 
 static inline struct kshm_ring_record *kshm_ring_record_at(const struct kshm_ring *ring,
