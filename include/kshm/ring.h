@@ -19,7 +19,7 @@
  * too small, the producer fills it with a PAD record and continues at offset
  * 0. A record occupies kshm_ring_record_bytes(len) bytes.
  *
- * Memory order (see core/ring.c, which implements both sides):
+ * Memory order (see core/ring.h and core/ring.c, which implement both sides):
  *  - producer: write records, then store-release producer.pos;
  *  - consumer: load-acquire producer.pos, read records, then store-release
  *    consumer.pos, which hands the space back to the producer;
