@@ -79,17 +79,53 @@ static int run_program(const char *cmdline, uint64_t *dropped)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Start a sample's program in the background, with one option (--records N, --requests N). */
-static pid_t spawn(const char *prog, const char *option, const char *value)
-{
-	pid_t pid = fork();
+/* A sample's program running in the background, its output read through a pipe. */
+struct program {
+	pid_t pid;
+	FILE *out;
+};
 
-	expect(pid >= 0);
-	if (pid == 0) {
+/* Echo the program's lines as TAP comments until one holds `until` (NULL: to its end). */
+static bool echo_until(struct program *p, const char *until)
+{
+	char line[256];
+
+	while (fgets(line, sizeof(line), p->out)) {
+		printf("# %s", line);
+		if (until && strstr(line, until))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Start a sample's program with one option (--records N, --requests N) and
+ * return once it says `ready` ("streaming", "serving": it holds the sample's
+ * device open and the driver is at work), however long a loaded guest takes
+ * to get it there.
+ */
+static struct program spawn(const char *prog, const char *option, const char *value,
+			    const char *ready)
+{
+	struct program p;
+	int fds[2];
+
+	expect_ok(pipe(fds));
+	p.pid = fork();
+	expect(p.pid >= 0);
+	if (p.pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
 		execl(prog, prog, option, value, "--period-us", "200", (char *)NULL);
 		_exit(127);
 	}
-	return pid;
+	close(fds[1]);
+	p.out = fdopen(fds[0], "r");
+	expect(p.out != NULL);
+	if (!echo_until(&p, ready))
+		vmtest_fail(__FILE__, __LINE__, "%s ended before it printed \"%s\"", prog, ready);
+	return p;
 }
 
 static void sleep_ms(long ms)
@@ -99,11 +135,13 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-static int reap(pid_t pid)
+static int reap(struct program *p)
 {
 	int status;
 
-	expect(waitpid(pid, &status, 0) == pid);
+	echo_until(p, NULL);
+	fclose(p->out);
+	expect(waitpid(p->pid, &status, 0) == p->pid);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -125,13 +163,13 @@ TEST(tick_in_order_and_drops_counted)
 /* kill -9 of the process while the driver publishes into its ring from an interrupt. */
 TEST(tick_kill_9_while_streaming)
 {
-	pid_t pid;
+	struct program p;
 
 	sample_load("tick");
-	pid = spawn("/examples/tick", "--records", "1000000000");
-	sleep_ms(700);
-	expect(kill(pid, SIGKILL) == 0);
-	expect(reap(pid) == 128 + SIGKILL);
+	p = spawn("/examples/tick", "--records", "1000000000", "streaming");
+	sleep_ms(300);
+	expect(kill(p.pid, SIGKILL) == 0);
+	expect(reap(&p) == 128 + SIGKILL);
 	expect(guest_counters_drain());		/* the driver's release put the channel */
 	expect_ok(sample_unload("tick"));
 }
@@ -143,14 +181,13 @@ TEST(tick_kill_9_while_streaming)
  */
 TEST(tick_rmmod_while_streaming)
 {
-	pid_t pid;
+	struct program p;
 
 	sample_load("tick");
-	pid = spawn("/examples/tick", "--records", "5000");
-	sleep_ms(300);
+	p = spawn("/examples/tick", "--records", "5000", "streaming");
 	expect(sample_unload("tick") != 0);
 	expect(system("rmmod kshm 2>/dev/null") != 0);
-	expect(reap(pid) == 0);			/* every record in order, every drop counted */
+	expect(reap(&p) == 0);			/* every record in order, every drop counted */
 	expect_ok(sample_unload("tick"));
 	expect(guest_counters_drain());
 }
@@ -230,14 +267,14 @@ TEST(crc_serves_requests)
 /* kill -9 of the process while the kthread serves it; rmmod refused while it runs. */
 TEST(crc_kill_9_and_rmmod_while_serving)
 {
-	pid_t pid;
+	struct program p;
 
 	sample_load("crc");
-	pid = spawn("/examples/crc", "--requests", "1000000000");
-	sleep_ms(700);
+	p = spawn("/examples/crc", "--requests", "1000000000", "serving");
+	sleep_ms(300);
 	expect(sample_unload("crc") != 0);
-	expect(kill(pid, SIGKILL) == 0);
-	expect(reap(pid) == 128 + SIGKILL);
+	expect(kill(p.pid, SIGKILL) == 0);
+	expect(reap(&p) == 128 + SIGKILL);
 	expect(guest_counters_drain());		/* the thread was stopped, both channels put */
 	expect_ok(sample_unload("crc"));
 }
