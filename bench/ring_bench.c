@@ -13,6 +13,9 @@
  *                            memcpy of 4 KiB blocks over the same footprint
  *
  *   ring_bench [--quick] [--case KEY-PART] [--lines FILE]
+ *   ring_bench --round-trip      nanoseconds for one cache line to go from CPU 0 to
+ *                            CPU 1 and back (median of 5): which of the host's two
+ *                            modes (bench/README.md) the figures beside it were taken in
  *
  * Waiting is spin-then-yield on both sides of every ring (2-core machines are
  * noisy; sleeping would measure the scheduler). Where a comparison pins, the
@@ -49,6 +52,7 @@ struct control {
 	_Alignas(64) volatile uint64_t start_ns;
 	volatile uint64_t end_ns;
 	volatile uint64_t bad;		/* messages that arrived wrong */
+	_Alignas(64) volatile uint64_t ball;	/* --round-trip: odd from CPU 0, even from CPU 1 */
 };
 
 /* Everything the two processes share, page-aligned the way a kshm channel is. */
@@ -111,6 +115,51 @@ static void pace(unsigned int done, unsigned int *spins)
 		*spins = 0;
 		sched_yield();
 	}
+}
+
+/* Wait for the ball to hold `want`, spinning, then yielding now and then. */
+static void await_ball(uint64_t want)
+{
+	unsigned int spins = 0;
+
+	while (shm->ctl.ball != want)
+		pace(0, &spins);
+}
+
+/*
+ * One cache line bounced between CPU 0 and CPU 1, `trips` times: ns per
+ * round trip. Where the host places the two vCPUs (sharing a cache or not)
+ * shows here first, and moves every two-process figure with it.
+ */
+static double round_trip_ns(uint64_t trips)
+{
+	uint64_t i, t0, t1;
+	pid_t pid;
+
+	shm->ctl.ball = 0;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		pin(1);
+		shm->ctl.ball = 1;			/* pinned, and ready */
+		for (i = 1; i <= trips; i++) {
+			await_ball(2 * i);
+			shm->ctl.ball = 2 * i + 1;
+		}
+		_exit(0);
+	}
+	pin(0);
+	await_ball(1);
+	t0 = now_ns();
+	for (i = 1; i <= trips; i++) {
+		shm->ctl.ball = 2 * i;
+		await_ball(2 * i + 1);
+	}
+	t1 = now_ns();
+	waitpid(pid, NULL, 0);
+	pin(-1);
+	return (double)(t1 - t0) / (double)trips;
 }
 
 /* Message i: bytes from a private buffer, its sequence number in the first word. */
@@ -422,13 +471,28 @@ int main(int argc, char **argv)
 	};
 	FILE *f;
 
+	int round_trip = 0;
+
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--lines") && i + 1 < argc)
 			lines = argv[++i];
 		else if (!strcmp(argv[i], "--case") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--round-trip"))
+			round_trip = 1;
 	}
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (round_trip && shm != MAP_FAILED) {
+		double v[5];
+
+		for (i = 0; i < 5; i++)
+			if ((v[i] = round_trip_ns(100000)) < 0) {
+				perror("ring_bench: fork");
+				return 1;
+			}
+		printf("%.0f\n", stats_of(v, 5).median);
+		return 0;
+	}
 	src = malloc(RING_BYTES);
 	dst = malloc(RING_BYTES);
 	if (shm == MAP_FAILED || !src || !dst) {

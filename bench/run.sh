@@ -40,7 +40,10 @@ mkdir -p "$work" "$out"
 rm -f "$work"/*.lines
 
 echo "bench: native ring benchmarks ($mode)"
+# The host's mode (bench/README.md) before and after: a cache line's round trip between the CPUs.
+rtt_before=$("$native" --round-trip)
 "$native" "${args[@]}" --lines "$work/native.lines"
+rtt_after=$("$native" --round-trip)
 
 echo "bench: instructions per record (callgrind, $mode)"
 "$ROOT/bench/insn.sh" "$insn" "${args[@]}" > "$work/insn.lines"
@@ -62,6 +65,7 @@ serial=$BUILD/vm/serial.log
 	echo "vm=$(grep -ao 'booting .*' "$work/vm.out" | head -n 1 | sed 's/^booting //')"
 	echo "vm_guest=$(grep -ao 'KSHM-VM: kernel [^,]*, [0-9]* CPUs, [0-9]* MiB' "$serial" | head -n 1 | sed 's/^KSHM-VM: //')"
 	echo "vm_config=$(grep -ao 'KSHM-BENCH-CONFIG .*' "$serial" | head -n 1 | sed 's/^KSHM-BENCH-CONFIG //' | tr -d '\r')"
+	echo "native_round_trip_ns=$rtt_before before, $rtt_after after (one cache line, CPU 0 -> 1 -> 0)"
 	echo "native_repeats=$(awk '$2 == "native"' "$work/native.lines" | awk '{ print $7 }' | sort -un | wc -l)"
 } > "$work/machine"
 
