@@ -55,4 +55,4 @@ for batch in 1 256; do
 		emit kernel_submission_64B_b1 64 1 "$v"
 	fi
 done
-emit kernel_publish_64B 64 1 "$(count --in kshm_kchannel_publish kernel-publish 64 $((102400 / scale / 256 * 256)))"
+emit kernel_publish_64B 64 1 "$(count --in kshm_kchannel_publish_copy kernel-publish 64 $((102400 / scale / 256 * 256)))"

@@ -21,8 +21,8 @@
  * comparison. kernel-submission is the kernel's work for one submission of
  * a channel (core/channel.c: peek, checksum, completion), with the process's
  * side played here and left out of the count; kernel-publish is
- * kshm_channel_publish()'s core/ part for one record (kshm_kchannel_publish()
- * of one copied record: lock, reserve, copy, commit, wake-up check).
+ * kshm_channel_publish()'s core/ part for one record
+ * (kshm_kchannel_publish_copy(): lock, reserve, copy, commit, wake-up check).
  */
 #include <ck_ring.h>
 #include <stdio.h>
@@ -243,7 +243,7 @@ static uint64_t run_kernel_publish(uint32_t len, uint64_t records)
 
 		memcpy(payload, src + (i * len) % (RING_BYTES - len), len);
 		memcpy(payload, &i, 8);
-		if (kshm_kchannel_publish(&events, 1, len, 7, kshm_fill_copy, payload, &st) != 1)
+		if (!kshm_kchannel_publish_copy(&events, 7, payload, len, &st))
 			die("publish");
 		if (i % 256 != 255)
 			continue;

@@ -60,9 +60,6 @@ struct kshm_kchannel {
 /* Writes record `index` of a batch (len payload bytes) at `payload`. */
 typedef void kshm_record_fill(void *payload, uint32_t len, uint64_t index, const void *arg);
 
-/* arg: the payload itself (len bytes). */
-void kshm_fill_copy(void *payload, uint32_t len, uint64_t index, const void *arg);
-
 /*
  * Generator payload: the sequence number (arg: the first record's, a
  * uint64_t, plus index), then the kshm pattern seeded with it.
@@ -100,6 +97,14 @@ void kshm_kchannel_commit(struct kshm_kchannel *channel);
 uint64_t kshm_kchannel_publish(struct kshm_kchannel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
 			      enum kshm_ring_result *result);
+
+/*
+ * kshm_kchannel_publish() of one record copied from `payload` (len bytes):
+ * what a driver's publish is. True when it was published; else *result
+ * says why.
+ */
+bool kshm_kchannel_publish_copy(struct kshm_kchannel *channel, uint32_t type, const void *payload,
+				uint32_t len, enum kshm_ring_result *result);
 
 /* Count a record dropped on a full ring, in the producer page. */
 void kshm_kchannel_count_drop(struct kshm_kchannel *channel);

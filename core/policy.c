@@ -73,7 +73,7 @@ enum kshm_status kshm_policy_publish_record(struct kshm_kchannel *channel, bool 
 		return KSHM_ERR_TOO_BIG;
 	if (closed)
 		return KSHM_ERR_CLOSED;
-	if (kshm_kchannel_publish(channel, 1, len, type, kshm_fill_copy, payload, &result))
+	if (kshm_kchannel_publish_copy(channel, type, payload, len, &result))
 		return KSHM_OK;
 	switch (result) {
 	case KSHM_RING_FULL:

@@ -286,7 +286,7 @@ static void test_generate_hostile_consumer(void **state)
 	assert_true(f->sc.broken);
 	/* Broken stays broken, whatever the process writes afterwards. */
 	((struct kshm_ring_consumer *)f->pages)->pos = 0;
-	assert_int_equal(kshm_kchannel_publish(&f->sc, 1, 8, 1, kshm_fill_copy, "12345678", &st), 0);
+	assert_false(kshm_kchannel_publish_copy(&f->sc, 1, "12345678", 8, &st));
 	assert_int_equal(st, KSHM_RING_CORRUPT);
 	free(f);
 }
@@ -489,8 +489,7 @@ static void test_publish_copies_payload(void **state)
 	enum kshm_ring_result st;
 
 	(void)state;
-	assert_int_equal(kshm_kchannel_publish(&f->sc, 1, 11, 42, kshm_fill_copy, "hello world", &st),
-			 1);
+	assert_true(kshm_kchannel_publish_copy(&f->sc, 42, "hello world", 11, &st));
 	assert_int_equal(st, KSHM_RING_OK);
 	assert_int_equal(kshm_ring_peek(&f->process, &e), KSHM_RING_OK);
 	assert_int_equal(e.type, 42);
@@ -564,8 +563,8 @@ static void test_process_hostile_completions(void **state)
 	submit(sub, 16, 1, 2);
 	kshm_ring_commit(&sub->process);
 	/* Full, so that the kernel reads the consumer position again before it writes. */
-	while (kshm_kchannel_publish(&comp->sc, 1, sizeof(struct kshm_completion), 1, kshm_fill_copy,
-				    sub->pages, &st) == 1)
+	while (kshm_kchannel_publish_copy(&comp->sc, 1, sub->pages, sizeof(struct kshm_completion),
+					  &st))
 		;
 	((struct kshm_ring_consumer *)comp->pages)->pos = 12345678;	/* garbage */
 	assert_int_equal(kshm_service_process(&sub->sc, &comp->sc, &req), KSHM_SERVICE_BROKEN);
