@@ -85,21 +85,27 @@ static bool commit_locked(struct kshm_kchannel *channel)
 }
 
 /*
- * Reserve and fill up to `count` records under the producer lock, without
- * publishing them: a record is complete before the lock is dropped, so
- * whichever commit comes next makes it visible (process_batch(): the
- * completions, published by the caller's kshm_kchannel_commit()). Inlined,
- * so that the fill, known there, is inlined in turn.
+ * Reserve and fill up to `count` records under one hold of the producer lock
+ * (it disables interrupts, so each hold is paid by every record published
+ * alone: bench/README.md, "Measurements behind the code"), and with
+ * `publish` commit them in the same hold. Without, a record is still
+ * complete before the lock is dropped, so whichever commit comes next makes
+ * it visible (process_batch(): the completions, published by the caller's
+ * kshm_kchannel_commit()). Inlined, so that `publish` and a fill known at
+ * the call are folded in.
  */
 static kshm_always_inline uint64_t write_records(struct kshm_kchannel *channel, uint64_t count,
 						 uint32_t len, uint32_t type,
 						 kshm_record_fill *fill, const void *arg,
-						 enum kshm_ring_result *result)
+						 enum kshm_ring_result *result, bool publish)
 {
 	uintptr_t token = channel->ops->lock(channel);
 	uint64_t done = write_locked(channel, count, len, type, fill, arg, result);
+	bool wake = publish && commit_locked(channel);
 
 	channel->ops->unlock(channel, token);
+	if (wake)
+		channel->ops->wake(channel);
 	return done;
 }
 
@@ -113,38 +119,17 @@ void kshm_kchannel_commit(struct kshm_kchannel *channel)
 		channel->ops->wake(channel);
 }
 
-/*
- * One hold of the lock for the records and their commit: the lock disables
- * interrupts, so each hold is paid by every record published alone
- * (bench/README.md, "Measurements behind the code"). Inlined into both
- * publishers, so that a fill known at the call is inlined in turn.
- */
-static kshm_always_inline uint64_t publish_records(struct kshm_kchannel *channel, uint64_t count,
-						   uint32_t len, uint32_t type,
-						   kshm_record_fill *fill, const void *arg,
-						   enum kshm_ring_result *result)
-{
-	uintptr_t token = channel->ops->lock(channel);
-	uint64_t done = write_locked(channel, count, len, type, fill, arg, result);
-	bool wake = commit_locked(channel);
-
-	channel->ops->unlock(channel, token);
-	if (wake)
-		channel->ops->wake(channel);
-	return done;
-}
-
 uint64_t kshm_kchannel_publish(struct kshm_kchannel *channel, uint64_t count, uint32_t len,
 			      uint32_t type, kshm_record_fill *fill, const void *arg,
 			      enum kshm_ring_result *result)
 {
-	return publish_records(channel, count, len, type, fill, arg, result);
+	return write_records(channel, count, len, type, fill, arg, result, true);
 }
 
 bool kshm_kchannel_publish_copy(struct kshm_kchannel *channel, uint32_t type, const void *payload,
 				uint32_t len, enum kshm_ring_result *result)
 {
-	return publish_records(channel, 1, len, type, fill_copy, payload, result) == 1;
+	return write_records(channel, 1, len, type, fill_copy, payload, result, true) == 1;
 }
 
 void kshm_kchannel_count_drop(struct kshm_kchannel *channel)
@@ -300,7 +285,7 @@ static enum kshm_service_end process_batch(struct kshm_kchannel *submissions,
 	}
 	written = n ? (uint32_t)write_records(completions, n, sizeof(done[0]),
 					      KSHM_COMPLETION_TYPE, fill_completion, done,
-					      &result) : 0;
+					      &result, false) : 0;
 	if (written < n) {
 		/* A submission is consumed only once it has its completion. */
 		kshm_ring_rewind(&submissions->ring, start[written]);
