@@ -93,7 +93,7 @@ bool guest_counters_drain(void)
 {
 	int i;
 
-	for (i = 0; i < 300; i++) {
+	for (i = 0; i < 1000; i++) {
 		/* The module's counters, and every page pin it took given back to the kernel. */
 		if (guest_counters_zero() && guest_pins_outstanding() <= 0)
 			return true;

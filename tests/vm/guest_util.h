@@ -26,9 +26,11 @@ int64_t guest_counter(const char *name);
 bool guest_counters_zero(void);
 
 /*
- * Wait (up to 3 s) for the counters to reach zero and for every FOLL_PIN pin
+ * Wait (up to 10 s) for the counters to reach zero and for every FOLL_PIN pin
  * to be released (/proc/vmstat, read after stat_refresh): a dead process's
- * files and mappings are released a little after it is reaped (deferred fput).
+ * files and mappings are released a little after it is reaped (deferred fput),
+ * later still on a guest whose vCPU the host has descheduled. Only a leak
+ * waits the whole time.
  */
 bool guest_counters_drain(void);
 
