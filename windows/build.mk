@@ -34,6 +34,8 @@
 # stripped from each object so that no DWARF section lands in the image.
 WIN_DIR       := $(BUILD)/windows
 WIN_ARCHS     := x64 x86
+# The kernel API's samples (examples/<name>/windows/, below), built and packaged.
+WIN_EXAMPLES  := tick crc
 WIN_TRIPLE_x64 := x86_64-w64-mingw32
 WIN_TRIPLE_x86 := i686-w64-mingw32
 WIN_CLANG     ?= clang-14
@@ -208,7 +210,10 @@ WIN_PKG_FILES := kshm.sys kshm.pdb kshm.exe kshm-tool.pdb smoke.exe smoke.pdb ks
 .PHONY: windows-package windows-package-check
 windows-package: $(WIN_PKG_ZIP)
 
-$(WIN_PKG_ZIP): $(foreach a,$(WIN_ARCHS),$(addprefix $(WIN_DIR)/$(a)/,$(WIN_PKG_FILES))) $(WIN_DEF) \
+$(WIN_PKG_ZIP): $(foreach a,$(WIN_ARCHS),$(addprefix $(WIN_DIR)/$(a)/,$(WIN_PKG_FILES) \
+			$(foreach e,$(WIN_EXAMPLES),kshm_$(e).sys $(e).exe))) $(WIN_DEF) \
+		$(foreach e,$(WIN_EXAMPLES),examples/$(e)/$(e).c examples/$(e)/kshm_$(e).h \
+			examples/$(e)/windows/kshm_$(e).c) examples/sample_device.h examples/windows_sample.h \
 		windows/kshm.inf include/kshm.h $(wildcard include/kshm/*.h) windows/sign-test.sh \
 		windows/package/stage.sh windows/package/README.txt windows/package/LICENSE.txt
 	windows/package/stage.sh $(WIN_DIR) $(VERSION) $@ $(WIN_ARCHS)
@@ -237,7 +242,6 @@ CHECK_TARGETS += nt-check
 # and HAL only (it reaches kshm through the function table, not through imports).
 # Its program is the Linux sample's (examples/<name>/<name>.c), with libkshm.
 # windows/tests/api_client/ is a client driver of the same kind for the NT suite (regions).
-WIN_EXAMPLES := tick crc
 WIN_EXAMPLE_FILES = $(foreach e,$(WIN_EXAMPLES),kshm_$(e).sys $(e).exe) kshm_api_client.sys
 windows: $(foreach a,$(WIN_ARCHS),$(addprefix $(WIN_DIR)/$(a)/,$(WIN_EXAMPLE_FILES)))
 WIN_CLIENT_ENTRY_x64 := DriverEntry

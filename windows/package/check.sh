@@ -22,7 +22,10 @@
 #  - libkshm: the DLL exports and the .def lists exactly the functions kshm.h
 #    declares; a program calling all of them links with mingw-w64 gcc against
 #    libkshm.dll.a and libkshm.a and with lld-link against kshm.lib, for each
-#    architecture; the x64 DLL build and the static build give the same output under Wine.
+#    architecture; the x64 DLL build and the static build give the same output under Wine;
+#  - the kernel API's samples: their sources as in the tree; each driver passes
+#    pe-check.sh --client and verifies against the shipped certificate; each program
+#    builds, and each driver's source compiles, from the package's files alone.
 set -u
 build_rc=$1
 zip=$2
@@ -66,8 +69,14 @@ arch_files() {
 	echo include/kshm.h
 	(cd include && ls kshm/*.h) | sed 's|^|include/|'
 	echo symbols/kshm.pdb symbols/kshm-tool.pdb symbols/smoke.pdb symbols/kshm-dll.pdb
+	for sample in $SAMPLES; do echo "examples/kshm_$sample.sys examples/$sample.exe"; done
 }
-TOP_FILES="README.txt LICENSE.txt"
+SAMPLES="tick crc"
+SAMPLE_SOURCES="examples/sample_device.h examples/windows_sample.h
+	$(for sample in $SAMPLES; do
+		echo "examples/$sample/kshm_$sample.h examples/$sample/$sample.c examples/$sample/windows/kshm_$sample.c"
+	done)"
+TOP_FILES="README.txt LICENSE.txt $SAMPLE_SOURCES"
 IMAGE_PDBS="driver/kshm.sys:kshm.pdb driver/unsigned/kshm.sys:kshm.pdb bin/kshm.exe:kshm-tool.pdb
 	    bin/smoke.exe:smoke.pdb bin/kshm.dll:kshm-dll.pdb"
 
@@ -111,7 +120,13 @@ crlf_text() {
 		[ "$bare" -eq "$cr" ] || { why "$f: $((bare - cr)) of $bare lines without CR LF"; return 1; }
 	done
 }
+sample_sources_current() {
+	for f in $SAMPLE_SOURCES; do
+		cmp -s "$f" "$top/$f" || { why "$f differs from the tree's"; return 1; }
+	done
+}
 check zip.top_files lists_all top
+check zip.sample_sources_current sample_sources_current
 for arch in $ARCHS; do check "zip.files_$arch" lists_all "$arch"; done
 check zip.nothing_else nothing_else
 for arch in $ARCHS; do check "zip.headers_current_$arch" headers_current "$arch"; done
@@ -130,33 +145,37 @@ license_texts() {
 }
 
 # ---- images ----
-pe_checks() { # image: the project's PE checks of a driver (windows/tests/pe-check.sh)
+pe_checks() { # [--client] image: the project's PE checks of a driver (windows/tests/pe-check.sh)
+	client=
+	[ "$1" = --client ] && { client=--client; shift; }
 	out=$work/pe-$(echo "$1" | tr '/' '_').out
-	windows/tests/pe-check.sh "$top/$1" > "$out" 2>&1 && return 0
+	windows/tests/pe-check.sh $client "$top/$1" > "$out" 2>&1 && return 0
 	grep '^not ok\|^#' "$out" | sed 's/^/# /'
 	return 1
 }
 right_format() { # arch
 	fmt=$(pe_format "$1")
-	for f in driver/kshm.sys driver/unsigned/kshm.sys bin/kshm.exe bin/smoke.exe bin/kshm.dll; do
+	for f in driver/kshm.sys driver/unsigned/kshm.sys bin/kshm.exe bin/smoke.exe bin/kshm.dll \
+		 $(for sample in $SAMPLES; do echo "examples/kshm_$sample.sys examples/$sample.exe"; done); do
 		"$OBJDUMP" -f "$top/$1/$f" 2>/dev/null | grep -q "file format $fmt\$" ||
 			{ why "$1/$f is not $fmt"; return 1; }
 	done
 }
 imported_dlls() { "$OBJDUMP" -p "$1" | sed -n 's/^\tDLL Name: //p'; }
 system_dlls_only() { # arch: no mingw runtime DLL (libgcc_s, libwinpthread) may be needed
-	for f in bin/kshm.exe bin/smoke.exe bin/kshm.dll; do
+	for f in bin/kshm.exe bin/smoke.exe bin/kshm.dll $(for sample in $SAMPLES; do echo "examples/$sample.exe"; done); do
 		dlls=$(imported_dlls "$top/$1/$f")
 		[ -n "$dlls" ] || { why "$1/$f: no imports read"; return 1; }
 		other=$(echo "$dlls" | grep -vix 'kernel32\.dll\|msvcrt\.dll\|advapi32\.dll\|ntdll\.dll')
 		[ -z "$other" ] || { why "$1/$f imports" $other; return 1; }
 	done
 }
-signed_by_shipped_certificate() { # arch
+signed_by_shipped_certificate() { # arch [image, default the driver]
+	image=${2:-driver/kshm.sys}
+	out=$work/verify-$1-$(basename "$image").out
 	openssl x509 -inform DER -in "$top/$1/driver/kshm-test.cer" -out "$work/cert-$1.pem" 2>/dev/null &&
-		osslsigncode verify -CAfile "$work/cert-$1.pem" -in "$top/$1/driver/kshm.sys" \
-			> "$work/verify-$1.out" 2>&1 ||
-		{ why "osslsigncode verify failed (see $work/verify-$1.out)"; return 1; }
+		osslsigncode verify -CAfile "$work/cert-$1.pem" -in "$top/$1/$image" > "$out" 2>&1 ||
+		{ why "osslsigncode verify of $image failed (see $out)"; return 1; }
 }
 security_directory_empty() { # image: no certificate table
 	"$OBJDUMP" -p "$1" | awk '/Security Directory/ { found = 1; if ($3 !~ /^0+$/ || $4 !~ /^0+$/) bad = 1 }
@@ -189,6 +208,11 @@ for arch in $ARCHS; do
 	check "sign.verifies_$arch" signed_by_shipped_certificate "$arch"
 	check "sign.unsigned_has_no_signature_$arch" unsigned_is_unsigned "$arch"
 	check "sign.same_image_$arch" signed_is_unsigned_plus_signature "$arch"
+	for sample in $SAMPLES; do
+		check "pe.checks_${arch}_sample_$sample" pe_checks --client "$arch/examples/kshm_$sample.sys"
+		check "sign.verifies_${arch}_sample_$sample" signed_by_shipped_certificate "$arch" \
+			"examples/kshm_$sample.sys"
+	done
 done
 
 # ---- symbols ----
@@ -621,6 +645,33 @@ link_msvc() { # arch: clang in MSVC mode and lld-link, as a program built with M
 		{ sed 's/^/  /' "$dir/msvc.log" | head -n 10; return 1; }
 	imported_from "$dir/api-msvc.exe" kshm.dll | same_as_api "imported from kshm.dll"
 }
+# The samples as an author builds them from this package alone: each program with
+# the package's headers and static libkshm; each driver's source compiled against the
+# package's include folder (and mingw-w64's DDK headers), not the tree's.
+sample_program_builds() { # arch sample
+	dir=$work/samples/$1
+	mkdir -p "$dir"
+	"$(triple "$1")-gcc" $MINGW_CFLAGS -static -I "$top/$1/include" -o "$dir/$2.exe" \
+		"$top/examples/$2/$2.c" "$top/$1/lib/libkshm.a" > "$dir/$2.log" 2>&1 ||
+		{ sed 's/^/  /' "$dir/$2.log" | head -n 10; return 1; }
+}
+sample_driver_compiles() { # arch sample
+	dir=$work/samples/$1
+	mkdir -p "$dir"
+	clang-14 --target="$(triple "$1")" -fms-extensions -Wno-pragma-pack -ffreestanding -fno-builtin \
+		-Wall -Wextra -Werror -Wno-missing-field-initializers -D_KERNEL_MODE \
+		-D__INTRINSIC_DEFINED_InterlockedBitTestAndSet -D__INTRINSIC_DEFINED_InterlockedBitTestAndReset \
+		-I "$top/$1/include" -I "/usr/$(triple "$1")/include/ddk" \
+		-c -o "$dir/kshm_$2.o" "$top/examples/$2/windows/kshm_$2.c" > "$dir/kshm_$2.log" 2>&1 ||
+		{ sed 's/^/  /' "$dir/kshm_$2.log" | head -n 10; return 1; }
+}
+for arch in $ARCHS; do
+	for sample in $SAMPLES; do
+		check "samples.${sample}_program_builds_from_package_$arch" sample_program_builds "$arch" "$sample"
+		check "samples.${sample}_driver_compiles_from_package_$arch" sample_driver_compiles "$arch" "$sample"
+	done
+done
+
 for arch in $ARCHS; do
 	check "libkshm.mingw_links_dll_$arch" link_mingw_dll "$arch"
 	check "libkshm.mingw_links_static_$arch" link_mingw_static "$arch"

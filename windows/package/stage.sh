@@ -12,6 +12,9 @@
 #   ARCH/lib/kshm.lib, kshm.def                  MSVC import library, the exports
 #   ARCH/include/kshm.h, include/kshm/*.h        the public headers
 #   ARCH/symbols/kshm.pdb (driver), kshm-tool.pdb (kshm.exe), smoke.pdb, kshm-dll.pdb
+#   ARCH/examples/kshm_tick.sys, kshm_crc.sys    the kernel API's sample drivers, test-signed
+#   ARCH/examples/tick.exe, crc.exe              their programs
+#   examples/...                                 their sources, as in the tree's examples/
 # No catalog (.cat): no Debian tool writes one (docs/windows.md, "No catalog").
 # windows/package/check.sh checks the result against its own list of these files.
 set -eu
@@ -20,6 +23,7 @@ version=$2
 zip=$3
 shift 3
 name=kshm-$version-windows
+SAMPLES="tick crc"
 stage=$win/package
 top=$stage/$name
 keys=$win/testsign
@@ -53,6 +57,22 @@ for arch in "$@"; do
 	cp include/kshm/*.h "$to/include/kshm/"
 	cp "$from/kshm.pdb" "$from/kshm-tool.pdb" "$from/smoke.pdb" "$from/kshm-dll.pdb" \
 	   "$to/symbols/"
+	mkdir -p "$to/examples"
+	for sample in $SAMPLES; do
+		windows/sign-test.sh "$from/kshm_$sample.sys" "$to/examples/kshm_$sample.sys" "$keys"
+		cp "$from/$sample.exe" "$to/examples/"
+	done
+done
+
+# The samples' sources, where a driver author starts from (docs/kernel-api.md): each
+# driver includes ../../windows_sample.h and its ../kshm_NAME.h, each program
+# ../sample_device.h, and both the package's include folder.
+mkdir -p "$top/examples"
+cp examples/sample_device.h examples/windows_sample.h "$top/examples/"
+for sample in $SAMPLES; do
+	mkdir -p "$top/examples/$sample/windows"
+	cp "examples/$sample/kshm_$sample.h" "examples/$sample/$sample.c" "$top/examples/$sample/"
+	cp "examples/$sample/windows/kshm_$sample.c" "$top/examples/$sample/windows/"
 done
 
 # Entries in name order, no extra attributes (-X), so the listing is the same every time.
