@@ -469,9 +469,8 @@ int main(int argc, char **argv)
 		  .kshm = { KSHM, 4096, 400000 / s, 16, 1, 1 },
 		  .other = { MEMCPY, 4096, 1000000 / s, 1, 0, 0 } },
 	};
-	FILE *f;
-
 	int round_trip = 0;
+	FILE *f;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--lines") && i + 1 < argc)

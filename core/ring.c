@@ -36,16 +36,11 @@ static enum kshm_ring_result refresh_consumer_pos(struct kshm_ring *ring)
 	return KSHM_RING_OK;
 }
 
-static bool fits(const struct kshm_ring *ring, uint64_t bytes)
-{
-	return ring->pos + bytes - ring->other_pos <= ring->size;
-}
-
 void *kshm_ring_reserve_slow(struct kshm_ring *ring, uint32_t len, uint32_t type,
 			     enum kshm_ring_result *result)
 {
 	uint64_t need = kshm_ring_record_bytes(len);
-	uint64_t to_end = ring->size - (ring->pos & (ring->size - 1));
+	uint64_t to_end = kshm_ring_to_end(ring);
 	uint64_t pad = need > to_end ? to_end : 0;
 
 	if (len > kshm_ring_max_payload(ring)) {
@@ -53,11 +48,11 @@ void *kshm_ring_reserve_slow(struct kshm_ring *ring, uint32_t len, uint32_t type
 		return NULL;
 	}
 	/* Only go to shared memory when the cached position says there is no room. */
-	if (!fits(ring, pad + need)) {
+	if (!kshm_ring_fits(ring, pad + need)) {
 		*result = refresh_consumer_pos(ring);
 		if (*result)
 			return NULL;
-		if (!fits(ring, pad + need)) {
+		if (!kshm_ring_fits(ring, pad + need)) {
 			*result = KSHM_RING_FULL;
 			return NULL;
 		}
@@ -122,14 +117,14 @@ void kshm_ring_count_drop(struct kshm_ring *ring)
 bool kshm_ring_prepare_wait_space(struct kshm_ring *ring, uint32_t len)
 {
 	uint64_t need = kshm_ring_record_bytes(len);
-	uint64_t to_end = ring->size - (ring->pos & (ring->size - 1));
+	uint64_t to_end = kshm_ring_to_end(ring);
 
 	if (need > to_end)
 		need += to_end;		/* the padding in front of it */
 	kshm_store_once(&ring->producer->flags, KSHM_RING_PRODUCER_WAITING);
 	/* Pairs with the full barrier in kshm_ring_producer_waiting(). */
 	kshm_full_barrier();
-	if (refresh_consumer_pos(ring) == KSHM_RING_OK && !fits(ring, need))
+	if (refresh_consumer_pos(ring) == KSHM_RING_OK && !kshm_ring_fits(ring, need))
 		return true;
 	kshm_ring_finish_wait_space(ring);
 	return false;

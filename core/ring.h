@@ -62,6 +62,18 @@ static inline struct kshm_ring_record kshm_ring_read_header(const struct kshm_ri
 	return hdr;
 }
 
+/* Bytes from this side's position to the end of the data area (where a record must not run past). */
+static inline uint64_t kshm_ring_to_end(const struct kshm_ring *ring)
+{
+	return ring->size - (ring->pos & (ring->size - 1));
+}
+
+/* Producer: whether `bytes` more fit, by the consumer position last read. */
+static inline bool kshm_ring_fits(const struct kshm_ring *ring, uint64_t bytes)
+{
+	return ring->pos + bytes - ring->other_pos <= ring->size;
+}
+
 /* Header as one 64-bit store: the other side never sees half of one. */
 static inline void kshm_ring_write_header(struct kshm_ring_record *rec, uint32_t len, uint32_t type)
 {
@@ -121,11 +133,10 @@ static inline void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len, uint
 				      enum kshm_ring_result *result)
 {
 	uint64_t need = kshm_ring_record_bytes(len);
-	uint64_t to_end = ring->size - (ring->pos & (ring->size - 1));
 
 	/* No wrap, and room by the consumer position last read: nothing shared is read. */
-	if (len > kshm_ring_max_payload(ring) || need > to_end ||
-	    ring->pos + need - ring->other_pos > ring->size)
+	if (len > kshm_ring_max_payload(ring) || need > kshm_ring_to_end(ring) ||
+	    !kshm_ring_fits(ring, need))
 		return kshm_ring_reserve_slow(ring, len, type, result);
 	*result = KSHM_RING_OK;
 	return kshm_ring_place(ring, len, type, need);
@@ -223,7 +234,7 @@ static inline enum kshm_ring_result kshm_ring_peek(struct kshm_ring *ring,
 				return KSHM_RING_EMPTY;
 		}
 		avail = ring->other_pos - ring->pos;
-		to_end = ring->size - (ring->pos & (ring->size - 1));
+		to_end = kshm_ring_to_end(ring);
 		if (avail < KSHM_RING_RECORD_HDR)
 			return KSHM_RING_CORRUPT;
 		hdr = kshm_ring_read_header(kshm_ring_record_at(ring, ring->pos));

@@ -96,6 +96,13 @@ static inline int sample_fail(const char *prog, const char *what)
 #endif
 
 /*
+ * How long a sample driver may take to notice that the process let go: its
+ * next timer expiry or its next look at the ring. Milliseconds when all is
+ * well; the bound is for a (virtual) CPU the host has descheduled.
+ */
+#define SAMPLE_STOP_WAIT_MS 10000
+
+/*
  * Ask the driver for its STATS (`cmd` fills `size` bytes at `stats`) every
  * 10 ms, for at most `ms`, until the int32 at `stopped` (a field of `stats`)
  * says it stopped. 0, or -1 when the ioctl failed.

@@ -94,8 +94,9 @@ static int let_go(sample_device dev, struct kshm *k, uint64_t answered)
 	struct kshm_crc_stats stats;
 
 	kshm_close(k);
-	/* The thread looks at least every 100 ms; 10 s allows for a stalled (virtual) CPU. */
-	if (sample_wait_stopped(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats), &stats.stopped, 10000))
+	/* The thread looks at least every 100 ms. */
+	if (sample_wait_stopped(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats), &stats.stopped,
+				SAMPLE_STOP_WAIT_MS))
 		return sample_fail("crc", "KSHM_CRC_IOC_STATS");
 	printf("crc: kshm closed after %" PRIu64 " answers: the driver's thread %s (status %d)\n",
 	       answered, stats.stopped ? "stopped" : "still serves", stats.stopped);

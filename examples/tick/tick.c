@@ -97,7 +97,8 @@ static int let_go(sample_device dev, struct kshm_channel *events, uint64_t recei
 	err = kshm_channel_destroy(events);
 	if (err)
 		return fail("kshm_channel_destroy", err);
-	if (sample_wait_stopped(dev, KSHM_TICK_IOC_STATS, &stats, sizeof(stats), &stats.stopped, 10000))
+	if (sample_wait_stopped(dev, KSHM_TICK_IOC_STATS, &stats, sizeof(stats), &stats.stopped,
+				SAMPLE_STOP_WAIT_MS))
 		return sample_fail("tick", "KSHM_TICK_IOC_STATS");
 	printf("tick: channel destroyed after %" PRIu64 " records: the driver %s (status %d)\n",
 	       received, stats.running ? "still ticks" : "stopped", stats.stopped);

@@ -31,13 +31,6 @@
 
 #define PAGE 4096
 
-/*
- * How long a sample may take to notice that the process let go: its next
- * timer expiry or its next look at the ring. Milliseconds when all is well;
- * the bound is for a guest whose vCPU the host has descheduled.
- */
-#define STOP_WAIT_MS 10000
-
 static void sample_load(const char *name)
 {
 	char path[64], cmd[128];
@@ -218,7 +211,7 @@ TEST(tick_process_lets_go)
 			kshm_close(k);
 		/* The timer stops itself on -EPIPE. */
 		expect_ok(sample_wait_stopped(dev, KSHM_TICK_IOC_STATS, &stats, sizeof(stats),
-					      &stats.stopped, STOP_WAIT_MS));
+					      &stats.stopped, SAMPLE_STOP_WAIT_MS));
 		if (stats.stopped != -EPIPE || stats.running || !stats.ticks)
 			vmtest_fail(__FILE__, __LINE__, "%s: stopped %d (want -EPIPE), running %u, "
 				    "ticks %llu, published %llu, dropped %llu",
@@ -305,7 +298,7 @@ TEST(crc_process_lets_go)
 	kshm_close(k);
 	expect_ok(ioctl(dev, KSHM_CRC_IOC_KICK));
 	expect_ok(sample_wait_stopped(dev, KSHM_CRC_IOC_STATS, &stats, sizeof(stats),
-				      &stats.stopped, STOP_WAIT_MS));
+				      &stats.stopped, SAMPLE_STOP_WAIT_MS));
 	expect_err(stats.stopped, -EPIPE);
 	expect(guest_counter("regions_live") >= 2);	/* the driver's two references */
 	close(dev);

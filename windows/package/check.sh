@@ -69,8 +69,9 @@ arch_files() {
 	echo include/kshm.h
 	(cd include && ls kshm/*.h) | sed 's|^|include/|'
 	echo symbols/kshm.pdb symbols/kshm-tool.pdb symbols/smoke.pdb symbols/kshm-dll.pdb
-	for sample in $SAMPLES; do echo "examples/kshm_$sample.sys examples/$sample.exe"; done
+	sample_images
 }
+sample_images() { for sample in $SAMPLES; do echo "examples/kshm_$sample.sys examples/$sample.exe"; done; }
 SAMPLES="tick crc"
 SAMPLE_SOURCES="examples/sample_device.h examples/windows_sample.h
 	$(for sample in $SAMPLES; do
@@ -156,7 +157,7 @@ pe_checks() { # [--client] image: the project's PE checks of a driver (windows/t
 right_format() { # arch
 	fmt=$(pe_format "$1")
 	for f in driver/kshm.sys driver/unsigned/kshm.sys bin/kshm.exe bin/smoke.exe bin/kshm.dll \
-		 $(for sample in $SAMPLES; do echo "examples/kshm_$sample.sys examples/$sample.exe"; done); do
+		 $(sample_images); do
 		"$OBJDUMP" -f "$top/$1/$f" 2>/dev/null | grep -q "file format $fmt\$" ||
 			{ why "$1/$f is not $fmt"; return 1; }
 	done
